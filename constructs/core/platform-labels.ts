@@ -1,0 +1,72 @@
+import { IAspect, TerraformResource } from 'cdktf';
+import { IConstruct } from 'constructs';
+import { REQUIRED_LABELS } from './policy-catalog';
+
+/** The labels every resource of the platform carries. */
+export interface PlatformLabelValues {
+  /** Environment name, e.g. `dev` or `prod`. `prod`/`production` turn on production policy rules. */
+  readonly env: string;
+  /** Owning team. */
+  readonly team: string;
+  /** Cost center for billing reports. */
+  readonly costCenter: string;
+  /** What manages the resource. @default "cdktf" */
+  readonly managedBy?: string;
+  /** Further labels. Keys and values follow the same GCP label rules. @default - none */
+  readonly extra?: { [key: string]: string };
+}
+
+const LABEL_KEY = /^[a-z][a-z0-9_-]{0,62}$/;
+const LABEL_VALUE = /^[a-z0-9_-]{0,63}$/;
+
+/**
+ * Applies the platform labels to every resource under a scope that accepts `labels`.
+ *
+ * One mechanism instead of labels threaded through every construct: constructs stay unaware of
+ * labelling, and resources a user adds beside them are labelled too. Labels a resource sets
+ * itself win over the platform's, except the required ones, which the platform owns.
+ */
+export class PlatformLabels implements IAspect {
+  /** The label map this aspect applies. */
+  public readonly labels: { [key: string]: string };
+
+  constructor(values: PlatformLabelValues) {
+    const labels: { [key: string]: string } = {
+      ...values.extra,
+      env: values.env,
+      team: values.team,
+      'cost-center': values.costCenter,
+      'managed-by': values.managedBy ?? 'cdktf',
+    };
+    const problems = Object.entries(labels).flatMap(([k, v]) => {
+      const out: string[] = [];
+      if (!LABEL_KEY.test(k))
+        out.push(`label key "${k}" is invalid: use lowercase letters, digits, "_" or "-", starting with a letter, at most 63 characters`);
+      if (!LABEL_VALUE.test(v))
+        out.push(`label "${k}" has invalid value "${v}": use lowercase letters, digits, "_" or "-", at most 63 characters`);
+      return out;
+    });
+    for (const required of REQUIRED_LABELS) {
+      if (!labels[required]) problems.push(`label "${required}" is empty: every platform resource must carry it`);
+    }
+    if (problems.length > 0) throw new Error(`PlatformLabels: ${problems.join('; ')}`);
+    this.labels = labels;
+  }
+
+  public visit(node: IConstruct): void {
+    if (!TerraformResource.isTerraformResource(node) || !acceptsLabels(node)) return;
+    const own = (node as unknown as LabelledResource).labelsInput ?? {};
+    const required = Object.fromEntries(REQUIRED_LABELS.map((k) => [k, this.labels[k]]));
+    (node as unknown as LabelledResource).labels = { ...this.labels, ...own, ...required };
+  }
+}
+
+interface LabelledResource {
+  labels: { [key: string]: string };
+  readonly labelsInput?: { [key: string]: string };
+}
+
+/** Provider classes that take labels expose a `labelsInput` getter beside the `labels` setter. */
+function acceptsLabels(resource: TerraformResource): boolean {
+  return 'labelsInput' in resource;
+}

@@ -1,0 +1,181 @@
+/**
+ * The project's own policy pack, as one catalog.
+ *
+ * Each rule has one id shared by two implementations:
+ * - a checkov check under `policies/checks/` (YAML or Python), run by `npm run policy` over the
+ *   synthesized JSON in CI;
+ * - where the rule can be judged from one resource's synthesized block, a TypeScript evaluator
+ *   here, run at synth time by `PolicyChecks` (an Aspect) so users see the problem before CI.
+ *
+ * `test/policies/catalog.test.ts` keeps the two sides in step: every id here has a checkov
+ * check, and every checkov check in the pack is listed here.
+ */
+
+/** Labels every labelled resource must carry. Keep in step with `PlatformLabels`. */
+export const REQUIRED_LABELS = ['env', 'team', 'cost-center', 'managed-by'] as const;
+
+/** Label values of `env` that mean "production" for the rules below. */
+export const PRODUCTION_ENVS = ['prod', 'production'] as const;
+
+/**
+ * Resource types that accept `labels` and that the library creates. The labels rule applies to
+ * these; the aspect applies labels to any resource that accepts them.
+ */
+export const LABELLED_TYPES = [
+  'google_cloud_run_v2_service',
+  'google_compute_global_address',
+  'google_compute_global_forwarding_rule',
+  'google_secret_manager_secret',
+  'google_storage_bucket',
+  'google_pubsub_topic',
+  'google_kms_crypto_key',
+] as const;
+
+/** A resolved resource block, as it appears under `resource.<type>.<name>` in cdk.tf.json. */
+export type ResourceBlock = Record<string, any>;
+
+export interface PolicyRule {
+  /** Stable id; suppressions and reports use it. Never renumber. */
+  readonly id: string;
+  /** What must hold, in one line (as checkov prints it). */
+  readonly title: string;
+  /** How to fix a failure, in one line, for synth errors. */
+  readonly fix: string;
+  /** Resource types the rule looks at. */
+  readonly resourceTypes: readonly string[];
+  /**
+   * Synth-time evaluator: undefined when it passes, else what is wrong. Absent when the rule
+   * needs more than one resource (graph checks): those run only in checkov.
+   */
+  readonly evaluate?: (block: ResourceBlock, type: string) => string | undefined;
+}
+
+const PUBLIC_MEMBERS = ['allUsers', 'allAuthenticatedUsers'];
+const DEFAULT_COMPUTE_SA = /-compute@developer\.gserviceaccount\.com$/;
+const isUnresolved = (v: unknown): boolean => typeof v === 'string' && v.includes('${');
+
+/** `labels.env` says production. */
+export function isProduction(block: ResourceBlock): boolean {
+  const env = block.labels?.env;
+  return typeof env === 'string' && (PRODUCTION_ENVS as readonly string[]).includes(env);
+}
+
+/** The first element of a cdktf nested block, which synthesizes as an object or a 1-element list. */
+function first(value: unknown): Record<string, any> | undefined {
+  if (Array.isArray(value)) return value[0];
+  if (value && typeof value === 'object') return value as Record<string, any>;
+  return undefined;
+}
+
+export const POLICY_RULES: readonly PolicyRule[] = [
+  {
+    id: 'CKV_CONVAI_1',
+    title: 'Cloud Run service ingress is not open to all traffic',
+    fix: 'set ingress to INGRESS_TRAFFIC_INTERNAL_LOAD_BALANCER (ScalableWebhook does this by default)',
+    resourceTypes: ['google_cloud_run_v2_service'],
+    evaluate: (b) => {
+      const ingress = b.ingress ?? 'INGRESS_TRAFFIC_ALL';
+      return ingress === 'INGRESS_TRAFFIC_ALL' ? `ingress is ${ingress}` : undefined;
+    },
+  },
+  {
+    id: 'CKV_CONVAI_2',
+    title: 'Production Cloud Run service keeps at least one instance warm',
+    fix: 'set minInstances to 1 or more for production (a cold start can exceed the Dialogflow webhook timeout)',
+    resourceTypes: ['google_cloud_run_v2_service'],
+    evaluate: (b) => {
+      if (!isProduction(b)) return undefined;
+      const min = first(first(b.template)?.scaling)?.min_instance_count ?? first(b.scaling)?.min_instance_count;
+      if (isUnresolved(min)) return undefined;
+      return typeof min === 'number' && min >= 1 ? undefined : `min_instance_count is ${min ?? 'unset (0)'}`;
+    },
+  },
+  {
+    id: 'CKV_CONVAI_3',
+    title: 'Cloud Run service runs as a dedicated service account',
+    fix: 'give the service its own service account (ScalableWebhook creates one), never the default compute account',
+    resourceTypes: ['google_cloud_run_v2_service'],
+    evaluate: (b) => {
+      const sa = first(b.template)?.service_account;
+      if (!sa) return 'template.service_account is unset, so the default compute service account is used';
+      return !isUnresolved(sa) && DEFAULT_COMPUTE_SA.test(sa) ? `service_account is the default compute account ${sa}` : undefined;
+    },
+  },
+  {
+    id: 'CKV_CONVAI_4',
+    title: 'Cloud Run service is not invokable by allUsers or allAuthenticatedUsers',
+    fix: 'grant roles/run.invoker to the identities that must call the service (grantInvoke), never to the public',
+    resourceTypes: [
+      'google_cloud_run_v2_service_iam_member',
+      'google_cloud_run_v2_service_iam_binding',
+      'google_cloud_run_service_iam_member',
+      'google_cloud_run_service_iam_binding',
+    ],
+    evaluate: (b) => {
+      const members: unknown[] = b.members ?? (b.member !== undefined ? [b.member] : []);
+      const bad = members.filter((m) => typeof m === 'string' && PUBLIC_MEMBERS.includes(m));
+      return bad.length > 0 ? `member ${bad.join(', ')} makes the service public` : undefined;
+    },
+  },
+  {
+    id: 'CKV_CONVAI_5',
+    title: 'External backend service has a Cloud Armor security policy',
+    fix: 'attach a Cloud Armor policy (ScalableWebhook creates one unless you pass your own)',
+    resourceTypes: ['google_compute_backend_service'],
+    evaluate: (b) => {
+      const scheme = b.load_balancing_scheme ?? 'EXTERNAL';
+      if (scheme !== 'EXTERNAL' && scheme !== 'EXTERNAL_MANAGED') return undefined;
+      return b.security_policy ? undefined : `${scheme} backend service has no security_policy`;
+    },
+  },
+  {
+    id: 'CKV_CONVAI_6',
+    title: 'HTTPS proxy has an SSL policy',
+    fix: 'attach an SSL policy with min_tls_version TLS_1_2 and profile MODERN or RESTRICTED',
+    resourceTypes: ['google_compute_target_https_proxy'],
+    evaluate: (b) => (b.ssl_policy ? undefined : 'ssl_policy is unset, so Google’s default (TLS 1.0) applies'),
+  },
+  {
+    id: 'CKV_CONVAI_7',
+    title: 'SSL policy requires TLS 1.2 or newer with the MODERN or RESTRICTED profile',
+    fix: 'set min_tls_version to TLS_1_2 and profile to MODERN or RESTRICTED',
+    resourceTypes: ['google_compute_ssl_policy'],
+    evaluate: (b) => {
+      const problems: string[] = [];
+      const tls = b.min_tls_version ?? 'TLS_1_0';
+      if (!['TLS_1_2', 'TLS_1_3'].includes(tls)) problems.push(`min_tls_version is ${tls}`);
+      const profile = b.profile ?? 'COMPATIBLE';
+      if (!['MODERN', 'RESTRICTED'].includes(profile)) problems.push(`profile is ${profile}`);
+      return problems.length > 0 ? problems.join(', ') : undefined;
+    },
+  },
+  {
+    id: 'CKV_CONVAI_8',
+    title: 'Plain-HTTP proxies only redirect to HTTPS',
+    fix: 'point the HTTP proxy at a URL map whose default_url_redirect has https_redirect = true',
+    resourceTypes: ['google_compute_target_http_proxy'],
+    // A graph rule (proxy -> URL map): judged by checkov only.
+  },
+  {
+    id: 'CKV_CONVAI_9',
+    title: 'Resource carries the platform labels (env, team, cost-center, managed-by)',
+    fix: 'create the resource inside a PlatformStack, or apply PlatformLabels to its scope',
+    resourceTypes: LABELLED_TYPES,
+    evaluate: (b) => {
+      if (isUnresolved(b.labels)) return undefined;
+      const missing = REQUIRED_LABELS.filter((k) => typeof b.labels?.[k] !== 'string' || b.labels[k] === '');
+      return missing.length > 0 ? `missing labels: ${missing.join(', ')}` : undefined;
+    },
+  },
+  {
+    id: 'CKV_CONVAI_10',
+    title: 'Cloud Run service has deletion protection',
+    fix: 'leave deletionProtection on (the default); turn it off only to tear a stack down',
+    resourceTypes: ['google_cloud_run_v2_service'],
+    evaluate: (b) => (b.deletion_protection === false ? 'deletion_protection is false' : undefined),
+  },
+];
+
+export function ruleById(id: string): PolicyRule | undefined {
+  return POLICY_RULES.find((r) => r.id === id);
+}

@@ -1,0 +1,9 @@
+// The published API of the library. Everything exported here must be jsii-compatible.
+export * from './core/platform-stack';
+export * from './core/platform-labels';
+export * from './core/policy-checks';
+export { PolicySuppressions, PolicySuppression } from './core/policy-suppressions';
+export * from './edge/edge-security-policy';
+export * from './edge/global-https-load-balancer';
+export * from './scalable-webhook/scalable-webhook-props';
+export * from './scalable-webhook/scalable-webhook';

@@ -1,0 +1,115 @@
+import { CLOUD_RUN_REGIONS } from '../core/regions';
+import { Rule, isToken } from '../core/validation';
+import { sizingProblems } from './cloud-run-sizing';
+import { ScalableWebhookProps } from './scalable-webhook-props';
+
+/** Props after defaults are applied: what the rules judge. */
+export interface ResolvedWebhookProps extends ScalableWebhookProps {
+  readonly name: string;
+  readonly regions: string[];
+  readonly minInstances: number;
+  readonly maxInstances: number;
+  readonly concurrency: number;
+  readonly cpu: string;
+  readonly memory: string;
+}
+
+/** `host[:port]/path[:tag][@sha256:digest]` with a registry host and a tag or digest. */
+const IMAGE_REFERENCE =
+  /^(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+|localhost)(?::\d+)?\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*(?::[\w][\w.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$/;
+const HAS_TAG_OR_DIGEST = /(:[\w][\w.-]{0,127}|@sha256:[a-f0-9]{64})$/;
+const DOMAIN = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+const NAME = /^[a-z](?:[a-z0-9-]{0,28}[a-z0-9])?$/;
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** Cloud Run reserves these; setting them fails the deploy. */
+const RESERVED_ENV = ['PORT', 'K_SERVICE', 'K_REVISION', 'K_CONFIGURATION'];
+
+const known = (v: unknown): boolean => v !== undefined && !isToken(v);
+const duplicates = (xs: string[]): string[] => [...new Set(xs.filter((x, i) => xs.indexOf(x) !== i))];
+
+export const SCALABLE_WEBHOOK_RULES: ReadonlyArray<Rule<ResolvedWebhookProps>> = [
+  {
+    when: (p) => known(p.image) && !(IMAGE_REFERENCE.test(p.image) && HAS_TAG_OR_DIGEST.test(p.image)),
+    say: (p) =>
+      `image "${p.image}" is not a full reference: give registry host, path and a tag or digest, e.g. "us-docker.pkg.dev/my-project/convai/webhook@sha256:<64 hex>"`,
+  },
+  {
+    when: (p) => known(p.name) && !NAME.test(p.name),
+    say: (p) =>
+      `name "${p.name}" is not a valid base name: use lowercase letters, digits and "-", start with a letter, at most 30 characters`,
+  },
+  {
+    when: (p) => !isToken(p.regions) && p.regions.length === 0,
+    say: () => 'regions is empty: give at least one region, e.g. ["us-central1"], or create the webhook inside a PlatformStack',
+  },
+  {
+    when: (p) => !isToken(p.regions) && duplicates(p.regions).length > 0,
+    say: (p) => `regions lists ${duplicates(p.regions).join(', ')} more than once: list each region once`,
+  },
+  {
+    when: (p) => !p.allowUnlistedRegions && !isToken(p.regions) && p.regions.some((r) => !CLOUD_RUN_REGIONS.includes(r)),
+    say: (p) =>
+      `regions contains unknown region(s) ${p.regions.filter((r) => !CLOUD_RUN_REGIONS.includes(r)).join(', ')}: use Cloud Run regions such as us-central1, europe-west1 (or set allowUnlistedRegions for a region newer than this library)`,
+  },
+  {
+    when: (p) => known(p.minInstances) && !(Number.isInteger(p.minInstances) && p.minInstances >= 0),
+    say: (p) => `minInstances is ${p.minInstances}: use a whole number ≥ 0`,
+  },
+  {
+    when: (p) => known(p.maxInstances) && !(Number.isInteger(p.maxInstances) && p.maxInstances >= 1),
+    say: (p) => `maxInstances is ${p.maxInstances}: use a whole number ≥ 1`,
+  },
+  {
+    when: (p) => known(p.minInstances) && known(p.maxInstances) && p.minInstances > p.maxInstances,
+    say: (p) =>
+      `minInstances (${p.minInstances}) is greater than maxInstances (${p.maxInstances}): raise maxInstances or lower minInstances`,
+  },
+  {
+    when: (p) => known(p.concurrency) && !(Number.isInteger(p.concurrency) && p.concurrency >= 1 && p.concurrency <= 1000),
+    say: (p) => `concurrency is ${p.concurrency}: Cloud Run accepts 1..1000 requests per instance; 80 suits an I/O-bound webhook`,
+  },
+  {
+    when: (p) => known(p.cpu) && known(p.memory) && sizingProblems(p.cpu, p.memory).length > 0,
+    say: (p) => sizingProblems(p.cpu, p.memory).join('; '),
+  },
+  {
+    when: (p) => !isToken(p.domains) && (p.domains ?? []).length === 0,
+    say: () =>
+      'domains is empty: give the domain(s) the webhook is served on, e.g. ["webhook.example.com"]; the managed certificate needs them',
+  },
+  {
+    when: (p) => !isToken(p.domains) && (p.domains ?? []).some((d) => !isToken(d) && !DOMAIN.test(d)),
+    say: (p) =>
+      `domains contains invalid name(s) ${(p.domains ?? []).filter((d) => !DOMAIN.test(d)).join(', ')}: use lowercase fully qualified names without scheme or wildcard, e.g. "webhook.example.com"`,
+  },
+  {
+    when: (p) => !isToken(p.domains) && (p.domains ?? []).length > 100,
+    say: (p) => `domains has ${p.domains.length} names: a managed certificate covers at most 100`,
+  },
+  {
+    when: (p) => known(p.requestTimeoutSeconds) && !(p.requestTimeoutSeconds! >= 1 && p.requestTimeoutSeconds! <= 3600),
+    say: (p) => `requestTimeoutSeconds is ${p.requestTimeoutSeconds}: use 1..3600 (Dialogflow waits at most 30)`,
+  },
+  {
+    when: (p) => known(p.containerPort) && !(Number.isInteger(p.containerPort) && p.containerPort! >= 1 && p.containerPort! <= 65535),
+    say: (p) => `containerPort is ${p.containerPort}: use a port in 1..65535`,
+  },
+  {
+    when: (p) =>
+      [...Object.keys(p.env ?? {}), ...Object.keys(p.secretEnv ?? {})].some((k) => !ENV_NAME.test(k) || RESERVED_ENV.includes(k)),
+    say: (p) =>
+      `env/secretEnv name(s) ${[...Object.keys(p.env ?? {}), ...Object.keys(p.secretEnv ?? {})].filter((k) => !ENV_NAME.test(k) || RESERVED_ENV.includes(k)).join(', ')} are invalid or reserved by Cloud Run (${RESERVED_ENV.join(', ')}): rename them`,
+  },
+  {
+    when: (p) => Object.keys(p.env ?? {}).some((k) => k in (p.secretEnv ?? {})),
+    say: (p) =>
+      `${Object.keys(p.env ?? {})
+        .filter((k) => k in (p.secretEnv ?? {}))
+        .join(', ')} set in both env and secretEnv: keep each name in one of them`,
+  },
+  {
+    when: (p) => (p.invokers ?? []).some((m) => ['allUsers', 'allAuthenticatedUsers'].includes(m)),
+    say: () =>
+      'invokers contains allUsers/allAuthenticatedUsers: the webhook must be callable only by Dialogflow and named identities; list those instead',
+  },
+];

@@ -1,0 +1,202 @@
+import { CloudRunV2Service, CloudRunV2ServiceTemplateContainersEnv } from '@cdktf/provider-google/lib/cloud-run-v2-service';
+import { CloudRunV2ServiceIamMember } from '@cdktf/provider-google/lib/cloud-run-v2-service-iam-member';
+import { ComputeRegionNetworkEndpointGroup } from '@cdktf/provider-google/lib/compute-region-network-endpoint-group';
+import { DataGoogleProject } from '@cdktf/provider-google/lib/data-google-project';
+import { SecretManagerSecretIamMember } from '@cdktf/provider-google/lib/secret-manager-secret-iam-member';
+import { ServiceAccount } from '@cdktf/provider-google/lib/service-account';
+import { TerraformOutput } from 'cdktf';
+import { Construct } from 'constructs';
+import { PlatformStack } from '../core/platform-stack';
+import { validateProps } from '../core/validation';
+import { EdgeSecurityPolicy } from '../edge/edge-security-policy';
+import { GlobalHttpsLoadBalancer } from '../edge/global-https-load-balancer';
+import { ScalableWebhookProps } from './scalable-webhook-props';
+import { ResolvedWebhookProps, SCALABLE_WEBHOOK_RULES } from './scalable-webhook-rules';
+
+const DEFAULT_MAX_INSTANCES = 10;
+const DEFAULT_CONCURRENCY = 80;
+const DEFAULT_PORT = 8080;
+
+/**
+ * A Dialogflow webhook on Cloud Run in several regions behind one global HTTPS load balancer,
+ * secure by default:
+ *
+ * - one Cloud Run v2 service per region (gen2), its own service account, startup and liveness
+ *   probes, CPU/memory limits, min/max instances and concurrency, ingress only from the load
+ *   balancer, deletion protection, IAM-authenticated (custom audiences = the domains);
+ * - a global external Application Load Balancer (EXTERNAL_MANAGED) over one serverless NEG per
+ *   region, with a managed certificate, TLS ≥ 1.2, HTTP→HTTPS redirect, outlier detection and
+ *   request logging;
+ * - a Cloud Armor policy (OWASP CRS + cve-canary, per-IP rate limit, Adaptive Protection);
+ * - `roles/run.invoker` for the Dialogflow service agent only (or the given invokers).
+ */
+export class ScalableWebhook extends Construct {
+  /** Escape hatch: the Cloud Run services, in `regions` order. */
+  public readonly services: CloudRunV2Service[];
+  /** Escape hatch: the serverless NEGs, in `regions` order. */
+  public readonly networkEndpointGroups: ComputeRegionNetworkEndpointGroup[];
+  /** The service account the containers run as. */
+  public readonly serviceAccount: ServiceAccount;
+  /** The load balancer in front of the services. */
+  public readonly loadBalancer: GlobalHttpsLoadBalancer;
+  /** The Cloud Armor policy created, when `securityPolicy` was not given. */
+  public readonly edgePolicy?: EdgeSecurityPolicy;
+  /** Regions served, primary first. */
+  public readonly regions: string[];
+  /** `https://<first domain>`: the URL to register as the Dialogflow webhook (add the route, e.g. `/webhook/cx`). */
+  public readonly url: string;
+
+  private readonly invokerGrants: CloudRunV2ServiceIamMember[] = [];
+
+  constructor(scope: Construct, id: string, props: ScalableWebhookProps) {
+    super(scope, id);
+    const platform = PlatformStack.find(this);
+    const production = props.production ?? platform?.production ?? false;
+    const p: ResolvedWebhookProps = {
+      ...props,
+      name: props.name ?? id.toLowerCase(),
+      regions: props.regions ?? platform?.regions ?? [],
+      minInstances: props.minInstances ?? (production ? 1 : 0),
+      maxInstances: props.maxInstances ?? DEFAULT_MAX_INSTANCES,
+      concurrency: props.concurrency ?? DEFAULT_CONCURRENCY,
+      cpu: props.cpu ?? '1',
+      memory: props.memory ?? '512Mi',
+    };
+    validateProps(this.node.path, p, SCALABLE_WEBHOOK_RULES);
+    this.regions = [...p.regions];
+    this.url = `https://${p.domains[0]}`;
+
+    this.serviceAccount = new ServiceAccount(this, 'service-account', {
+      accountId: `${p.name}-run`.slice(0, 30),
+      displayName: `Webhook ${p.name} (Cloud Run)`,
+      description: 'Runs the conversational webhook; holds only the grants this construct adds.',
+    });
+
+    for (const [envName, ref] of Object.entries(p.secretEnv ?? {})) {
+      new SecretManagerSecretIamMember(this, `secret-access-${envName}`, {
+        secretId: ref.secret,
+        role: 'roles/secretmanager.secretAccessor',
+        member: this.serviceAccount.member,
+      });
+    }
+
+    this.services = p.regions.map((region) => this.service(region, p));
+    this.networkEndpointGroups = p.regions.map(
+      (region, i) =>
+        new ComputeRegionNetworkEndpointGroup(this, `neg-${region}`, {
+          name: `${p.name}-neg-${region}`,
+          region,
+          networkEndpointType: 'SERVERLESS',
+          cloudRun: { service: this.services[i].name },
+        }),
+    );
+
+    if (!p.securityPolicy) {
+      this.edgePolicy = new EdgeSecurityPolicy(this, 'edge-policy', {
+        name: `${p.name}-edge`,
+        rateLimitPerMinute: p.rateLimitPerMinute,
+        allowedSourceRanges: p.allowedSourceRanges,
+        wafSensitivity: p.wafSensitivity,
+      });
+    }
+
+    this.loadBalancer = new GlobalHttpsLoadBalancer(this, 'load-balancer', {
+      name: p.name,
+      domains: p.domains,
+      backendGroups: this.networkEndpointGroups.map((neg) => neg.id),
+      securityPolicy: p.securityPolicy ?? this.edgePolicy!.policy.id,
+      tlsProfile: p.tlsProfile,
+    });
+
+    for (const [i, member] of (p.invokers ?? [this.dialogflowServiceAgent(p)]).entries()) {
+      this.invokerGrants.push(...this.grantInvoke(`invoker-${i}`, member));
+    }
+
+    new TerraformOutput(this, 'load-balancer-ip', {
+      value: this.loadBalancer.address.address,
+      description: 'Point the DNS A records of the domains here.',
+    });
+    new TerraformOutput(this, 'webhook-url', { value: this.url, description: 'Register this URL (plus the route) in Dialogflow.' });
+    new TerraformOutput(this, 'service-names', {
+      value: Object.fromEntries(p.regions.map((r, i) => [r, this.services[i].name])),
+      description: 'Cloud Run service per region.',
+    });
+  }
+
+  /**
+   * Let `member` invoke the webhook in every region (additive `roles/run.invoker`).
+   * @param id construct id prefix for the grants; unique within this webhook
+   * @param member e.g. `serviceAccount:caller@project.iam.gserviceaccount.com`
+   * @returns one IAM member resource per region
+   */
+  public grantInvoke(id: string, member: string): CloudRunV2ServiceIamMember[] {
+    if (member === 'allUsers' || member === 'allAuthenticatedUsers') {
+      throw new Error(
+        `${this.node.path}.grantInvoke("${id}"): member ${member} would make the webhook public; grant named identities instead`,
+      );
+    }
+    return this.services.map(
+      (service, i) =>
+        new CloudRunV2ServiceIamMember(this, `${id}-${this.regions[i]}`, {
+          name: service.name,
+          location: service.location,
+          role: 'roles/run.invoker',
+          member,
+        }),
+    );
+  }
+
+  private service(region: string, p: ResolvedWebhookProps): CloudRunV2Service {
+    const port = p.containerPort ?? DEFAULT_PORT;
+    const env: CloudRunV2ServiceTemplateContainersEnv[] = [
+      ...Object.entries(p.env ?? {}).map(([name, value]) => ({ name, value })),
+      ...Object.entries(p.secretEnv ?? {}).map(([name, ref]) => ({
+        name,
+        valueSource: { secretKeyRef: { secret: ref.secret, version: ref.version ?? 'latest' } },
+      })),
+      { name: 'WEBHOOK_REGION', value: region },
+    ];
+    return new CloudRunV2Service(this, `service-${region}`, {
+      name: p.name,
+      location: region,
+      description: `Conversational webhook ${p.name} in ${region}`,
+      ingress: 'INGRESS_TRAFFIC_INTERNAL_LOAD_BALANCER',
+      deletionProtection: p.deletionProtection ?? true,
+      // Dialogflow's ID token names the webhook URL as audience; accept it on the LB domains.
+      customAudiences: p.domains.map((d) => `https://${d}`),
+      template: {
+        serviceAccount: this.serviceAccount.email,
+        executionEnvironment: 'EXECUTION_ENVIRONMENT_GEN2',
+        maxInstanceRequestConcurrency: p.concurrency,
+        timeout: `${p.requestTimeoutSeconds ?? 30}s`,
+        scaling: { minInstanceCount: p.minInstances, maxInstanceCount: p.maxInstances },
+        containers: [
+          {
+            image: p.image,
+            ports: { containerPort: port },
+            resources: { limits: { cpu: p.cpu, memory: p.memory }, cpuIdle: true, startupCpuBoost: true },
+            env,
+            startupProbe: {
+              httpGet: { path: p.readinessPath ?? '/readyz', port },
+              initialDelaySeconds: 0,
+              periodSeconds: 2,
+              timeoutSeconds: 1,
+              failureThreshold: 30,
+            },
+            livenessProbe: {
+              httpGet: { path: p.healthPath ?? '/healthz', port },
+              periodSeconds: 15,
+              timeoutSeconds: 3,
+              failureThreshold: 3,
+            },
+          },
+        ],
+      },
+    });
+  }
+
+  private dialogflowServiceAgent(p: ResolvedWebhookProps): string {
+    const projectNumber = p.projectNumber ?? new DataGoogleProject(this, 'project').number;
+    return `serviceAccount:service-${projectNumber}@gcp-sa-dialogflow.iam.gserviceaccount.com`;
+  }
+}

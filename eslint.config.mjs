@@ -1,0 +1,36 @@
+// Flat config: typescript-eslint's recommended rules over everything we write.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  {
+    ignores: [
+      'node_modules/',
+      'lib/',
+      'build/',
+      'dist/',
+      'cdktf.out/',
+      'reports/',
+      '.venv-checkov/',
+      '.tools/',
+      'runtime/node_modules/',
+      '**/*.d.ts',
+    ],
+  },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: {
+      globals: { require: 'readonly', module: 'writable', process: 'readonly', __dirname: 'readonly', console: 'readonly' },
+    },
+    rules: {
+      // Synthesized Terraform JSON is untyped by nature; `any` is how we read it.
+      '@typescript-eslint/no-explicit-any': 'off',
+      '@typescript-eslint/no-non-null-assertion': 'off',
+      // cdktf constructs are created for their side effect on the tree.
+      'no-new': 'off',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+    },
+  },
+  { files: ['**/*.js', '**/*.cjs'], rules: { '@typescript-eslint/no-require-imports': 'off' } },
+);

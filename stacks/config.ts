@@ -1,0 +1,82 @@
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+
+/**
+ * Configuration of the reference platform: one entry per environment (one cdktf stack each).
+ *
+ * Defaults let `npm run synth` work on a fresh clone with no cloud credentials. A real platform
+ * points PLATFORM_CONFIG at its own JSON file of the same shape (see
+ * `stacks/platform.config.example.json`).
+ */
+const Environment = z
+  .object({
+    name: z.string().regex(/^[a-z][a-z0-9-]*$/, 'stack names are lowercase, e.g. "dev" or "prod"'),
+    projectId: z.string().regex(/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/, 'a Google Cloud project id, 6-30 characters'),
+    environment: z.string().min(1),
+    regions: z.array(z.string()).min(1, 'give at least one region'),
+    domains: z.array(z.string()).min(1, 'give the webhook domain(s)'),
+    image: z.string().min(1),
+    team: z.string().min(1),
+    costCenter: z.string().min(1),
+    minInstances: z.number().int().nonnegative().optional(),
+    maxInstances: z.number().int().positive().optional(),
+    /** GCS bucket for Terraform state; local state when absent. */
+    stateBucket: z.string().optional(),
+  })
+  .strict();
+
+const PlatformConfig = z.object({ environments: z.array(Environment).min(1) }).strict();
+
+export type EnvironmentConfig = z.infer<typeof Environment>;
+export type PlatformConfigShape = z.infer<typeof PlatformConfig>;
+
+/** The image the reference app deploys until CI passes its own digest (see README). */
+const REFERENCE_IMAGE =
+  'us-docker.pkg.dev/convai-reference/webhook/runtime@sha256:0f4d6c3a0b5c2e1f9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f1a0b9c8d7e6f';
+
+export const DEFAULT_CONFIG: PlatformConfigShape = {
+  environments: [
+    {
+      name: 'dev',
+      projectId: 'convai-reference-dev',
+      environment: 'dev',
+      regions: ['us-central1'],
+      domains: ['webhook.dev.convai.example.com'],
+      image: REFERENCE_IMAGE,
+      team: 'conversational-ai',
+      costCenter: 'cc-1234',
+    },
+    {
+      name: 'prod',
+      projectId: 'convai-reference-prod',
+      environment: 'prod',
+      regions: ['us-central1', 'europe-west1', 'asia-northeast1'],
+      domains: ['webhook.convai.example.com'],
+      image: REFERENCE_IMAGE,
+      team: 'conversational-ai',
+      costCenter: 'cc-1234',
+      minInstances: 1,
+      maxInstances: 20,
+    },
+  ],
+};
+
+/** Load and validate the configuration; a bad file fails with every problem and its path. */
+export function loadConfig(path: string | undefined = process.env.PLATFORM_CONFIG): PlatformConfigShape {
+  if (!path) return DEFAULT_CONFIG;
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (e) {
+    throw new Error(`PLATFORM_CONFIG=${path}: cannot read JSON (${(e as Error).message})`);
+  }
+  const parsed = PlatformConfig.safeParse(raw);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
+    throw new Error(`PLATFORM_CONFIG=${path} is invalid:\n  - ${issues.join('\n  - ')}`);
+  }
+  const names = parsed.data.environments.map((e) => e.name);
+  const dup = names.find((n, i) => names.indexOf(n) !== i);
+  if (dup) throw new Error(`PLATFORM_CONFIG=${path} is invalid: environment name "${dup}" appears twice`);
+  return parsed.data;
+}

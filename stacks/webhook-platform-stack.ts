@@ -1,0 +1,34 @@
+import { GcsBackend, LocalBackend } from 'cdktf';
+import { Construct } from 'constructs';
+import { PlatformStack } from '../constructs/core/platform-stack';
+import { ScalableWebhook } from '../constructs/scalable-webhook/scalable-webhook';
+import { EnvironmentConfig } from './config';
+
+/**
+ * One environment of the reference platform. Later constructs (database, secrets, SLOs, backups)
+ * are composed here as they land.
+ */
+export class WebhookPlatformStack extends PlatformStack {
+  public readonly webhook: ScalableWebhook;
+
+  constructor(scope: Construct, config: EnvironmentConfig) {
+    super(scope, config.name, {
+      projectId: config.projectId,
+      environment: config.environment,
+      regions: config.regions,
+      team: config.team,
+      costCenter: config.costCenter,
+    });
+    // A relative local path keeps the synthesized JSON identical on every machine.
+    if (config.stateBucket) new GcsBackend(this, { bucket: config.stateBucket, prefix: `convai/${config.name}` });
+    else new LocalBackend(this, { path: `terraform.${config.name}.tfstate` });
+
+    this.webhook = new ScalableWebhook(this, 'webhook', {
+      image: config.image,
+      domains: config.domains,
+      minInstances: config.minInstances,
+      maxInstances: config.maxInstances,
+      env: { NODE_ENV: 'production', PLATFORM_ENV: config.environment },
+    });
+  }
+}

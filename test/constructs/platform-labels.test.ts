@@ -1,0 +1,37 @@
+import { PubsubTopic } from '@cdktf/provider-google/lib/pubsub-topic';
+import { ServiceAccount } from '@cdktf/provider-google/lib/service-account';
+import { PlatformLabels } from '../../constructs/core/platform-labels';
+import { DEV_PROPS, only, platformStack, synth } from '../helpers/synth';
+
+describe('PlatformLabels', () => {
+  test('labels every resource that accepts labels, including ones the library did not create', () => {
+    const stack = platformStack({ ...DEV_PROPS, extraLabels: { app: 'convai' } });
+    new PubsubTopic(stack, 'topic', { name: 'events', labels: { purpose: 'feedback' } });
+    new ServiceAccount(stack, 'sa', { accountId: 'worker-1' });
+    const json = synth(stack);
+    expect(only(json, 'google_pubsub_topic').labels).toEqual({
+      app: 'convai',
+      purpose: 'feedback',
+      env: 'dev',
+      team: 'convai',
+      'cost-center': 'cc-42',
+      'managed-by': 'cdktf',
+    });
+    // Service accounts take no labels: left alone rather than given an attribute Terraform rejects.
+    expect(only(json, 'google_service_account').labels).toBeUndefined();
+  });
+
+  test('a resource cannot override the required labels', () => {
+    const stack = platformStack(DEV_PROPS);
+    new PubsubTopic(stack, 'topic', { name: 'events', labels: { env: 'prod', team: 'someone-else' } });
+    expect(only(synth(stack), 'google_pubsub_topic').labels).toMatchObject({ env: 'dev', team: 'convai' });
+  });
+
+  test.each([
+    [{ env: 'dev', team: 'Conversational AI', costCenter: 'cc-1' }, /label "team" has invalid value "Conversational AI"/],
+    [{ env: '', team: 'convai', costCenter: 'cc-1' }, /label "env" is empty/],
+    [{ env: 'dev', team: 'convai', costCenter: 'cc-1', extra: { '1bad': 'x' } }, /label key "1bad" is invalid/],
+  ])('rejects invalid labels %#', (values, message) => {
+    expect(() => new PlatformLabels(values)).toThrow(message);
+  });
+});
