@@ -174,6 +174,26 @@ export const POLICY_RULES: readonly PolicyRule[] = [
     resourceTypes: ['google_cloud_run_v2_service'],
     evaluate: (b) => (b.deletion_protection === false ? 'deletion_protection is false' : undefined),
   },
+  {
+    id: 'CKV_CONVAI_11',
+    title: 'Cloud Armor policy denies Log4j-style exploits (cve-canary) outside preview',
+    fix: "add a deny rule matching evaluatePreconfiguredWaf('cve-canary') with preview off (EdgeSecurityPolicy does)",
+    resourceTypes: ['google_compute_security_policy'],
+    // checkov's own CKV_GCP_73 crashes on terraform_json (it needs the HCL graph), so we carry it.
+    evaluate: (b) => {
+      const rules: Record<string, any>[] = Array.isArray(b.rule) ? b.rule : b.rule ? [b.rule] : [];
+      const blocks = rules.some((r) => {
+        const expression = first(first(r.match)?.expr)?.expression;
+        return (
+          typeof expression === 'string' &&
+          /evaluatePreconfigured(Waf|Expr)\(\s*'cve-canary'/.test(expression) &&
+          String(r.action ?? '').startsWith('deny') &&
+          r.preview !== true
+        );
+      });
+      return blocks ? undefined : 'no enforced deny rule evaluates the cve-canary rule set';
+    },
+  },
 ];
 
 export function ruleById(id: string): PolicyRule | undefined {

@@ -1,0 +1,57 @@
+"""CKV_CONVAI_11: Cloud Armor policy denies Log4j-style exploits (cve-canary) outside preview.
+
+Same rule as POLICY_RULES CKV_CONVAI_11 (constructs/core/policy-catalog.ts). checkov's built-in
+CKV_GCP_73 covers this for HCL but crashes on every google_compute_security_policy in
+terraform_json (it reads `self.graph`, which is None there: see reports/<stack>/checkov/checkov.log),
+so our pack carries the rule.
+
+Python, not YAML: the rule needs "some rule that is a deny AND not in preview AND whose expression
+names cve-canary", a conjunction inside one list element that YAML attribute checks cannot bind.
+"""
+import re
+
+from checkov.common.models.enums import CheckCategories, CheckResult
+from checkov.terraform.checks.resource.base_resource_check import BaseResourceCheck
+
+RESOURCE_TYPES = ["google_compute_security_policy"]
+CVE_CANARY = re.compile(r"evaluatePreconfigured(Waf|Expr)\(\s*'cve-canary'")
+
+
+def _one(value):
+    """The value of a scalar or single nested block: checkov wraps both in a one-element list."""
+    if isinstance(value, list):
+        return value[0] if value else None
+    return value
+
+
+def _blocks_cve_canary(rule):
+    if not isinstance(rule, dict):
+        return False
+    match = _one(rule.get("match"))
+    expr = _one(match.get("expr")) if isinstance(match, dict) else None
+    expression = _one(expr.get("expression")) if isinstance(expr, dict) else None
+    action = _one(rule.get("action")) or ""
+    preview = _one(rule.get("preview"))
+    return (
+        isinstance(expression, str)
+        and CVE_CANARY.search(expression) is not None
+        and str(action).startswith("deny")
+        and preview is not True
+    )
+
+
+class CloudArmorCveCanary(BaseResourceCheck):
+    def __init__(self):
+        super().__init__(
+            name="Cloud Armor policy denies Log4j-style exploits (cve-canary) outside preview",
+            id="CKV_CONVAI_11",
+            categories=[CheckCategories.NETWORKING],
+            supported_resources=RESOURCE_TYPES,
+        )
+
+    def scan_resource_conf(self, conf):
+        rules = conf.get("rule") or []
+        return CheckResult.PASSED if any(_blocks_cve_canary(r) for r in rules) else CheckResult.FAILED
+
+
+check = CloudArmorCveCanary()

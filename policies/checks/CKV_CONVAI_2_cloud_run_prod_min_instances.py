@@ -1,0 +1,66 @@
+"""CKV_CONVAI_2: production Cloud Run service keeps at least one instance warm.
+
+Same rule as POLICY_RULES CKV_CONVAI_2 (constructs/core/policy-catalog.ts). Python, not YAML,
+because the rule needs "template.scaling.min_instance_count, else scaling.min_instance_count"
+(a fallback, not an either-or), a numeric type test, and a pass for unresolved `${...}` values.
+
+checkov's terraform_json parser hands every value wrapped in a one-element list, and nested blocks
+as lists of objects whether cdktf wrote an object or a list.
+"""
+from checkov.common.models.enums import CheckCategories, CheckResult
+from checkov.terraform.checks.resource.base_resource_check import BaseResourceCheck
+
+RESOURCE_TYPES = ["google_cloud_run_v2_service"]
+PRODUCTION_ENVS = ("prod", "production")
+
+
+def _one(value):
+    """The value of a scalar or single nested block: checkov wraps both in a one-element list."""
+    if isinstance(value, list):
+        return value[0] if value else None
+    return value
+
+
+def _block(conf, key):
+    value = _one(conf.get(key)) if isinstance(conf, dict) else None
+    return value if isinstance(value, dict) else None
+
+
+def _is_unresolved(value):
+    return isinstance(value, str) and "${" in value
+
+
+def _is_number(value):
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+class CloudRunProdMinInstances(BaseResourceCheck):
+    def __init__(self):
+        super().__init__(
+            name="Production Cloud Run service keeps at least one instance warm",
+            id="CKV_CONVAI_2",
+            categories=[CheckCategories.BACKUP_AND_RECOVERY],
+            supported_resources=RESOURCE_TYPES,
+        )
+
+    def scan_resource_conf(self, conf):
+        labels = _block(conf, "labels")
+        env = _one(labels.get("env")) if labels else None
+        if not (isinstance(env, str) and env in PRODUCTION_ENVS):
+            return CheckResult.PASSED
+        minimum = None
+        scaling = _block(_block(conf, "template"), "scaling")
+        if scaling is not None:
+            minimum = _one(scaling.get("min_instance_count"))
+        if minimum is None:
+            service_scaling = _block(conf, "scaling")
+            if service_scaling is not None:
+                minimum = _one(service_scaling.get("min_instance_count"))
+        if _is_unresolved(minimum):
+            return CheckResult.PASSED
+        if _is_number(minimum) and minimum >= 1:
+            return CheckResult.PASSED
+        return CheckResult.FAILED
+
+
+check = CloudRunProdMinInstances()

@@ -1,0 +1,50 @@
+"""CKV_CONVAI_9: resource carries the platform labels (env, team, cost-center, managed-by).
+
+Same rule as POLICY_RULES CKV_CONVAI_9 (constructs/core/policy-catalog.ts); RESOURCE_TYPES is its
+LABELLED_TYPES and REQUIRED_LABELS its REQUIRED_LABELS (test/policies/catalog.test.ts keeps them in
+step). Python, not YAML, because a `labels` value that is still an unresolved `${...}` expression
+must pass, and each label must be a non-empty string.
+"""
+from checkov.common.models.enums import CheckCategories, CheckResult
+from checkov.terraform.checks.resource.base_resource_check import BaseResourceCheck
+
+RESOURCE_TYPES = [
+    "google_cloud_run_v2_service",
+    "google_compute_global_address",
+    "google_compute_global_forwarding_rule",
+    "google_secret_manager_secret",
+    "google_storage_bucket",
+    "google_pubsub_topic",
+    "google_kms_crypto_key",
+]
+REQUIRED_LABELS = ["env", "team", "cost-center", "managed-by"]
+
+
+def _one(value):
+    """The value of a scalar or single nested block: checkov wraps both in a one-element list."""
+    if isinstance(value, list):
+        return value[0] if value else None
+    return value
+
+
+class PlatformLabels(BaseResourceCheck):
+    def __init__(self):
+        super().__init__(
+            name="Resource carries the platform labels (env, team, cost-center, managed-by)",
+            id="CKV_CONVAI_9",
+            categories=[CheckCategories.CONVENTION],
+            supported_resources=RESOURCE_TYPES,
+        )
+
+    def scan_resource_conf(self, conf):
+        labels = _one(conf.get("labels"))
+        if isinstance(labels, str) and "${" in labels:
+            return CheckResult.PASSED
+        if not isinstance(labels, dict):
+            labels = {}
+        missing = [key for key in REQUIRED_LABELS if not (isinstance(_one(labels.get(key)), str) and _one(labels.get(key)) != "")]
+        self.details = [f"missing labels: {', '.join(missing)}"] if missing else []
+        return CheckResult.FAILED if missing else CheckResult.PASSED
+
+
+check = PlatformLabels()

@@ -1,0 +1,188 @@
+/**
+ * Reports: checkov's own SARIF and JUnit XML per stack, marked up with our suppressions, and a
+ * summary of every stack in Markdown and JSON.
+ *
+ * checkov knows nothing of our allowlist, so its SARIF and JUnit list suppressed findings as
+ * failures. We mark them: SARIF 2.1.0 `result.suppressions` (kind external, with the reason as
+ * justification, which code-scanning UIs show as dismissed), and JUnit `<skipped>` in place of
+ * `<failure>`, with the counts adjusted.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Finding } from './results';
+import type { Decisions, SuppressedFinding, Suppression } from './suppressions';
+
+export interface StackReport {
+  readonly stack: string;
+  /** The synthesized file (cdktf.out). */
+  readonly file: string;
+  /** The copy checkov scanned. */
+  readonly scannedFile: string;
+  readonly changes: readonly string[];
+  /** Checks checkov could not run (they crashed on a resource): no verdict, so worth a look. */
+  readonly warnings: readonly string[];
+  readonly decisions: Decisions;
+  readonly suppressions: readonly Suppression[];
+  readonly sarifFile: string;
+  readonly junitFile: string;
+  readonly checkovJsonFile: string;
+}
+
+export interface GateSummary {
+  readonly checkovVersion: string;
+  readonly stacks: readonly StackReport[];
+}
+
+const sameFinding = (a: Finding, checkId: string, reportedResource: string): boolean =>
+  a.checkId === checkId && a.reportedResource === reportedResource;
+
+/** Mark suppressed results in a checkov SARIF document (matched by rule id and start line). */
+export function annotateSarif(sarif: any, suppressed: readonly SuppressedFinding[]): any {
+  for (const run of sarif?.runs ?? []) {
+    for (const result of run.results ?? []) {
+      const startLine = result.locations?.[0]?.physicalLocation?.region?.startLine;
+      const hit = suppressed.find((s) => s.finding.checkId === result.ruleId && s.finding.lines[0] === startLine);
+      if (hit) {
+        result.suppressions = [{ kind: 'external', status: 'accepted', justification: hit.suppression.reason }];
+        result.properties = { ...(result.properties ?? {}), resource: hit.finding.resource, constructPath: hit.suppression.constructPath };
+      }
+    }
+  }
+  return sarif;
+}
+
+const xmlEscape = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+const xmlUnescape = (s: string): string =>
+  s
+    .replace(/&quot;/g, '"')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
+
+/** Turn the `<failure>` of suppressed test cases in checkov's JUnit XML into `<skipped>`, fixing the counts. */
+export function annotateJunit(xml: string, suppressed: readonly SuppressedFinding[]): string {
+  let changed = 0;
+  const out = xml.replace(
+    /(<testcase\b[^>]*\bname="([^"]*)"[^>]*\bclassname="([^"]*)"[^>]*\bfile="([^"]*)"[^>]*>)(\s*)<failure\b[\s\S]*?<\/failure>/g,
+    (whole, open: string, name: string, classname: string, file: string, space: string) => {
+      const id = /\[([A-Z0-9_]+)\]/g;
+      let checkId: string | undefined;
+      for (let m = id.exec(name); m; m = id.exec(name)) checkId = m[1];
+      const reported = xmlUnescape(classname).slice(xmlUnescape(file).length + 1);
+      const hit = checkId ? suppressed.find((s) => sameFinding(s.finding, checkId!, reported)) : undefined;
+      if (!hit) return whole;
+      changed++;
+      return `${open}${space}<skipped type="suppressed" message="${xmlEscape(`suppressed: ${hit.suppression.reason}`)}"/>`;
+    },
+  );
+  if (changed === 0) return out;
+  const adjust = (tag: string, attrs: string): string =>
+    attrs
+      .replace(/\bfailures="(\d+)"/, (_m, n) => `failures="${Number(n) - changed}"`)
+      .replace(/\bskipped="(\d+)"/, (_m, n) => `skipped="${Number(n) + changed}"`)
+      .replace(/^/, tag);
+  return out
+    .replace(/<testsuites\b([^>]*)>/, (_m, attrs: string) => `${adjust('<testsuites', attrs)}>`)
+    .replace(/<testsuite\b([^>]*)>/, (_m, attrs: string) => `${adjust('<testsuite', attrs)}>`);
+}
+
+const rel = (file: string): string => path.relative(process.cwd(), file) || file;
+
+/** The JSON summary: per stack counts, every failure, every suppression with its reason. */
+export function summaryJson(summary: GateSummary): Record<string, unknown> {
+  const stacks = summary.stacks.map((s) => ({
+    stack: s.stack,
+    file: rel(s.file),
+    scanned_file: rel(s.scannedFile),
+    prepared: s.changes,
+    warnings: s.warnings,
+    passed: s.decisions.passed.length,
+    failed: s.decisions.failures.length,
+    suppressed: s.decisions.suppressed.length,
+    skipped: s.decisions.skipped.length,
+    failures: s.decisions.failures.map((f) => ({
+      check_id: f.checkId,
+      check_name: f.checkName,
+      resource: f.resource,
+      lines: f.lines,
+      details: f.details,
+    })),
+    suppressions: s.decisions.suppressed.map(({ finding, suppression }) => ({
+      check_id: finding.checkId,
+      check_name: finding.checkName,
+      resource: finding.resource,
+      construct_path: suppression.constructPath,
+      reason: suppression.reason,
+    })),
+    unused_suppressions: s.decisions.unused.map((u) => ({
+      check_id: u.checkId,
+      recorded_on: u.scope,
+      reason: u.reason,
+    })),
+    reports: { sarif: rel(s.sarifFile), junit: rel(s.junitFile), checkov_json: rel(s.checkovJsonFile) },
+  }));
+  const total = (k: 'passed' | 'failed' | 'suppressed' | 'skipped'): number => stacks.reduce((n, s) => n + s[k], 0);
+  return {
+    checkov_version: summary.checkovVersion,
+    ok: total('failed') === 0,
+    totals: { passed: total('passed'), failed: total('failed'), suppressed: total('suppressed'), skipped: total('skipped') },
+    stacks,
+  };
+}
+
+const cell = (s: string): string => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+
+/** The Markdown summary, for humans and CI job summaries. */
+export function summaryMarkdown(summary: GateSummary): string {
+  const json = summaryJson(summary) as any;
+  const lines: string[] = [];
+  lines.push(`# Policy gate: ${json.ok ? 'PASSED' : 'FAILED'}`, '');
+  lines.push(`checkov ${summary.checkovVersion}, built-in checks plus policies/checks.`, '');
+  lines.push('| stack | passed | failed | suppressed | unused suppressions |', '| --- | ---: | ---: | ---: | ---: |');
+  for (const s of json.stacks) {
+    lines.push(`| ${cell(s.stack)} | ${s.passed} | ${s.failed} | ${s.suppressed} | ${s.unused_suppressions.length} |`);
+  }
+  for (const s of json.stacks) {
+    lines.push(
+      '',
+      `## ${s.stack}`,
+      '',
+      `Scanned \`${s.scanned_file}\` (copy of \`${s.file}\`${s.prepared.length ? `; ${s.prepared.join('; ')}` : ''}).`,
+      '',
+    );
+    lines.push(`### Failures (${s.failed})`, '');
+    if (s.failures.length === 0) lines.push('None.');
+    else {
+      lines.push('| check | resource | what | details |', '| --- | --- | --- | --- |');
+      for (const f of s.failures)
+        lines.push(`| ${f.check_id} | \`${f.resource}\` | ${cell(f.check_name)} | ${cell(f.details.join('; '))} |`);
+    }
+    lines.push('', `### Suppressed (${s.suppressed})`, '');
+    if (s.suppressions.length === 0) lines.push('None.');
+    else {
+      lines.push('| check | resource | construct | reason |', '| --- | --- | --- | --- |');
+      for (const x of s.suppressions)
+        lines.push(`| ${x.check_id} | \`${x.resource}\` | \`${cell(x.construct_path)}\` | ${cell(x.reason)} |`);
+    }
+    if (s.unused_suppressions.length > 0) {
+      lines.push('', `### Unused suppressions (${s.unused_suppressions.length}): they match no failing finding; remove them`, '');
+      lines.push('| check | recorded on | reason |', '| --- | --- | --- |');
+      for (const x of s.unused_suppressions) lines.push(`| ${x.check_id} | \`${cell(x.recorded_on)}\` | ${cell(x.reason)} |`);
+    }
+    if (s.warnings.length > 0) {
+      lines.push('', `### Warnings (${s.warnings.length})`, '', ...s.warnings.map((w: string) => `- ${w}`));
+    }
+    lines.push('', `Reports: \`${s.reports.sarif}\`, \`${s.reports.junit}\`, \`${s.reports.checkov_json}\`.`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** Write `policy-summary.md` and `policy-summary.json` under `reportsDir`. */
+export function writeSummaries(reportsDir: string, summary: GateSummary): { markdown: string; json: string } {
+  fs.mkdirSync(reportsDir, { recursive: true });
+  const markdown = path.join(reportsDir, 'policy-summary.md');
+  const json = path.join(reportsDir, 'policy-summary.json');
+  fs.writeFileSync(markdown, summaryMarkdown(summary));
+  fs.writeFileSync(json, `${JSON.stringify(summaryJson(summary), null, 2)}\n`);
+  return { markdown, json };
+}
