@@ -19,7 +19,7 @@ export interface ScalableWebhookProps {
   readonly domains: string[];
   /** Regions to serve from, first is primary. @default - the enclosing PlatformStack's regions */
   readonly regions?: string[];
-  /** Base name for the GCP resources (lowercase, ≤ 30 chars). @default - the construct id, lowercased */
+  /** Base name for the GCP resources (2-26 lowercase letters, digits, "-"). @default - the construct id, lowercased */
   readonly name?: string;
   /** Production defaults and rules. @default - the enclosing PlatformStack's, else false */
   readonly production?: boolean;

@@ -19,7 +19,8 @@ const IMAGE_REFERENCE =
   /^(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+|localhost)(?::\d+)?\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*(?::[\w][\w.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$/;
 const HAS_TAG_OR_DIGEST = /(:[\w][\w.-]{0,127}|@sha256:[a-f0-9]{64})$/;
 const DOMAIN = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
-const NAME = /^[a-z](?:[a-z0-9-]{0,28}[a-z0-9])?$/;
+/** 2..26 chars, so derived names fit GCP limits (service account id `<name>-run` is at most 30). */
+const NAME = /^[a-z][a-z0-9-]{0,24}[a-z0-9]$/;
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /** Cloud Run reserves these; setting them fails the deploy. */
 const RESERVED_ENV = ['PORT', 'K_SERVICE', 'K_REVISION', 'K_CONFIGURATION'];
@@ -36,7 +37,7 @@ export const SCALABLE_WEBHOOK_RULES: ReadonlyArray<Rule<ResolvedWebhookProps>> =
   {
     when: (p) => known(p.name) && !NAME.test(p.name),
     say: (p) =>
-      `name "${p.name}" is not a valid base name: use lowercase letters, digits and "-", start with a letter, at most 30 characters`,
+      `name "${p.name}" is not a valid base name: use 2-26 lowercase letters, digits and "-", starting with a letter and not ending with "-" (it defaults to the construct id, lowercased: pass name explicitly if the id does not fit)`,
   },
   {
     when: (p) => !isToken(p.regions) && p.regions.length === 0,

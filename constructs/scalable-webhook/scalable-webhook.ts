@@ -67,7 +67,7 @@ export class ScalableWebhook extends Construct {
     this.url = `https://${p.domains[0]}`;
 
     this.serviceAccount = new ServiceAccount(this, 'service-account', {
-      accountId: `${p.name}-run`.slice(0, 30),
+      accountId: `${p.name}-run`,
       displayName: `Webhook ${p.name} (Cloud Run)`,
       description: 'Runs the conversational webhook; holds only the grants this construct adds.',
     });

@@ -13,6 +13,8 @@ import { PolicySetupError } from './errors';
 
 /** The checkov version the pack is written and tested against. Bump it together with the tests. */
 export const CHECKOV_VERSION = '3.3.30';
+/** pip constraints for checkov's dependency tree, relative to the repository root. */
+export const CONSTRAINTS_FILE = 'policies/checkov-constraints.txt';
 /** The project-local venv, relative to the repository root. */
 export const VENV_DIR = '.venv-checkov';
 
@@ -107,9 +109,12 @@ function installCheckov(venv: string, python: string, log: (line: string) => voi
   if (!fs.existsSync(venvPython(venv))) {
     run(python, ['-m', 'venv', venv], `creating the venv with ${python} (set PYTHON to another Python 3.9+ if needed)`);
   }
+  // Constraints pin checkov's whole dependency tree, not just checkov: a new release of one of
+  // its ~90 dependencies must not change what the gate reports.
+  const constraints = path.join(path.dirname(venv), CONSTRAINTS_FILE);
   run(
     venvPython(venv),
-    ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', `checkov==${CHECKOV_VERSION}`],
+    ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', '-c', constraints, `checkov==${CHECKOV_VERSION}`],
     `pip install checkov==${CHECKOV_VERSION}`,
   );
 }

@@ -30,6 +30,7 @@ describe('ScalableWebhook on Cloud Run', () => {
   });
 
   test('runs as its own service account, never the default compute one', () => {
+    expect(only(json, 'google_service_account').account_id).toBe('webhook-run');
     const [saId] = Object.keys(resources(json, 'google_service_account'));
     for (const s of services) expect(s.template.service_account).toBe(`\${google_service_account.${saId}.email}`);
   });
@@ -206,6 +207,8 @@ describe('ScalableWebhook rejects bad props with the prop, the value and the fix
     ['public invoker', { invokers: ['allUsers'] }, /invokers contains allUsers/],
     ['reserved env', { env: { PORT: '9000' } }, /env\/secretEnv name\(s\) PORT are invalid or reserved/],
     ['bad name', { name: 'Webhook_1' }, /name "Webhook_1" is not a valid base name/],
+    ['name too long for the service account id', { name: 'a'.repeat(27) }, /is not a valid base name: use 2-26/],
+    ['one-letter name', { name: 'a' }, /name "a" is not a valid base name/],
     ['bad waf sensitivity', { wafSensitivity: 7 }, /wafSensitivity is 7: use 1, 2, 3 or 4/],
   ];
 
