@@ -53,6 +53,7 @@ export interface PolicyRule {
 const PUBLIC_MEMBERS = ['allUsers', 'allAuthenticatedUsers'];
 const DEFAULT_COMPUTE_SA = /-compute@developer\.gserviceaccount\.com$/;
 const isUnresolved = (v: unknown): boolean => typeof v === 'string' && v.includes('${');
+const IMAGE_DIGEST = /@sha256:[a-f0-9]{64}$/;
 
 /** `labels.env` says production. */
 export function isProduction(block: ResourceBlock): boolean {
@@ -192,6 +193,31 @@ export const POLICY_RULES: readonly PolicyRule[] = [
         );
       });
       return blocks ? undefined : 'no enforced deny rule evaluates the cve-canary rule set';
+    },
+  },
+  {
+    id: 'CKV_CONVAI_12',
+    title: 'Production Cloud Run containers run an image pinned by digest',
+    fix: 'reference the image as <registry>/<path>@sha256:<digest> (see README: the image)',
+    resourceTypes: ['google_cloud_run_v2_service'],
+    evaluate: (b) => {
+      if (!isProduction(b)) return undefined;
+      const containers: Record<string, any>[] = first(b.template)?.containers ?? [];
+      const images = containers.map((c) => c.image);
+      if (images.length === 0) return 'no containers';
+      const unpinned = images.filter((i) => !isUnresolved(i) && !(typeof i === 'string' && IMAGE_DIGEST.test(i)));
+      return unpinned.length > 0 ? `image ${unpinned.join(', ')} is not pinned by digest` : undefined;
+    },
+  },
+  {
+    id: 'CKV_CONVAI_13',
+    title: 'External backend service logs requests',
+    fix: 'set log_config.enable = true (GlobalHttpsLoadBalancer does, with logSampleRate 1 by default)',
+    resourceTypes: ['google_compute_backend_service'],
+    evaluate: (b) => {
+      const scheme = b.load_balancing_scheme ?? 'EXTERNAL';
+      if (scheme !== 'EXTERNAL' && scheme !== 'EXTERNAL_MANAGED') return undefined;
+      return first(b.log_config)?.enable === true ? undefined : `${scheme} backend service has request logging off`;
     },
   },
 ];

@@ -13,25 +13,20 @@ import re
 from checkov.common.models.enums import CheckCategories, CheckResult
 from checkov.terraform.checks.resource.base_resource_check import BaseResourceCheck
 
+from cdktf_values import one
+
 RESOURCE_TYPES = ["google_compute_security_policy"]
 CVE_CANARY = re.compile(r"evaluatePreconfigured(Waf|Expr)\(\s*'cve-canary'")
-
-
-def _one(value):
-    """The value of a scalar or single nested block: checkov wraps both in a one-element list."""
-    if isinstance(value, list):
-        return value[0] if value else None
-    return value
 
 
 def _blocks_cve_canary(rule):
     if not isinstance(rule, dict):
         return False
-    match = _one(rule.get("match"))
-    expr = _one(match.get("expr")) if isinstance(match, dict) else None
-    expression = _one(expr.get("expression")) if isinstance(expr, dict) else None
-    action = _one(rule.get("action")) or ""
-    preview = _one(rule.get("preview"))
+    match = one(rule.get("match"))
+    expr = one(match.get("expr")) if isinstance(match, dict) else None
+    expression = one(expr.get("expression")) if isinstance(expr, dict) else None
+    action = one(rule.get("action")) or ""
+    preview = one(rule.get("preview"))
     return (
         isinstance(expression, str)
         and CVE_CANARY.search(expression) is not None

@@ -10,24 +10,9 @@ as lists of objects whether cdktf wrote an object or a list.
 from checkov.common.models.enums import CheckCategories, CheckResult
 from checkov.terraform.checks.resource.base_resource_check import BaseResourceCheck
 
+from cdktf_values import block, is_production, is_unresolved, one
+
 RESOURCE_TYPES = ["google_cloud_run_v2_service"]
-PRODUCTION_ENVS = ("prod", "production")
-
-
-def _one(value):
-    """The value of a scalar or single nested block: checkov wraps both in a one-element list."""
-    if isinstance(value, list):
-        return value[0] if value else None
-    return value
-
-
-def _block(conf, key):
-    value = _one(conf.get(key)) if isinstance(conf, dict) else None
-    return value if isinstance(value, dict) else None
-
-
-def _is_unresolved(value):
-    return isinstance(value, str) and "${" in value
 
 
 def _is_number(value):
@@ -44,19 +29,17 @@ class CloudRunProdMinInstances(BaseResourceCheck):
         )
 
     def scan_resource_conf(self, conf):
-        labels = _block(conf, "labels")
-        env = _one(labels.get("env")) if labels else None
-        if not (isinstance(env, str) and env in PRODUCTION_ENVS):
+        if not is_production(conf):
             return CheckResult.PASSED
         minimum = None
-        scaling = _block(_block(conf, "template"), "scaling")
+        scaling = block(block(conf, "template"), "scaling")
         if scaling is not None:
-            minimum = _one(scaling.get("min_instance_count"))
+            minimum = one(scaling.get("min_instance_count"))
         if minimum is None:
-            service_scaling = _block(conf, "scaling")
+            service_scaling = block(conf, "scaling")
             if service_scaling is not None:
-                minimum = _one(service_scaling.get("min_instance_count"))
-        if _is_unresolved(minimum):
+                minimum = one(service_scaling.get("min_instance_count"))
+        if is_unresolved(minimum):
             return CheckResult.PASSED
         if _is_number(minimum) and minimum >= 1:
             return CheckResult.PASSED

@@ -14,15 +14,10 @@ import re
 from checkov.common.models.enums import CheckCategories, CheckResult
 from checkov.terraform.checks.resource.base_resource_check import BaseResourceCheck
 
+from cdktf_values import one
+
 RESOURCE_TYPES = ["google_cloud_run_v2_service"]
 DEFAULT_COMPUTE_SA = re.compile(r"-compute@developer\.gserviceaccount\.com$")
-
-
-def _one(value):
-    """The value of a scalar or single nested block: checkov wraps both in a one-element list."""
-    if isinstance(value, list):
-        return value[0] if value else None
-    return value
 
 
 class CloudRunDedicatedServiceAccount(BaseResourceCheck):
@@ -35,8 +30,8 @@ class CloudRunDedicatedServiceAccount(BaseResourceCheck):
         )
 
     def scan_resource_conf(self, conf):
-        template = _one(conf.get("template"))
-        account = _one(template.get("service_account")) if isinstance(template, dict) else None
+        template = one(conf.get("template"))
+        account = one(template.get("service_account")) if isinstance(template, dict) else None
         if not account:
             return CheckResult.FAILED
         if isinstance(account, str) and "${" not in account and DEFAULT_COMPUTE_SA.search(account):

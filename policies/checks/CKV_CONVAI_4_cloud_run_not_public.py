@@ -11,6 +11,8 @@ such values. The synth-time evaluator judges them (they are not public); so does
 from checkov.common.models.enums import CheckCategories, CheckResult
 from checkov.terraform.checks.resource.base_resource_check import BaseResourceCheck
 
+from cdktf_values import one
+
 RESOURCE_TYPES = [
     "google_cloud_run_v2_service_iam_member",
     "google_cloud_run_v2_service_iam_binding",
@@ -18,13 +20,6 @@ RESOURCE_TYPES = [
     "google_cloud_run_service_iam_binding",
 ]
 PUBLIC_MEMBERS = ("allUsers", "allAuthenticatedUsers")
-
-
-def _one(value):
-    """The value of a scalar: checkov wraps it in a one-element list."""
-    if isinstance(value, list):
-        return value[0] if value else None
-    return value
 
 
 class CloudRunNotPublic(BaseResourceCheck):
@@ -39,10 +34,10 @@ class CloudRunNotPublic(BaseResourceCheck):
     def scan_resource_conf(self, conf):
         if "members" in conf:
             # A list attribute arrives wrapped once more: [["user:a", "allUsers"]].
-            members = _one(conf.get("members"))
+            members = one(conf.get("members"))
             members = members if isinstance(members, list) else [members]
         elif "member" in conf:
-            members = [_one(conf.get("member"))]
+            members = [one(conf.get("member"))]
         else:
             members = []
         public = [m for m in members if isinstance(m, str) and m in PUBLIC_MEMBERS]

@@ -8,6 +8,8 @@ must pass, and each label must be a non-empty string.
 from checkov.common.models.enums import CheckCategories, CheckResult
 from checkov.terraform.checks.resource.base_resource_check import BaseResourceCheck
 
+from cdktf_values import one
+
 RESOURCE_TYPES = [
     "google_cloud_run_v2_service",
     "google_compute_global_address",
@@ -20,13 +22,6 @@ RESOURCE_TYPES = [
 REQUIRED_LABELS = ["env", "team", "cost-center", "managed-by"]
 
 
-def _one(value):
-    """The value of a scalar or single nested block: checkov wraps both in a one-element list."""
-    if isinstance(value, list):
-        return value[0] if value else None
-    return value
-
-
 class PlatformLabels(BaseResourceCheck):
     def __init__(self):
         super().__init__(
@@ -37,12 +32,12 @@ class PlatformLabels(BaseResourceCheck):
         )
 
     def scan_resource_conf(self, conf):
-        labels = _one(conf.get("labels"))
+        labels = one(conf.get("labels"))
         if isinstance(labels, str) and "${" in labels:
             return CheckResult.PASSED
         if not isinstance(labels, dict):
             labels = {}
-        missing = [key for key in REQUIRED_LABELS if not (isinstance(_one(labels.get(key)), str) and _one(labels.get(key)) != "")]
+        missing = [key for key in REQUIRED_LABELS if not (isinstance(one(labels.get(key)), str) and one(labels.get(key)) != "")]
         self.details = [f"missing labels: {', '.join(missing)}"] if missing else []
         return CheckResult.FAILED if missing else CheckResult.PASSED
 

@@ -34,6 +34,17 @@ describe('PolicyChecks at synth', () => {
     expect(() => synth(stack)).not.toThrow();
   });
 
+  test('a production image referenced by tag fails synth; a digest passes', () => {
+    const stack = platformStack(PROD_PROPS);
+    new ScalableWebhook(stack, 'webhook', { image: 'us-docker.pkg.dev/acme/convai/webhook:1.4.2', domains: ['w.acme.example'] });
+    expect(() => synth(stack)).toThrow(
+      /CKV_CONVAI_12 at test\/webhook\/service-us-central1 .*image us-docker\.pkg\.dev\/acme\/convai\/webhook:1\.4\.2 is not pinned by digest/,
+    );
+    const dev = platformStack(DEV_PROPS);
+    new ScalableWebhook(dev, 'webhook', { image: 'us-docker.pkg.dev/acme/convai/webhook:1.4.2', domains: ['w.acme.example'] });
+    expect(() => synth(dev)).not.toThrow();
+  });
+
   test('a public invoker fails synth', () => {
     const stack = platformStack(DEV_PROPS);
     new CloudRunV2ServiceIamMember(stack, 'public', {

@@ -19,7 +19,7 @@ interface CheckFile {
 function checkFiles(): CheckFile[] {
   return fs
     .readdirSync(CHECKS_DIR)
-    .filter((f) => /\.(ya?ml|py)$/.test(f) && f !== '__init__.py')
+    .filter((f) => /^CKV.*\.(ya?ml|py)$/.test(f))
     .sort()
     .map((file) => {
       const text = fs.readFileSync(path.join(CHECKS_DIR, file), 'utf8');
@@ -89,9 +89,16 @@ describe('pack and catalog list the same checks', () => {
     expect(pythonList(f.text, 'RESOURCE_TYPES')).toEqual([...LABELLED_TYPES]);
   });
 
-  test('the production check uses the catalog production envs', () => {
-    const f = files.find((x) => x.id === 'CKV_CONVAI_2')!;
-    expect(pythonList(f.text, 'PRODUCTION_ENVS')).toEqual([...PRODUCTION_ENVS]);
+  test('the Python checks share the catalog production envs, and the folder holds nothing but checks and that helper', () => {
+    const helper = fs.readFileSync(path.join(CHECKS_DIR, 'cdktf_values.py'), 'utf8');
+    expect(
+      /^PRODUCTION_ENVS = \(([^)]*)\)/m
+        .exec(helper)?.[1]
+        .match(/"([^"]+)"/g)
+        ?.map((q) => q.slice(1, -1)),
+    ).toEqual([...PRODUCTION_ENVS]);
+    const others = fs.readdirSync(CHECKS_DIR).filter((f) => !/^CKV/.test(f) && f !== '__pycache__');
+    expect(others.sort()).toEqual(['__init__.py', 'cdktf_values.py']);
   });
 
   test('rules without a synth-time evaluator are graph (connection) checks', () => {

@@ -14,7 +14,7 @@ const stack = new PlatformStack(app, 'client-prod', {
   costCenter: 'cc-0001',
 });
 const webhook = new ScalableWebhook(stack, 'webhook', {
-  image: 'us-docker.pkg.dev/client/webhook/runtime:1.0.0',
+  image: 'us-docker.pkg.dev/client/webhook/runtime@sha256:' + 'c'.repeat(64),
   domains: ['webhook.client.example.com'],
   // Breaks CKV_CONVAI_2 in production: synth passes only if the suppression below, recorded
   // through the package's own PolicySuppressions, is honoured by the package's PolicyChecks.
