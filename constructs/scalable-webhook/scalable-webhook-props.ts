@@ -54,6 +54,12 @@ export interface ScalableWebhookProps {
    * @default - the project's Dialogflow service agent only
    */
   readonly invokers?: string[];
+  /**
+   * ID-token audiences the services accept besides their run.app URLs (Cloud Run custom audiences).
+   * Callers reach the services through the load balancer, so their tokens name the public URL.
+   * @default - `https://<domain>` for each domain
+   */
+  readonly audiences?: string[];
   /** Project number, to name the Dialogflow service agent. @default - read with a google_project data source */
   readonly projectNumber?: string;
   /** Requests per minute per client IP at the edge. @default 600 */

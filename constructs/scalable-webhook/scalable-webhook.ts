@@ -162,8 +162,8 @@ export class ScalableWebhook extends Construct {
       description: `Conversational webhook ${p.name} in ${region}`,
       ingress: 'INGRESS_TRAFFIC_INTERNAL_LOAD_BALANCER',
       deletionProtection: p.deletionProtection ?? true,
-      // Dialogflow's ID token names the webhook URL as audience; accept it on the LB domains.
-      customAudiences: p.domains.map((d) => `https://${d}`),
+      // Callers come through the load balancer, so their ID tokens name the public URL.
+      customAudiences: p.audiences ?? p.domains.map((d) => `https://${d}`),
       template: {
         serviceAccount: this.serviceAccount.email,
         executionEnvironment: 'EXECUTION_ENVIRONMENT_GEN2',

@@ -146,6 +146,13 @@ describe('ScalableWebhook options', () => {
     expect(policy.rule.find((r: Json) => r.action === 'throttle').match.config.src_ip_ranges).toEqual(['203.0.113.0/24']);
   });
 
+  test('audiences replace the default custom audiences', () => {
+    const { json } = prod({ audiences: ['https://webhook.acme.example/webhook/cx'] });
+    for (const s of Object.values(resources(json, 'google_cloud_run_v2_service'))) {
+      expect(s.custom_audiences).toEqual(['https://webhook.acme.example/webhook/cx']);
+    }
+  });
+
   test('an existing security policy is attached instead of a new one', () => {
     const { json } = prod({ securityPolicy: 'projects/acme/global/securityPolicies/shared', tlsProfile: TlsProfile.RESTRICTED });
     expect(resources(json, 'google_compute_security_policy')).toEqual({});
