@@ -68,6 +68,12 @@ function first(value: unknown): Record<string, any> | undefined {
   return undefined;
 }
 
+/** The scheme of an internet-facing backend service (unset means EXTERNAL), else undefined. */
+function externalScheme(block: ResourceBlock): string | undefined {
+  const scheme = block.load_balancing_scheme ?? 'EXTERNAL';
+  return scheme === 'EXTERNAL' || scheme === 'EXTERNAL_MANAGED' ? scheme : undefined;
+}
+
 export const POLICY_RULES: readonly PolicyRule[] = [
   {
     id: 'CKV_CONVAI_1',
@@ -124,8 +130,8 @@ export const POLICY_RULES: readonly PolicyRule[] = [
     fix: 'attach a Cloud Armor policy (ScalableWebhook creates one unless you pass your own)',
     resourceTypes: ['google_compute_backend_service'],
     evaluate: (b) => {
-      const scheme = b.load_balancing_scheme ?? 'EXTERNAL';
-      if (scheme !== 'EXTERNAL' && scheme !== 'EXTERNAL_MANAGED') return undefined;
+      const scheme = externalScheme(b);
+      if (!scheme) return undefined;
       return b.security_policy ? undefined : `${scheme} backend service has no security_policy`;
     },
   },
@@ -215,8 +221,8 @@ export const POLICY_RULES: readonly PolicyRule[] = [
     fix: 'set log_config.enable = true (GlobalHttpsLoadBalancer does, with logSampleRate 1 by default)',
     resourceTypes: ['google_compute_backend_service'],
     evaluate: (b) => {
-      const scheme = b.load_balancing_scheme ?? 'EXTERNAL';
-      if (scheme !== 'EXTERNAL' && scheme !== 'EXTERNAL_MANAGED') return undefined;
+      const scheme = externalScheme(b);
+      if (!scheme) return undefined;
       return first(b.log_config)?.enable === true ? undefined : `${scheme} backend service has request logging off`;
     },
   },
