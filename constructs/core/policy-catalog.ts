@@ -50,7 +50,8 @@ export interface PolicyRule {
   readonly evaluate?: (block: ResourceBlock, type: string) => string | undefined;
 }
 
-const PUBLIC_MEMBERS = ['allUsers', 'allAuthenticatedUsers'];
+/** IAM members that mean "anyone": never granted invoker on a webhook. */
+export const PUBLIC_MEMBERS: readonly string[] = ['allUsers', 'allAuthenticatedUsers'];
 const DEFAULT_COMPUTE_SA = /-compute@developer\.gserviceaccount\.com$/;
 const isUnresolved = (v: unknown): boolean => typeof v === 'string' && v.includes('${');
 const IMAGE_DIGEST = /@sha256:[a-f0-9]{64}$/;

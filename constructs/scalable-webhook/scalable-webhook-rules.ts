@@ -1,3 +1,4 @@
+import { PUBLIC_MEMBERS } from '../core/policy-catalog';
 import { CLOUD_RUN_REGIONS } from '../core/regions';
 import { Rule, isToken } from '../core/validation';
 import { sizingProblems } from './cloud-run-sizing';
@@ -28,6 +29,15 @@ const RESERVED_ENV = ['PORT', 'K_SERVICE', 'K_REVISION', 'K_CONFIGURATION'];
 const known = (v: unknown): boolean => v !== undefined && !isToken(v);
 const duplicates = (xs: string[]): string[] => [...new Set(xs.filter((x, i) => xs.indexOf(x) !== i))];
 
+// What each list rule finds, computed by one function so the check and its message agree.
+const unknownRegions = (p: ResolvedWebhookProps): string[] =>
+  p.allowUnlistedRegions || isToken(p.regions) ? [] : p.regions.filter((r) => !CLOUD_RUN_REGIONS.includes(r));
+/** Judges each known domain; token elements (and a list token's single element) are skipped. */
+const invalidDomains = (p: ResolvedWebhookProps): string[] => (p.domains ?? []).filter((d) => !isToken(d) && !DOMAIN.test(d));
+const badEnvNames = (p: ResolvedWebhookProps): string[] =>
+  [...Object.keys(p.env ?? {}), ...Object.keys(p.secretEnv ?? {})].filter((k) => !ENV_NAME.test(k) || RESERVED_ENV.includes(k));
+const namesInBothEnvs = (p: ResolvedWebhookProps): string[] => Object.keys(p.env ?? {}).filter((k) => k in (p.secretEnv ?? {}));
+
 export const SCALABLE_WEBHOOK_RULES: ReadonlyArray<Rule<ResolvedWebhookProps>> = [
   {
     when: (p) => known(p.image) && !(IMAGE_REFERENCE.test(p.image) && HAS_TAG_OR_DIGEST.test(p.image)),
@@ -48,9 +58,9 @@ export const SCALABLE_WEBHOOK_RULES: ReadonlyArray<Rule<ResolvedWebhookProps>> =
     say: (p) => `regions lists ${duplicates(p.regions).join(', ')} more than once: list each region once`,
   },
   {
-    when: (p) => !p.allowUnlistedRegions && !isToken(p.regions) && p.regions.some((r) => !CLOUD_RUN_REGIONS.includes(r)),
+    when: (p) => unknownRegions(p).length > 0,
     say: (p) =>
-      `regions contains unknown region(s) ${p.regions.filter((r) => !CLOUD_RUN_REGIONS.includes(r)).join(', ')}: use Cloud Run regions such as us-central1, europe-west1 (or set allowUnlistedRegions for a region newer than this library)`,
+      `regions contains unknown region(s) ${unknownRegions(p).join(', ')}: use Cloud Run regions such as us-central1, europe-west1 (or set allowUnlistedRegions for a region newer than this library)`,
   },
   {
     when: (p) => known(p.minInstances) && !(Number.isInteger(p.minInstances) && p.minInstances >= 0),
@@ -79,9 +89,9 @@ export const SCALABLE_WEBHOOK_RULES: ReadonlyArray<Rule<ResolvedWebhookProps>> =
       'domains is empty: give the domain(s) the webhook is served on, e.g. ["webhook.example.com"]; the managed certificate needs them',
   },
   {
-    when: (p) => !isToken(p.domains) && (p.domains ?? []).some((d) => !isToken(d) && !DOMAIN.test(d)),
+    when: (p) => invalidDomains(p).length > 0,
     say: (p) =>
-      `domains contains invalid name(s) ${(p.domains ?? []).filter((d) => !DOMAIN.test(d)).join(', ')}: use lowercase fully qualified names without scheme or wildcard, e.g. "webhook.example.com"`,
+      `domains contains invalid name(s) ${invalidDomains(p).join(', ')}: use lowercase fully qualified names without scheme or wildcard, e.g. "webhook.example.com"`,
   },
   {
     when: (p) => !isToken(p.domains) && (p.domains ?? []).length > 100,
@@ -96,20 +106,16 @@ export const SCALABLE_WEBHOOK_RULES: ReadonlyArray<Rule<ResolvedWebhookProps>> =
     say: (p) => `containerPort is ${p.containerPort}: use a port in 1..65535`,
   },
   {
-    when: (p) =>
-      [...Object.keys(p.env ?? {}), ...Object.keys(p.secretEnv ?? {})].some((k) => !ENV_NAME.test(k) || RESERVED_ENV.includes(k)),
+    when: (p) => badEnvNames(p).length > 0,
     say: (p) =>
-      `env/secretEnv name(s) ${[...Object.keys(p.env ?? {}), ...Object.keys(p.secretEnv ?? {})].filter((k) => !ENV_NAME.test(k) || RESERVED_ENV.includes(k)).join(', ')} are invalid or reserved by Cloud Run (${RESERVED_ENV.join(', ')}): rename them`,
+      `env/secretEnv name(s) ${badEnvNames(p).join(', ')} are invalid or reserved by Cloud Run (${RESERVED_ENV.join(', ')}): rename them`,
   },
   {
-    when: (p) => Object.keys(p.env ?? {}).some((k) => k in (p.secretEnv ?? {})),
-    say: (p) =>
-      `${Object.keys(p.env ?? {})
-        .filter((k) => k in (p.secretEnv ?? {}))
-        .join(', ')} set in both env and secretEnv: keep each name in one of them`,
+    when: (p) => namesInBothEnvs(p).length > 0,
+    say: (p) => `${namesInBothEnvs(p).join(', ')} set in both env and secretEnv: keep each name in one of them`,
   },
   {
-    when: (p) => (p.invokers ?? []).some((m) => ['allUsers', 'allAuthenticatedUsers'].includes(m)),
+    when: (p) => (p.invokers ?? []).some((m) => PUBLIC_MEMBERS.includes(m)),
     say: () =>
       'invokers contains allUsers/allAuthenticatedUsers: the webhook must be callable only by Dialogflow and named identities; list those instead',
   },

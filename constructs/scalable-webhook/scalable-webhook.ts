@@ -7,6 +7,7 @@ import { ServiceAccount } from '@cdktf/provider-google/lib/service-account';
 import { TerraformOutput } from 'cdktf';
 import { Construct } from 'constructs';
 import { PlatformStack } from '../core/platform-stack';
+import { PUBLIC_MEMBERS } from '../core/policy-catalog';
 import { validateProps } from '../core/validation';
 import { EdgeSecurityPolicy } from '../edge/edge-security-policy';
 import { GlobalHttpsLoadBalancer } from '../edge/global-https-load-balancer';
@@ -130,7 +131,7 @@ export class ScalableWebhook extends Construct {
    * @returns one IAM member resource per region
    */
   public grantInvoke(id: string, member: string): CloudRunV2ServiceIamMember[] {
-    if (member === 'allUsers' || member === 'allAuthenticatedUsers') {
+    if (PUBLIC_MEMBERS.includes(member)) {
       throw new Error(
         `${this.node.path}.grantInvoke("${id}"): member ${member} would make the webhook public; grant named identities instead`,
       );

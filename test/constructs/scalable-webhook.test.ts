@@ -231,6 +231,14 @@ describe('ScalableWebhook rejects bad props with the prop, the value and the fix
     );
   });
 
+  test('a token among the domains is neither judged nor named in the message', () => {
+    const stack = platformStack(PROD_PROPS);
+    const domain = new TerraformVariable(stack, 'domain', { type: 'string' });
+    expect(() => new ScalableWebhook(stack, 'webhook', { ...BASE, domains: [domain.stringValue, 'Bad_Domain'] })).toThrow(
+      /domains contains invalid name\(s\) Bad_Domain: use lowercase/,
+    );
+  });
+
   test('unresolved tokens are not judged', () => {
     const stack = platformStack(PROD_PROPS);
     const max = new TerraformVariable(stack, 'max', { type: 'number' });
