@@ -13,7 +13,7 @@ import re
 from checkov.common.models.enums import CheckCategories, CheckResult
 from checkov.terraform.checks.resource.base_resource_check import BaseResourceCheck
 
-from cdktf_values import one
+from cdktf_values import block, one
 
 RESOURCE_TYPES = ["google_compute_security_policy"]
 CVE_CANARY = re.compile(r"evaluatePreconfigured(Waf|Expr)\(\s*'cve-canary'")
@@ -22,9 +22,8 @@ CVE_CANARY = re.compile(r"evaluatePreconfigured(Waf|Expr)\(\s*'cve-canary'")
 def _blocks_cve_canary(rule):
     if not isinstance(rule, dict):
         return False
-    match = one(rule.get("match"))
-    expr = one(match.get("expr")) if isinstance(match, dict) else None
-    expression = one(expr.get("expression")) if isinstance(expr, dict) else None
+    expr = block(block(rule, "match"), "expr")
+    expression = one(expr.get("expression")) if expr else None
     action = one(rule.get("action")) or ""
     preview = one(rule.get("preview"))
     return (

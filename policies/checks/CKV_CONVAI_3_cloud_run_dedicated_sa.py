@@ -14,7 +14,7 @@ import re
 from checkov.common.models.enums import CheckCategories, CheckResult
 from checkov.terraform.checks.resource.base_resource_check import BaseResourceCheck
 
-from cdktf_values import one
+from cdktf_values import block, is_unresolved, one
 
 RESOURCE_TYPES = ["google_cloud_run_v2_service"]
 DEFAULT_COMPUTE_SA = re.compile(r"-compute@developer\.gserviceaccount\.com$")
@@ -30,11 +30,11 @@ class CloudRunDedicatedServiceAccount(BaseResourceCheck):
         )
 
     def scan_resource_conf(self, conf):
-        template = one(conf.get("template"))
-        account = one(template.get("service_account")) if isinstance(template, dict) else None
+        template = block(conf, "template")
+        account = one(template.get("service_account")) if template else None
         if not account:
             return CheckResult.FAILED
-        if isinstance(account, str) and "${" not in account and DEFAULT_COMPUTE_SA.search(account):
+        if isinstance(account, str) and not is_unresolved(account) and DEFAULT_COMPUTE_SA.search(account):
             return CheckResult.FAILED
         return CheckResult.PASSED
 

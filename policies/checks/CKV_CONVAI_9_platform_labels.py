@@ -8,7 +8,7 @@ must pass, and each label must be a non-empty string.
 from checkov.common.models.enums import CheckCategories, CheckResult
 from checkov.terraform.checks.resource.base_resource_check import BaseResourceCheck
 
-from cdktf_values import one
+from cdktf_values import is_unresolved, one
 
 RESOURCE_TYPES = [
     "google_cloud_run_v2_service",
@@ -33,7 +33,7 @@ class PlatformLabels(BaseResourceCheck):
 
     def scan_resource_conf(self, conf):
         labels = one(conf.get("labels"))
-        if isinstance(labels, str) and "${" in labels:
+        if is_unresolved(labels):
             return CheckResult.PASSED
         if not isinstance(labels, dict):
             labels = {}
