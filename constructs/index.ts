@@ -2,6 +2,8 @@
 export * from './core/platform-stack';
 export * from './core/platform-labels';
 export * from './core/policy-checks';
+export * from './core/encryption-keys';
+export * from './core/runbooks';
 export { PolicySuppressions, PolicySuppression } from './core/policy-suppressions';
 export * from './edge/edge-security-policy';
 export * from './edge/global-https-load-balancer';

@@ -24,6 +24,11 @@ export interface PlatformStackProps {
    * @default true
    */
   readonly policyChecks?: boolean;
+  /**
+   * Base URL of the runbooks that alert documentation links to (one `<name>.md` per runbook).
+   * @default - this library's runbooks on GitHub (`docs/monitoring/runbooks`)
+   */
+  readonly runbookBaseUrl?: string;
 }
 
 /**
@@ -45,6 +50,8 @@ export class PlatformStack extends TerraformStack {
   public readonly production: boolean;
   /** The labels applied to every resource. */
   public readonly labels: { [key: string]: string };
+  /** Base URL of runbooks linked from alerts. @default - see PlatformStackProps.runbookBaseUrl */
+  public readonly runbookBaseUrl?: string;
   /** Escape hatch: the Google provider. */
   public readonly provider: GoogleProvider;
 
@@ -57,6 +64,7 @@ export class PlatformStack extends TerraformStack {
     this.projectId = props.projectId;
     this.environment = props.environment;
     this.regions = [...props.regions];
+    this.runbookBaseUrl = props.runbookBaseUrl;
     this.production = (PRODUCTION_ENVS as readonly string[]).includes(props.environment);
     this.provider = new GoogleProvider(this, 'google', { project: props.projectId, region: props.regions[0] });
 
