@@ -1,0 +1,54 @@
+import { Analysis } from '../nlp/enrichment-types';
+import { WriteBehindQueue } from '../resilience/write-behind-queue';
+import { Database } from '../storage/database';
+import { CacheTier } from './cache-tier';
+
+interface PendingEntry {
+  readonly key: string;
+  readonly value: Analysis;
+  readonly expiresAt: Date;
+}
+
+/**
+ * L3: Postgres, survives deploys and regional cache flushes. Reads are direct; writes go
+ * through a write-behind queue so a turn never waits on a database insert, and entries written
+ * while the database is down are kept and written when it returns.
+ */
+export class PostgresTier implements CacheTier {
+  readonly name = 'l3' as const;
+  readonly queue: WriteBehindQueue<PendingEntry>;
+
+  constructor(
+    private readonly db: Database,
+    queueOptions: { onFlushError?: (error: unknown, pending: number) => void; onDrop?: (count: number) => void } = {},
+  ) {
+    this.queue = new WriteBehindQueue<PendingEntry>({ name: 'l3-cache', flush: (batch) => this.write(batch), ...queueOptions });
+  }
+
+  async get(key: string): Promise<Analysis | undefined> {
+    const { rows } = await this.db.query<{ value: Analysis }>('SELECT value FROM nlp_cache_entries WHERE key = $1 AND expires_at > now()', [
+      key,
+    ]);
+    return rows[0]?.value;
+  }
+
+  async set(key: string, value: Analysis, ttlSeconds: number): Promise<void> {
+    this.queue.enqueue({ key, value, expiresAt: new Date(Date.now() + ttlSeconds * 1000) });
+  }
+
+  /** One multi-row upsert per batch: idempotent, so a retried batch stores nothing twice. */
+  private async write(batch: PendingEntry[]): Promise<void> {
+    // Last write wins within a batch too; Postgres refuses one statement touching a key twice.
+    const unique = [...new Map(batch.map((e) => [e.key, e])).values()];
+    const params: unknown[] = [];
+    const rows = unique.map((e, i) => {
+      params.push(e.key, JSON.stringify(e.value), e.expiresAt);
+      return `($${i * 3 + 1}, $${i * 3 + 2}::jsonb, $${i * 3 + 3})`;
+    });
+    await this.db.query(
+      `INSERT INTO nlp_cache_entries (key, value, expires_at) VALUES ${rows.join(', ')}
+       ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, expires_at = EXCLUDED.expires_at`,
+      params,
+    );
+  }
+}

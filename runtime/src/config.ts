@@ -1,0 +1,187 @@
+import { z } from 'zod';
+
+/**
+ * Runtime configuration, read once from environment variables at start and validated, so a
+ * typo fails the container at boot with a message naming the variable — not at the first call.
+ * Every variable is documented in runtime/README.md.
+ */
+const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+const list = z.string().transform((v) =>
+  v
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean),
+);
+
+export const AUTH_MODES = ['google-id-token', 'shared-secret', 'none'] as const;
+export type AuthMode = (typeof AUTH_MODES)[number];
+
+const schema = z
+  .object({
+    NODE_ENV: z.enum(['production', 'development', 'test']).default('development'),
+    PORT: int(1, 65535).default(8080),
+    WEBHOOK_REGION: z.string().default('local'),
+    LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
+
+    AUTH_MODE: z.enum(AUTH_MODES).optional(),
+    AUTH_AUDIENCE: list.optional(),
+    AUTH_ALLOWED_PRINCIPALS: list.optional(),
+    AUTH_JWKS_URL: z.string().url().default('https://www.googleapis.com/oauth2/v3/certs'),
+    AUTH_ISSUERS: list.default('https://accounts.google.com,accounts.google.com'),
+    WEBHOOK_SHARED_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+
+    WEBHOOK_BUDGET_MS: int(200, 30_000).default(4_500),
+    NLP_DEADLINE_MS: int(50, 30_000).default(1_500),
+    NLP_MODE: z.enum(['google', 'local']).optional(),
+    NLP_API_ENDPOINT: z.string().optional(),
+    NLP_API_PORT: int(1, 65535).optional(),
+    NLP_INSECURE: bool.default('false'),
+    NLP_MODEL_VERSION: z.string().default('language-v2'),
+    NLP_MAX_CONCURRENT: int(1, 10_000).default(64),
+    NLP_SKIP_MIN_CHARS: int(0, 1000).default(4),
+    NLP_SKIP_SHORT_REPLIES: bool.default('true'),
+    NLP_SKIP_REPEATS: bool.default('true'),
+    NEGATIVE_SENTIMENT_THRESHOLD: z.coerce.number().min(-1).max(0).default(-0.25),
+    ESCALATE_AFTER_NEGATIVE_TURNS: int(1, 100).default(2),
+
+    CACHE_L1_MAX_BYTES: int(1024, 2 ** 31).default(32 * 1024 * 1024),
+    CACHE_TTL_SECONDS: int(1, 90 * 24 * 3600).default(7 * 24 * 3600),
+    REDIS_URL: z.string().url().optional(),
+    DATABASE_URL: z.string().optional(),
+    PG_IAM_AUTH: bool.default('false'),
+    PGLITE_DATA_DIR: z.string().optional(),
+
+    RATE_LIMIT_PER_MINUTE: int(1, 1_000_000).default(300),
+    MAX_BODY_BYTES: int(1024, 10 * 1024 * 1024).default(256 * 1024),
+    SHUTDOWN_DEADLINE_MS: int(100, 60_000).default(8_000),
+
+    OTEL_TRACES_SAMPLER_ARG: z.coerce.number().min(0).max(1).default(0.05),
+    OTEL_EXPORTER_OTLP_ENDPOINT: z.string().url().optional(),
+    GOOGLE_CLOUD_PROJECT: z.string().optional(),
+    GOOGLE_APPLICATION_CREDENTIALS: z.string().optional(),
+    K_SERVICE: z.string().optional(),
+  })
+  .superRefine((env, ctx) => {
+    const mode = env.AUTH_MODE ?? (env.NODE_ENV === 'production' ? undefined : 'none');
+    if (mode === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['AUTH_MODE'], message: 'is required in production: "google-id-token" or "shared-secret"' });
+    }
+    if (mode === 'none' && env.NODE_ENV === 'production') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['AUTH_MODE'],
+        message: '"none" is refused when NODE_ENV=production; verification is never skipped in production',
+      });
+    }
+    if (mode === 'google-id-token' && !env.AUTH_AUDIENCE?.length) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['AUTH_AUDIENCE'],
+        message: 'is required with AUTH_MODE=google-id-token: the webhook URL the tokens are minted for',
+      });
+    }
+    if (mode === 'shared-secret' && !env.WEBHOOK_SHARED_SECRET) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['WEBHOOK_SHARED_SECRET'],
+        message: 'is required with AUTH_MODE=shared-secret (mount it from Secret Manager)',
+      });
+    }
+    if (env.NLP_DEADLINE_MS >= env.WEBHOOK_BUDGET_MS) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['NLP_DEADLINE_MS'],
+        message: `must be below WEBHOOK_BUDGET_MS (${env.WEBHOOK_BUDGET_MS}) so a slow NLP call still leaves time to answer`,
+      });
+    }
+  });
+
+export type RawEnv = z.input<typeof schema>;
+
+export interface RuntimeConfig {
+  readonly production: boolean;
+  readonly port: number;
+  readonly region: string;
+  readonly logLevel: string;
+  readonly auth: {
+    readonly mode: AuthMode;
+    readonly audiences: string[];
+    readonly allowedPrincipals: string[];
+    readonly jwksUrl: string;
+    readonly issuers: string[];
+    readonly sharedSecret?: string;
+  };
+  readonly budgetMs: number;
+  readonly nlp: {
+    /** `google` calls the Natural Language API; `local` uses the bundled analyzer only. */
+    readonly mode: 'google' | 'local';
+    readonly apiEndpoint?: string;
+    readonly apiPort?: number;
+    readonly insecure: boolean;
+    readonly deadlineMs: number;
+    readonly modelVersion: string;
+    readonly maxConcurrent: number;
+    readonly skip: { readonly minChars: number; readonly shortReplies: boolean; readonly repeats: boolean };
+    readonly negativeThreshold: number;
+    readonly escalateAfterNegativeTurns: number;
+  };
+  readonly cache: { readonly l1MaxBytes: number; readonly ttlSeconds: number };
+  readonly redisUrl?: string;
+  readonly database: { readonly url?: string; readonly iamAuth: boolean; readonly pgliteDataDir?: string };
+  readonly rateLimitPerMinute: number;
+  readonly maxBodyBytes: number;
+  readonly shutdownDeadlineMs: number;
+  readonly tracing: { readonly sampleRatio: number; readonly otlpEndpoint?: string };
+  readonly projectId?: string;
+}
+
+/** Thrown with every invalid variable listed, so one restart fixes them all. */
+export class ConfigError extends Error {}
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): RuntimeConfig {
+  const parsed = schema.safeParse(Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== '')));
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  - ${i.path.join('.') || '(env)'}: ${i.message}`);
+    throw new ConfigError(`Invalid runtime configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  const production = e.NODE_ENV === 'production';
+  // Without credentials there is nothing to call: run on the local analyzer so `npm start` works offline.
+  const hasGoogle = Boolean(e.GOOGLE_APPLICATION_CREDENTIALS || e.K_SERVICE || e.NLP_API_ENDPOINT);
+  return {
+    production,
+    port: e.PORT,
+    region: e.WEBHOOK_REGION,
+    logLevel: e.LOG_LEVEL,
+    auth: {
+      mode: e.AUTH_MODE ?? 'none',
+      audiences: e.AUTH_AUDIENCE ?? [],
+      allowedPrincipals: e.AUTH_ALLOWED_PRINCIPALS ?? [],
+      jwksUrl: e.AUTH_JWKS_URL,
+      issuers: e.AUTH_ISSUERS,
+      sharedSecret: e.WEBHOOK_SHARED_SECRET,
+    },
+    budgetMs: e.WEBHOOK_BUDGET_MS,
+    nlp: {
+      mode: e.NLP_MODE ?? (hasGoogle ? 'google' : 'local'),
+      apiEndpoint: e.NLP_API_ENDPOINT,
+      apiPort: e.NLP_API_PORT,
+      insecure: e.NLP_INSECURE,
+      deadlineMs: e.NLP_DEADLINE_MS,
+      modelVersion: e.NLP_MODEL_VERSION,
+      maxConcurrent: e.NLP_MAX_CONCURRENT,
+      skip: { minChars: e.NLP_SKIP_MIN_CHARS, shortReplies: e.NLP_SKIP_SHORT_REPLIES, repeats: e.NLP_SKIP_REPEATS },
+      negativeThreshold: e.NEGATIVE_SENTIMENT_THRESHOLD,
+      escalateAfterNegativeTurns: e.ESCALATE_AFTER_NEGATIVE_TURNS,
+    },
+    cache: { l1MaxBytes: e.CACHE_L1_MAX_BYTES, ttlSeconds: e.CACHE_TTL_SECONDS },
+    redisUrl: e.REDIS_URL,
+    database: { url: e.DATABASE_URL, iamAuth: e.PG_IAM_AUTH, pgliteDataDir: e.PGLITE_DATA_DIR },
+    rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
+    maxBodyBytes: e.MAX_BODY_BYTES,
+    shutdownDeadlineMs: e.SHUTDOWN_DEADLINE_MS,
+    tracing: { sampleRatio: e.OTEL_TRACES_SAMPLER_ARG, otlpEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT },
+    projectId: e.GOOGLE_CLOUD_PROJECT,
+  };
+}

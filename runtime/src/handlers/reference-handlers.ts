@@ -1,0 +1,63 @@
+import { HandlerResult, JsonValue } from '../protocol/turn';
+import { HandlerRegistry } from './handler-registry';
+
+export interface ReferenceHandlerOptions {
+  /** Sentiment score at or below which a turn counts as negative. */
+  readonly negativeThreshold: number;
+  /** Consecutive negative turns before handing over to a human. */
+  readonly escalateAfterNegativeTurns: number;
+  /** CX page to move to on escalation (full resource name). @default - stay; the handoff message signals the agent desktop */
+  readonly escalationPage?: string;
+}
+
+/** Session parameters the reference handlers own. */
+export const HANDLER_PARAMETERS = {
+  negativeTurns: 'nlp_negative_turns',
+  escalated: 'escalated_to_human',
+  capturedPrefix: 'captured_',
+} as const;
+
+/**
+ * The reference agent's handlers, and a worked example for application teams:
+ *
+ * - `sentiment-escalation`: counts consecutive negative turns; after N, hands the conversation
+ *   to a human (live agent handoff) and records it in the session.
+ * - `capture-entities`: stores recognized entities by type (`captured_price`, `captured_date`...)
+ *   so forms can be pre-filled instead of asked again.
+ * - `enrich`: writes sentiment and entities into the session and says nothing, for routes that
+ *   branch on `$session.params.nlp_sentiment_score`.
+ */
+export function registerReferenceHandlers(registry: HandlerRegistry, options: ReferenceHandlerOptions): HandlerRegistry {
+  return registry
+    .register('sentiment-escalation', {
+      features: ['sentiment'],
+      handle: ({ turn, nlp }): HandlerResult => {
+        const score = nlp.analysis.sentiment?.score;
+        const previous = Number(turn.parameters[HANDLER_PARAMETERS.negativeTurns] ?? 0) || 0;
+        // A turn we could not score neither extends nor breaks the streak.
+        const negativeTurns = score === undefined ? previous : score <= options.negativeThreshold ? previous + 1 : 0;
+        if (negativeTurns < options.escalateAfterNegativeTurns || turn.parameters[HANDLER_PARAMETERS.escalated] === true) {
+          return { parameters: { [HANDLER_PARAMETERS.negativeTurns]: negativeTurns } };
+        }
+        return {
+          messages: ["I'm sorry this has been frustrating. I'm connecting you with a colleague who can help."],
+          parameters: { [HANDLER_PARAMETERS.negativeTurns]: negativeTurns, [HANDLER_PARAMETERS.escalated]: true },
+          liveAgentHandoff: { reason: 'negative-sentiment', negativeTurns, lastScore: score ?? null },
+          targetPage: options.escalationPage,
+        };
+      },
+    })
+    .register('capture-entities', {
+      features: ['entities'],
+      handle: ({ nlp }) => {
+        const parameters: Record<string, JsonValue> = {};
+        for (const entity of nlp.analysis.entities ?? []) {
+          const name = `${HANDLER_PARAMETERS.capturedPrefix}${entity.type.toLowerCase()}`;
+          // The first mention of a type wins: it is usually the one the question was about.
+          if (!(name in parameters)) parameters[name] = entity.name;
+        }
+        return { parameters };
+      },
+    })
+    .register('enrich', { features: ['sentiment', 'entities'], handle: () => ({}) });
+}

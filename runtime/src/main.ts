@@ -1,0 +1,48 @@
+import { serve } from '@hono/node-server';
+import { ConfigError, loadConfig } from './config';
+import { createRuntime } from './runtime';
+
+/**
+ * `npm start` / the container's entry point. On SIGTERM (Cloud Run and Kubernetes send it
+ * before stopping an instance): report unready, stop accepting connections, let in-flight turns
+ * finish, flush queued writes, close connections — all within SHUTDOWN_DEADLINE_MS.
+ */
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(78); // EX_CONFIG
+    }
+    throw error;
+  }
+  const runtime = await createRuntime(config);
+  const server = serve({ fetch: runtime.app.fetch, port: config.port, hostname: '0.0.0.0' }, (info) => {
+    runtime.readiness.serving();
+    runtime.logger.info(
+      { port: info.port, nlp: config.nlp.mode, database: runtime.database?.kind, redis: Boolean(runtime.redis) },
+      'webhook listening',
+    );
+  });
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    runtime.logger.info({ signal }, 'shutting down');
+    runtime.readiness.draining();
+    const deadline = Date.now() + config.shutdownDeadlineMs;
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    // Idle keep-alive sockets would hold close() open until the deadline.
+    (server as unknown as { closeIdleConnections?: () => void }).closeIdleConnections?.();
+    await Promise.race([closed, new Promise((r) => setTimeout(r, Math.max(0, deadline - Date.now() - 1_000)))]);
+    const left = await runtime.close(Math.max(100, deadline - Date.now()));
+    process.exit(left > 0 ? 1 : 0);
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+void main();

@@ -1,0 +1,240 @@
+import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
+import { Hono } from 'hono';
+import { Logger } from 'pino';
+import { RedisClientType, createClient } from 'redis';
+import { createApp } from './app';
+import { PostgresTier } from './cache/postgres-tier';
+import { RedisTier } from './cache/redis-tier';
+import { GuardedTier, TieredCache } from './cache/tiered-cache';
+import { MemoryTier } from './cache/memory-tier';
+import { RuntimeConfig } from './config';
+import { HandlerRegistry } from './handlers/handler-registry';
+import { registerReferenceHandlers } from './handlers/reference-handlers';
+import { Enricher } from './nlp/enricher';
+import { GoogleLanguageAnalyzer, TextAnalyzer } from './nlp/google-analyzer';
+import { LocalAnalyzer } from './nlp/local-analyzer';
+import { BREAKER_STATE_VALUE, DependencyGuard } from './resilience/dependency-guard';
+import { WriteBehindQueue } from './resilience/write-behind-queue';
+import { Authenticator } from './security/authenticator';
+import { PiiRedactor, parseExtraPatterns } from './security/pii-redaction';
+import { SessionRateLimiter } from './security/rate-limiter';
+import { Database, openDatabase } from './storage/database';
+import { migrate } from './storage/migrations';
+import { writeTurnEvents } from './storage/turn-event-writer';
+import { createLogger } from './telemetry/logger';
+import { RuntimeMetrics } from './telemetry/metrics';
+import { startTracing, stopTracing } from './telemetry/tracing';
+import { IdempotencyStore } from './webhook/idempotency-store';
+import { Readiness } from './webhook/readiness';
+import { TurnEvent, TurnProcessor } from './webhook/turn-processor';
+import { credentials } from '@grpc/grpc-js';
+
+export interface RuntimeOverrides {
+  /** Replace the Natural Language client (benchmarks and tests pass one pointed at a fake). */
+  readonly analyzer?: TextAnalyzer;
+  /** Extra or replacement handlers, registered after the reference ones. */
+  readonly registerHandlers?: (registry: HandlerRegistry) => void;
+  readonly logger?: Logger;
+  /** Tracing provider options, e.g. in-memory exporters in tests; `false` disables tracing setup. */
+  readonly tracing?: Parameters<typeof startTracing>[0] | false;
+  /** Default process metrics (event loop lag, heap); off in tests that build many runtimes. */
+  readonly processMetrics?: boolean;
+  readonly piiPatterns?: string;
+}
+
+export interface Runtime {
+  readonly app: Hono;
+  readonly config: RuntimeConfig;
+  readonly metrics: RuntimeMetrics;
+  readonly readiness: Readiness;
+  readonly logger: Logger;
+  readonly database: Database;
+  readonly redis?: RedisClientType;
+  readonly queues: WriteBehindQueue<unknown>[];
+  readonly guards: { nlp?: DependencyGuard; redis?: DependencyGuard; postgres?: DependencyGuard };
+  /** Resolves when the schema is migrated (retried in the background while Postgres is down). */
+  readonly schemaReady: Promise<void>;
+  /** Flush queues and close connections, within `deadlineMs`. Returns writes left unflushed. */
+  close(deadlineMs?: number): Promise<number>;
+}
+
+/**
+ * The composition root: builds every part from the configuration. Each optional dependency
+ * (Natural Language, Redis, Postgres) gets its own guard, so its failure disables only itself.
+ */
+export async function createRuntime(config: RuntimeConfig, overrides: RuntimeOverrides = {}): Promise<Runtime> {
+  const logger = overrides.logger ?? createLogger({ level: config.logLevel, projectId: config.projectId });
+  const tracer: NodeTracerProvider | undefined =
+    overrides.tracing === false
+      ? undefined
+      : startTracing(overrides.tracing ?? { sampleRatio: config.tracing.sampleRatio, otlpEndpoint: config.tracing.otlpEndpoint });
+  const metrics = new RuntimeMetrics({ processMetrics: overrides.processMetrics });
+  const onStateChange = (name: string, state: string) => {
+    metrics.breakerState.set({ dependency: name }, BREAKER_STATE_VALUE[state] ?? 2);
+    logger.warn({ event: `${name}.breaker`, state }, `${name} circuit breaker ${state}`);
+  };
+  const guard = (name: string, maxConcurrent: number, timeoutMs: number) => {
+    const g = new DependencyGuard({ name, maxConcurrent, timeoutMs, onStateChange });
+    metrics.breakerState.set({ dependency: name }, 0);
+    return g;
+  };
+
+  // --- Redis (L2, shared rate limits and idempotency) -----------------------------------------
+  let redis: RedisClientType | undefined;
+  let redisGuard: DependencyGuard | undefined;
+  if (config.redisUrl) {
+    redis = createClient({
+      url: config.redisUrl,
+      // Fail commands at once while disconnected instead of queueing them behind an outage.
+      disableOfflineQueue: true,
+      socket: { connectTimeout: 1_000, reconnectStrategy: (retries: number) => Math.min(100 * 2 ** retries, 2_000) },
+    }) as RedisClientType;
+    redis.on('error', (error: Error) => logger.debug({ err: error }, 'redis connection error'));
+    // Start without waiting: the tier is skipped until the connection is up.
+    redis.connect().catch((error: Error) => logger.warn({ err: error }, 'redis unavailable at start; L2 disabled until it connects'));
+    redisGuard = guard('redis', 256, 200);
+  }
+
+  // --- Postgres (L3, turn events) ----------------------------------------------------------------
+  const queues: WriteBehindQueue<unknown>[] = [];
+  let schemaMigrated = false;
+  const database: Database = await openDatabase({
+    url: config.database.url,
+    iamAuth: config.database.iamAuth,
+    pgliteDataDir: config.database.pgliteDataDir,
+  });
+  const postgresGuard = guard('postgres', 32, 500);
+  const schemaReady = migrateWithRetry(database, logger).then(() => {
+    schemaMigrated = true;
+  });
+  const queueHooks = (name: string) => ({
+    onFlushError: (error: unknown, pending: number) =>
+      logger.warn({ err: error, queue: name, pending }, 'write-behind flush failed; will retry'),
+    onDrop: (count: number) => metrics.queueDropped.inc({ queue: name }, count),
+  });
+  const l3 = new PostgresTier(database, queueHooks('l3-cache'));
+  const events = new WriteBehindQueue<TurnEvent>({
+    name: 'turn-events',
+    flush: (batch) => writeTurnEvents(database, batch),
+    ...queueHooks('turn-events'),
+  });
+  queues.push(l3.queue as WriteBehindQueue<unknown>, events as WriteBehindQueue<unknown>);
+  metrics.watchQueues(queues);
+
+  // --- Natural Language ---------------------------------------------------------------------
+  let analyzer: TextAnalyzer | undefined = overrides.analyzer;
+  if (!analyzer && config.nlp.mode === 'google') {
+    analyzer = new GoogleLanguageAnalyzer(
+      {
+        ...(config.nlp.apiEndpoint && { apiEndpoint: config.nlp.apiEndpoint }),
+        ...(config.nlp.apiPort && { port: config.nlp.apiPort }),
+        ...(config.nlp.insecure && { sslCreds: credentials.createInsecure() }),
+        projectId: config.projectId,
+      },
+      config.nlp.modelVersion,
+    );
+  }
+  const nlpGuard = analyzer ? guard('nlp', config.nlp.maxConcurrent, config.nlp.deadlineMs + 100) : undefined;
+
+  const remoteTiers: GuardedTier[] = [];
+  if (redis && redisGuard) remoteTiers.push({ tier: new RedisTier(redis), guard: redisGuard });
+  remoteTiers.push({ tier: l3, guard: postgresGuard, writesQueued: true });
+  const cache = new TieredCache(
+    new MemoryTier(config.cache.l1MaxBytes, config.cache.ttlSeconds),
+    remoteTiers,
+    config.cache.ttlSeconds,
+    metrics,
+    (tier, error) => logger.debug({ err: error, tier }, 'cache tier failed; skipped'),
+  );
+  const enricher = new Enricher({
+    remote: analyzer,
+    guard: nlpGuard,
+    local: new LocalAnalyzer(),
+    cache,
+    metrics,
+    skip: config.nlp.skip,
+    modelVersion: config.nlp.modelVersion,
+    deadlineMs: config.nlp.deadlineMs,
+  });
+
+  const handlers = registerReferenceHandlers(new HandlerRegistry(), {
+    negativeThreshold: config.nlp.negativeThreshold,
+    escalateAfterNegativeTurns: config.nlp.escalateAfterNegativeTurns,
+  });
+  overrides.registerHandlers?.(handlers);
+
+  const guards = { nlp: nlpGuard, redis: redisGuard, postgres: postgresGuard };
+  const readiness = new Readiness(
+    [nlpGuard, redisGuard, postgresGuard].filter((g): g is DependencyGuard => g !== undefined),
+    () => [
+      ...(analyzer ? [] : ['nlp-local-analyzer-only']),
+      ...(redis && !redis.isReady ? ['redis-disconnected'] : []),
+      ...(schemaMigrated ? [] : ['postgres-schema-pending']),
+      ...(database.kind === 'pglite' ? ['postgres-embedded'] : []),
+    ],
+  );
+  const processor = new TurnProcessor({
+    handlers,
+    enricher,
+    redactor: new PiiRedactor(parseExtraPatterns(overrides.piiPatterns ?? process.env.PII_EXTRA_PATTERNS)),
+    metrics,
+    logger,
+    region: config.region,
+    events,
+  });
+  const app = createApp({
+    processor,
+    authenticator: new Authenticator(config.auth),
+    rateLimiter: new SessionRateLimiter(config.rateLimitPerMinute, redis),
+    idempotency: new IdempotencyStore(redis, redisGuard),
+    readiness,
+    metrics,
+    logger,
+    budgetMs: config.budgetMs,
+    maxBodyBytes: config.maxBodyBytes,
+  });
+
+  return {
+    app,
+    config,
+    metrics,
+    readiness,
+    logger,
+    database,
+    redis,
+    queues,
+    guards,
+    schemaReady,
+    async close(deadlineMs = config.shutdownDeadlineMs) {
+      readiness.draining();
+      const end = Date.now() + deadlineMs;
+      let left = 0;
+      for (const queue of queues) {
+        left += await queue.drain(Math.max(0, end - Date.now()));
+        queue.stop();
+      }
+      if (left > 0) logger.error({ left }, 'shutdown deadline reached with writes still queued');
+      await Promise.allSettled([
+        redis?.isOpen ? redis.quit() : undefined,
+        database.close(),
+        analyzer?.close(),
+        tracer ? stopTracing(tracer) : undefined,
+      ]);
+      return left;
+    },
+  };
+}
+
+/** Migrate, retrying with backoff while the database is unreachable (instances start before it on a fresh deploy). */
+async function migrateWithRetry(database: Database, logger: Logger): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const applied = await migrate(database);
+      if (applied.length > 0) logger.info({ applied }, 'schema migrated');
+      return;
+    } catch (error) {
+      logger.warn({ err: error, attempt }, 'schema migration failed; retrying');
+      await new Promise((r) => setTimeout(r, Math.min(500 * 2 ** attempt, 10_000)).unref?.());
+    }
+  }
+}

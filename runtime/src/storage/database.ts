@@ -1,0 +1,112 @@
+import { Pool, PoolConfig } from 'pg';
+
+/** Something that runs SQL: the pool, or one connection of it. */
+export interface Queryable {
+  query<R extends Record<string, unknown> = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<{ rows: R[] }>;
+}
+
+/** The slice of a Postgres client the runtime uses; served by `pg` (Cloud SQL) or PGlite (embedded). */
+export interface Database extends Queryable {
+  readonly kind: 'postgres' | 'pglite';
+  /** Run `fn` on one connection: transactions and session-level advisory locks need that. */
+  withSession<T>(fn: (session: Queryable) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+export interface DatabaseOptions {
+  /** `postgres://...`; absent means an embedded PGlite database. */
+  readonly url?: string;
+  /** Use a short-lived IAM access token as the password (Cloud SQL IAM database authentication). */
+  readonly iamAuth?: boolean;
+  /** Directory for PGlite's files; absent keeps the embedded database in memory. */
+  readonly pgliteDataDir?: string;
+  /** Connections per instance. @default 10 */
+  readonly maxConnections?: number;
+}
+
+/** A real Postgres server through a `pg` pool. Connection errors surface per query, never as crashes. */
+export class PostgresDatabase implements Database {
+  readonly kind = 'postgres' as const;
+  readonly pool: Pool;
+
+  constructor(options: DatabaseOptions & { url: string }) {
+    const config: PoolConfig = {
+      connectionString: options.url,
+      max: options.maxConnections ?? 10,
+      connectionTimeoutMillis: 2_000,
+      idleTimeoutMillis: 30_000,
+      // A statement that hangs must not hold a webhook turn: the guard's timeout is shorter anyway.
+      statement_timeout: 5_000,
+    };
+    if (options.iamAuth) config.password = iamAccessToken;
+    this.pool = new Pool(config);
+    // An idle client losing its server emits 'error' on the pool; without a listener Node exits.
+    this.pool.on('error', () => undefined);
+  }
+
+  async query<R extends Record<string, unknown>>(sql: string, params?: unknown[]): Promise<{ rows: R[] }> {
+    const result = await this.pool.query(sql, params);
+    return { rows: result.rows as R[] };
+  }
+
+  async withSession<T>(fn: (session: Queryable) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    try {
+      return await fn({
+        query: async <R extends Record<string, unknown>>(sql: string, params?: unknown[]) => ({
+          rows: (await client.query(sql, params)).rows as R[],
+        }),
+      });
+    } finally {
+      client.release();
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+}
+
+/** Cloud SQL IAM auth: the service account's OAuth token is the password (valid 1 h; fetched per connection). */
+async function iamAccessToken(): Promise<string> {
+  const { GoogleAuth } = await import('google-auth-library');
+  const auth = new GoogleAuth({ scopes: ['https://www.googleapis.com/auth/sqlservice.login'] });
+  const token = await auth.getAccessToken();
+  if (!token) throw new Error('no access token for Cloud SQL IAM authentication');
+  return token;
+}
+
+/**
+ * Embedded Postgres compiled to WASM (PGlite): the default for `npm start` so the persistent
+ * tier works with nothing installed. One connection, in-process; not for production.
+ */
+export class PgliteDatabase implements Database {
+  readonly kind = 'pglite' as const;
+
+  private constructor(private readonly db: import('@electric-sql/pglite').PGlite) {}
+
+  static async open(dataDir?: string): Promise<PgliteDatabase> {
+    const { PGlite } = await import('@electric-sql/pglite');
+    const db = await PGlite.create(dataDir);
+    return new PgliteDatabase(db);
+  }
+
+  async query<R extends Record<string, unknown>>(sql: string, params?: unknown[]): Promise<{ rows: R[] }> {
+    const result = await this.db.query<R>(sql, params as unknown[]);
+    return { rows: result.rows };
+  }
+
+  /** PGlite is a single connection already. */
+  withSession<T>(fn: (session: Queryable) => Promise<T>): Promise<T> {
+    return fn(this);
+  }
+
+  async close(): Promise<void> {
+    await this.db.close();
+  }
+}
+
+export async function openDatabase(options: DatabaseOptions): Promise<Database> {
+  if (options.url) return new PostgresDatabase({ ...options, url: options.url });
+  return PgliteDatabase.open(options.pgliteDataDir);
+}

@@ -1,0 +1,53 @@
+import { TurnEvent } from '../webhook/turn-processor';
+import { Database } from './database';
+
+const COLUMNS = [
+  'id',
+  'created_at',
+  'session_id',
+  'response_id',
+  'protocol',
+  'tag',
+  'language_code',
+  'intent',
+  'page',
+  'text_redacted',
+  'sentiment_score',
+  'no_match',
+  'degraded',
+  'degraded_reasons',
+  'nlp_source',
+  'latency_ms',
+  'region',
+];
+
+/**
+ * Insert a batch of turn events in one statement. Idempotent on (id, created_at): a batch that
+ * is retried after a commit whose reply was lost inserts nothing twice.
+ */
+export async function writeTurnEvents(db: Database, batch: TurnEvent[]): Promise<void> {
+  const params: unknown[] = [];
+  const rows = batch.map((e, i) => {
+    params.push(
+      e.id,
+      e.createdAt,
+      e.sessionId,
+      e.responseId,
+      e.protocol,
+      e.tag,
+      e.languageCode,
+      e.intent ?? null,
+      e.page ?? null,
+      e.textRedacted,
+      e.sentimentScore ?? null,
+      e.noMatch,
+      e.degraded,
+      e.degradedReasons,
+      e.nlpSource,
+      e.latencyMs,
+      e.region,
+    );
+    return `(${COLUMNS.map((_, j) => `$${i * COLUMNS.length + j + 1}`).join(', ')})`;
+  });
+  await db.query(`INSERT INTO turn_events (${COLUMNS.join(', ')}) VALUES ${rows.join(', ')} ON CONFLICT DO NOTHING`, params);
+}

@@ -1,0 +1,103 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/**
+ * Every metric the runtime exports on `/metrics`, in one registry per app instance (tests build
+ * several apps in one process). Names are a contract with the SloAlerting dashboards: change
+ * them only together.
+ */
+export class RuntimeMetrics {
+  readonly registry = new Registry();
+
+  readonly requests = new Counter({
+    name: 'webhook_requests_total',
+    help: 'Webhook requests by fulfillment tag, protocol and HTTP status.',
+    labelNames: ['tag', 'protocol', 'code'] as const,
+    registers: [this.registry],
+  });
+  readonly requestDuration = new Histogram({
+    name: 'webhook_request_duration_seconds',
+    help: 'Webhook request latency by tag and protocol.',
+    labelNames: ['tag', 'protocol'] as const,
+    // Dialogflow's budget is 5 s; resolution matters below 1 s.
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 0.8, 1, 2, 5],
+    registers: [this.registry],
+  });
+  readonly degradedReplies = new Counter({
+    name: 'webhook_degraded_replies_total',
+    help: 'Replies served in degraded mode, by reason.',
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
+  readonly nlpCalls = new Counter({
+    name: 'nlp_calls_total',
+    help: 'Natural Language API calls by feature and outcome (ok, error, timeout, open, rejected).',
+    labelNames: ['feature', 'outcome'] as const,
+    registers: [this.registry],
+  });
+  readonly nlpBilledUnits = new Counter({
+    name: 'nlp_billed_units_total',
+    help: 'Natural Language billed units by feature (1,000 characters; moderation 100).',
+    labelNames: ['feature'] as const,
+    registers: [this.registry],
+  });
+  readonly nlpCost = new Counter({
+    name: 'nlp_cost_usd_total',
+    help: 'Estimated Natural Language cost in USD at list prices.',
+    registers: [this.registry],
+  });
+  readonly nlpSkipped = new Counter({
+    name: 'nlp_skipped_total',
+    help: 'Turns not sent to Natural Language, by reason (dtmf, short-reply, repeat, ...).',
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
+  readonly nlpCoalesced = new Counter({
+    name: 'nlp_coalesced_total',
+    help: 'Analyses served by joining an identical call already in flight.',
+    registers: [this.registry],
+  });
+  readonly cacheRequests = new Counter({
+    name: 'cache_requests_total',
+    help: 'Cache lookups by tier and result (hit, miss, error).',
+    labelNames: ['tier', 'result'] as const,
+    registers: [this.registry],
+  });
+  readonly breakerState = new Gauge({
+    name: 'breaker_state',
+    help: 'Circuit breaker state per dependency: 0 closed, 1 half-open, 2 open.',
+    labelNames: ['dependency'] as const,
+    registers: [this.registry],
+  });
+  private readonly watchedQueues: Array<{ readonly name: string; readonly pending: number }> = [];
+  readonly queuePending = new Gauge({
+    name: 'write_queue_pending',
+    help: 'Writes waiting in a write-behind queue.',
+    labelNames: ['queue'] as const,
+    registers: [this.registry],
+    // Read at scrape time: no timer, always current.
+    collect: () => {
+      for (const q of this.watchedQueues) this.queuePending.set({ queue: q.name }, q.pending);
+    },
+  });
+  readonly queueDropped = new Counter({
+    name: 'write_queue_dropped_total',
+    help: 'Writes dropped because a write-behind queue was full.',
+    labelNames: ['queue'] as const,
+    registers: [this.registry],
+  });
+  readonly authFailures = new Counter({
+    name: 'webhook_auth_failures_total',
+    help: 'Requests rejected with 401, by reason.',
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
+
+  /** Report these queues' depth on every scrape. */
+  watchQueues(queues: ReadonlyArray<{ readonly name: string; readonly pending: number }>): void {
+    this.watchedQueues.push(...queues);
+  }
+
+  constructor(options: { processMetrics?: boolean } = {}) {
+    if (options.processMetrics ?? true) collectDefaultMetrics({ register: this.registry });
+  }
+}

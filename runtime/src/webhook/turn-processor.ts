@@ -1,0 +1,163 @@
+import { randomUUID } from 'node:crypto';
+import { Logger } from 'pino';
+import { HandlerRegistry } from '../handlers/handler-registry';
+import { Budget, Enricher } from '../nlp/enricher';
+import { Enrichment } from '../nlp/enrichment-types';
+import { SESSION_PARAMETERS, enrichmentParameters } from '../nlp/session-parameters';
+import { parseCxRequest, renderCxResponse } from '../protocol/cx';
+import { parseEsRequest, renderEsResponse } from '../protocol/es';
+import { HandlerResult, JsonValue, Protocol, Turn } from '../protocol/turn';
+import { WriteBehindQueue } from '../resilience/write-behind-queue';
+import { PiiRedactor } from '../security/pii-redaction';
+import { RuntimeMetrics } from '../telemetry/metrics';
+import { serializeWithinLimit } from './response-size';
+
+/** One row of `turn_events` (see storage/migrations.ts); text is redacted before it gets here. */
+export interface TurnEvent {
+  readonly id: string;
+  readonly createdAt: Date;
+  readonly sessionId: string;
+  readonly responseId: string;
+  readonly protocol: Protocol;
+  readonly tag: string;
+  readonly languageCode: string;
+  readonly intent?: string;
+  readonly page?: string;
+  readonly textRedacted: string;
+  readonly sentimentScore?: number;
+  readonly noMatch: boolean;
+  readonly degraded: boolean;
+  readonly degradedReasons: string[];
+  readonly nlpSource: string;
+  readonly latencyMs: number;
+  readonly region: string;
+}
+
+export interface ProcessedTurn {
+  readonly json: string;
+  readonly tag: string;
+  readonly degraded: boolean;
+}
+
+export interface TurnProcessorOptions {
+  readonly handlers: HandlerRegistry;
+  readonly enricher: Enricher;
+  readonly redactor: PiiRedactor;
+  readonly metrics: RuntimeMetrics;
+  readonly logger: Logger;
+  readonly region: string;
+  /** Durable turn log; absent when no database is configured. */
+  readonly events?: WriteBehindQueue<TurnEvent>;
+}
+
+/** Time kept back for serializing and sending the reply after the handler. */
+const SEND_RESERVE_MS = 50;
+
+/**
+ * One turn, from parsed body to serialized reply: enrich, run the handler, merge parameters,
+ * render for the protocol, record. Nothing here throws to the caller: a failing enrichment or
+ * handler yields a degraded reply (HTTP 200) so Dialogflow keeps the conversation going.
+ */
+export class TurnProcessor {
+  constructor(private readonly o: TurnProcessorOptions) {}
+
+  parse(protocol: Protocol, body: unknown): Turn {
+    return protocol === 'cx' ? parseCxRequest(body) : parseEsRequest(body);
+  }
+
+  async process(turn: Turn, budget: Budget, startedAt: number): Promise<ProcessedTurn> {
+    const { definition, known } = this.o.handlers.resolve(turn.tag);
+    const tag = known ? turn.tag : 'unknown';
+    const reasons: string[] = [];
+
+    let nlp: Enrichment & { textHash?: string };
+    try {
+      nlp = await this.o.enricher.enrich(turn, definition.features ?? [], budget);
+    } catch (error) {
+      this.o.logger.error({ err: error, tag }, 'enrichment failed');
+      nlp = {
+        analysis: { analyzer: 'none' },
+        source: 'skipped',
+        skippedReason: 'error',
+        degraded: true,
+        degradedReasons: ['nlp-internal-error'],
+      };
+    }
+    reasons.push(...nlp.degradedReasons);
+
+    let result: HandlerResult = {};
+    try {
+      result = await withDeadline(Promise.resolve(definition.handle({ turn, nlp })), budget.remainingMs() - SEND_RESERVE_MS);
+    } catch (error) {
+      reasons.push(error instanceof HandlerTimeout ? 'handler-timeout' : 'handler-error');
+      this.o.logger.error({ err: error instanceof HandlerTimeout ? undefined : error, tag }, 'handler failed; replying without it');
+    }
+
+    const parameters: Record<string, JsonValue> = {
+      ...enrichmentParameters(nlp),
+      ...(result.parameters ?? {}),
+      [SESSION_PARAMETERS.degraded]: reasons.length > 0,
+      [SESSION_PARAMETERS.degradedReasons]: reasons,
+    };
+    const reply = { ...result, degraded: reasons.length > 0, degradedReasons: reasons };
+    const { json, truncated } = serializeWithinLimit(
+      (messages, params) =>
+        turn.protocol === 'cx' ? renderCxResponse({ ...reply, messages }, params) : renderEsResponse({ ...reply, messages }, turn, params),
+      result.messages,
+      parameters,
+    );
+    if (truncated) reasons.push('response-truncated');
+    for (const reason of reasons) this.o.metrics.degradedReplies.inc({ reason });
+    this.record(turn, tag, nlp, reasons, Date.now() - startedAt);
+    return { json, tag, degraded: reasons.length > 0 };
+  }
+
+  private record(turn: Turn, tag: string, nlp: Enrichment, reasons: string[], latencyMs: number): void {
+    const sentimentScore = nlp.analysis.sentiment?.score;
+    this.o.logger.info(
+      {
+        event: 'webhook.turn',
+        tag,
+        protocol: turn.protocol,
+        degraded: reasons.length > 0,
+        degradedReasons: reasons,
+        noMatch: turn.noMatch,
+        sentimentScore,
+        nlpSource: nlp.source,
+        latencyMs,
+        region: this.o.region,
+      },
+      'turn',
+    );
+    this.o.events?.enqueue({
+      id: randomUUID(),
+      createdAt: new Date(),
+      sessionId: turn.session,
+      responseId: turn.responseId,
+      protocol: turn.protocol,
+      tag,
+      languageCode: turn.languageCode,
+      intent: turn.intent?.displayName,
+      page: turn.page?.displayName,
+      textRedacted: this.o.redactor.redact(turn.text).slice(0, 2_000),
+      sentimentScore,
+      noMatch: turn.noMatch,
+      degraded: reasons.length > 0,
+      degradedReasons: reasons,
+      nlpSource: nlp.source,
+      latencyMs,
+      region: this.o.region,
+    });
+  }
+}
+
+class HandlerTimeout extends Error {}
+
+function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
+  if (ms <= 0) return Promise.reject(new HandlerTimeout());
+  let timer: NodeJS.Timeout;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new HandlerTimeout()), ms);
+  });
+  return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
+}
