@@ -39,6 +39,8 @@ const schema = z
     NLP_INSECURE: bool.default('false'),
     NLP_MODEL_VERSION: z.string().default('language-v2'),
     NLP_MAX_CONCURRENT: int(1, 10_000).default(64),
+    BREAKER_FAILURES_TO_OPEN: int(1, 1000).default(5),
+    BREAKER_HALF_OPEN_MS: int(100, 600_000).default(5_000),
     NLP_SKIP_MIN_CHARS: int(0, 1000).default(4),
     NLP_SKIP_SHORT_REPLIES: bool.default('true'),
     NLP_SKIP_REPEATS: bool.default('true'),
@@ -49,6 +51,7 @@ const schema = z
     CACHE_TTL_SECONDS: int(1, 90 * 24 * 3600).default(7 * 24 * 3600),
     REDIS_URL: z.string().url().optional(),
     DATABASE_URL: z.string().optional(),
+    DATABASE_MODE: z.enum(['postgres', 'embedded', 'off']).optional(),
     PG_IAM_AUTH: bool.default('false'),
     PGLITE_DATA_DIR: z.string().optional(),
 
@@ -86,6 +89,20 @@ const schema = z
         code: 'custom',
         path: ['WEBHOOK_SHARED_SECRET'],
         message: 'is required with AUTH_MODE=shared-secret (mount it from Secret Manager)',
+      });
+    }
+    if (env.DATABASE_MODE === 'postgres' && !env.DATABASE_URL) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['DATABASE_URL'],
+        message: 'is required with DATABASE_MODE=postgres, e.g. postgres://webhook@10.0.0.4/convai',
+      });
+    }
+    if (env.NODE_ENV === 'production' && (env.DATABASE_MODE ?? (env.DATABASE_URL ? 'postgres' : 'embedded')) === 'embedded') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['DATABASE_URL'],
+        message: 'is required in production (the embedded database lives and dies with one instance); or set DATABASE_MODE=off',
       });
     }
     if (env.NLP_DEADLINE_MS >= env.WEBHOOK_BUDGET_MS) {
@@ -128,7 +145,15 @@ export interface RuntimeConfig {
   };
   readonly cache: { readonly l1MaxBytes: number; readonly ttlSeconds: number };
   readonly redisUrl?: string;
-  readonly database: { readonly url?: string; readonly iamAuth: boolean; readonly pgliteDataDir?: string };
+  readonly database: {
+    /** `postgres` (DATABASE_URL), `embedded` (PGlite, the default without a URL) or `off` (no L3, no turn log). */
+    readonly mode: 'postgres' | 'embedded' | 'off';
+    readonly url?: string;
+    readonly iamAuth: boolean;
+    readonly pgliteDataDir?: string;
+  };
+  /** Circuit breakers: consecutive failures to open, and time open before a trial call. */
+  readonly breaker: { readonly failuresToOpen: number; readonly halfOpenAfterMs: number };
   readonly rateLimitPerMinute: number;
   readonly maxBodyBytes: number;
   readonly shutdownDeadlineMs: number;
@@ -177,7 +202,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     cache: { l1MaxBytes: e.CACHE_L1_MAX_BYTES, ttlSeconds: e.CACHE_TTL_SECONDS },
     redisUrl: e.REDIS_URL,
-    database: { url: e.DATABASE_URL, iamAuth: e.PG_IAM_AUTH, pgliteDataDir: e.PGLITE_DATA_DIR },
+    database: {
+      mode: e.DATABASE_MODE ?? (e.DATABASE_URL ? 'postgres' : 'embedded'),
+      url: e.DATABASE_URL,
+      iamAuth: e.PG_IAM_AUTH,
+      pgliteDataDir: e.PGLITE_DATA_DIR,
+    },
+    breaker: { failuresToOpen: e.BREAKER_FAILURES_TO_OPEN, halfOpenAfterMs: e.BREAKER_HALF_OPEN_MS },
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
     maxBodyBytes: e.MAX_BODY_BYTES,
     shutdownDeadlineMs: e.SHUTDOWN_DEADLINE_MS,

@@ -48,7 +48,7 @@ export interface Runtime {
   readonly metrics: RuntimeMetrics;
   readonly readiness: Readiness;
   readonly logger: Logger;
-  readonly database: Database;
+  readonly database?: Database;
   readonly redis?: RedisClientType;
   readonly queues: WriteBehindQueue<unknown>[];
   readonly guards: { nlp?: DependencyGuard; redis?: DependencyGuard; postgres?: DependencyGuard };
@@ -74,7 +74,14 @@ export async function createRuntime(config: RuntimeConfig, overrides: RuntimeOve
     logger.warn({ event: `${name}.breaker`, state }, `${name} circuit breaker ${state}`);
   };
   const guard = (name: string, maxConcurrent: number, timeoutMs: number) => {
-    const g = new DependencyGuard({ name, maxConcurrent, timeoutMs, onStateChange });
+    const g = new DependencyGuard({
+      name,
+      maxConcurrent,
+      timeoutMs,
+      onStateChange,
+      failuresToOpen: config.breaker.failuresToOpen,
+      halfOpenAfterMs: config.breaker.halfOpenAfterMs,
+    });
     metrics.breakerState.set({ dependency: name }, 0);
     return g;
   };
@@ -98,28 +105,36 @@ export async function createRuntime(config: RuntimeConfig, overrides: RuntimeOve
   // --- Postgres (L3, turn events) ----------------------------------------------------------------
   const queues: WriteBehindQueue<unknown>[] = [];
   let schemaMigrated = false;
-  const database: Database = await openDatabase({
-    url: config.database.url,
-    iamAuth: config.database.iamAuth,
-    pgliteDataDir: config.database.pgliteDataDir,
-  });
-  const postgresGuard = guard('postgres', 32, 500);
-  const schemaReady = migrateWithRetry(database, logger).then(() => {
-    schemaMigrated = true;
-  });
-  const queueHooks = (name: string) => ({
-    onFlushError: (error: unknown, pending: number) =>
-      logger.warn({ err: error, queue: name, pending }, 'write-behind flush failed; will retry'),
-    onDrop: (count: number) => metrics.queueDropped.inc({ queue: name }, count),
-  });
-  const l3 = new PostgresTier(database, queueHooks('l3-cache'));
-  const events = new WriteBehindQueue<TurnEvent>({
-    name: 'turn-events',
-    flush: (batch) => writeTurnEvents(database, batch),
-    ...queueHooks('turn-events'),
-  });
-  queues.push(l3.queue as WriteBehindQueue<unknown>, events as WriteBehindQueue<unknown>);
-  metrics.watchQueues(queues);
+  let database: Database | undefined;
+  let postgresGuard: DependencyGuard | undefined;
+  let l3: PostgresTier | undefined;
+  let events: WriteBehindQueue<TurnEvent> | undefined;
+  let schemaReady = Promise.resolve();
+  if (config.database.mode !== 'off') {
+    const db = await openDatabase({
+      url: config.database.url,
+      iamAuth: config.database.iamAuth,
+      pgliteDataDir: config.database.pgliteDataDir,
+    });
+    database = db;
+    postgresGuard = guard('postgres', 32, 500);
+    schemaReady = migrateWithRetry(db, logger).then(() => {
+      schemaMigrated = true;
+    });
+    const queueHooks = (name: string) => ({
+      onFlushError: (error: unknown, pending: number) =>
+        logger.warn({ err: error, queue: name, pending }, 'write-behind flush failed; will retry'),
+      onDrop: (count: number) => metrics.queueDropped.inc({ queue: name }, count),
+    });
+    l3 = new PostgresTier(db, queueHooks('l3-cache'));
+    events = new WriteBehindQueue<TurnEvent>({
+      name: 'turn-events',
+      flush: (batch) => writeTurnEvents(db, batch),
+      ...queueHooks('turn-events'),
+    });
+    queues.push(l3.queue as WriteBehindQueue<unknown>, events as WriteBehindQueue<unknown>);
+    metrics.watchQueues(queues);
+  }
 
   // --- Natural Language ---------------------------------------------------------------------
   let analyzer: TextAnalyzer | undefined = overrides.analyzer;
@@ -138,7 +153,7 @@ export async function createRuntime(config: RuntimeConfig, overrides: RuntimeOve
 
   const remoteTiers: GuardedTier[] = [];
   if (redis && redisGuard) remoteTiers.push({ tier: new RedisTier(redis), guard: redisGuard });
-  remoteTiers.push({ tier: l3, guard: postgresGuard, writesQueued: true });
+  if (l3) remoteTiers.push({ tier: l3, guard: postgresGuard, writesQueued: true });
   const cache = new TieredCache(
     new MemoryTier(config.cache.l1MaxBytes, config.cache.ttlSeconds),
     remoteTiers,
@@ -169,8 +184,9 @@ export async function createRuntime(config: RuntimeConfig, overrides: RuntimeOve
     () => [
       ...(analyzer ? [] : ['nlp-local-analyzer-only']),
       ...(redis && !redis.isReady ? ['redis-disconnected'] : []),
-      ...(schemaMigrated ? [] : ['postgres-schema-pending']),
-      ...(database.kind === 'pglite' ? ['postgres-embedded'] : []),
+      ...(database && !schemaMigrated ? ['postgres-schema-pending'] : []),
+      ...(database?.kind === 'pglite' ? ['postgres-embedded'] : []),
+      ...(database ? [] : ['postgres-off']),
     ],
   );
   const processor = new TurnProcessor({
@@ -216,7 +232,7 @@ export async function createRuntime(config: RuntimeConfig, overrides: RuntimeOve
       if (left > 0) logger.error({ left }, 'shutdown deadline reached with writes still queued');
       await Promise.allSettled([
         redis?.isOpen ? redis.quit() : undefined,
-        database.close(),
+        database?.close(),
         analyzer?.close(),
         tracer ? stopTracing(tracer) : undefined,
       ]);

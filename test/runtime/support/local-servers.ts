@@ -1,0 +1,150 @@
+import { ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { connect, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/**
+ * Real Redis and Postgres servers for the runtime's tests, from the system packages
+ * (`redis-server`, PostgreSQL's `initdb`/`pg_ctl`; `.ci/run` installs them). Each test file
+ * starts its own on a free port in a temporary directory, and can stop and restart them to
+ * simulate an outage mid-run.
+ */
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitFor(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 20_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (Date.now() < end) {
+    try {
+      if (await check()) return;
+    } catch {
+      // not yet
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+function findBinary(name: string, dirs: string[]): string {
+  for (const dir of dirs) {
+    const path = join(dir, name);
+    if (existsSync(path)) return path;
+  }
+  throw new Error(`${name} not found in ${dirs.join(', ')}: install the system package (see .ci/run)`);
+}
+
+export class RedisServer {
+  private process?: ChildProcess;
+
+  private constructor(
+    readonly port: number,
+    private readonly binary: string,
+  ) {}
+
+  static async start(): Promise<RedisServer> {
+    const server = new RedisServer(await freePort(), findBinary('redis-server', ['/usr/bin', '/usr/local/bin', '/usr/sbin']));
+    await server.resume();
+    return server;
+  }
+
+  get url(): string {
+    return `redis://127.0.0.1:${this.port}`;
+  }
+
+  /** (Re)start on the same port: no persistence, so a restart is an empty cache. */
+  async resume(): Promise<void> {
+    const child = spawn(this.binary, ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+      stdio: 'ignore',
+    });
+    this.process = child;
+    await waitFor(() => portOpen(this.port), `redis on ${this.port}`);
+  }
+
+  /** Kill the server (an outage), waiting until the port is closed. */
+  async stop(): Promise<void> {
+    const child = this.process;
+    if (!child || child.exitCode !== null) return;
+    const exited = new Promise((r) => child.once('exit', r));
+    child.kill('SIGKILL');
+    await exited;
+    this.process = undefined;
+  }
+}
+
+export class PostgresServer {
+  private readonly dataDir: string;
+  private readonly runAs: string[];
+
+  private constructor(
+    readonly port: number,
+    private readonly binDir: string,
+    private readonly root: string,
+  ) {
+    this.dataDir = join(root, 'data');
+    // Postgres refuses to run as root; the Debian package's `postgres` user runs it instead.
+    this.runAs = process.getuid?.() === 0 ? ['runuser', '-u', 'postgres', '--'] : [];
+  }
+
+  static async start(): Promise<PostgresServer> {
+    const versions = existsSync('/usr/lib/postgresql') ? readdirSync('/usr/lib/postgresql').sort((a, b) => Number(b) - Number(a)) : [];
+    const binDir = versions.map((v) => `/usr/lib/postgresql/${v}/bin`).find((d) => existsSync(join(d, 'initdb')));
+    if (!binDir)
+      throw new Error('PostgreSQL server binaries not found under /usr/lib/postgresql: apt-get install postgresql (see .ci/run)');
+    const root = mkdtempSync(join(tmpdir(), 'convai-pg-'));
+    chmodSync(root, 0o777);
+    const server = new PostgresServer(await freePort(), binDir, root);
+    server.run('initdb', ['-D', server.dataDir, '-U', 'postgres', '-A', 'trust', '--no-sync', '-E', 'UTF8']);
+    await server.resume();
+    return server;
+  }
+
+  get url(): string {
+    return `postgres://postgres@127.0.0.1:${this.port}/postgres`;
+  }
+
+  async resume(): Promise<void> {
+    const options = `-p ${this.port} -c listen_addresses=127.0.0.1 -c unix_socket_directories=${this.root} -c fsync=off`;
+    this.run('pg_ctl', ['-D', this.dataDir, '-o', options, '-l', join(this.root, 'log'), '-w', 'start']);
+    await waitFor(() => portOpen(this.port), `postgres on ${this.port}`);
+  }
+
+  /** Stop immediately (an outage): open connections are cut. */
+  async stop(): Promise<void> {
+    this.run('pg_ctl', ['-D', this.dataDir, '-m', 'immediate', '-w', 'stop']);
+  }
+
+  async destroy(): Promise<void> {
+    try {
+      await this.stop();
+    } catch {
+      // already stopped
+    }
+    rmSync(this.root, { recursive: true, force: true });
+  }
+
+  private run(tool: string, args: string[]): void {
+    const [cmd, ...rest] = [...this.runAs, join(this.binDir, tool), ...args];
+    execFileSync(cmd, rest, { stdio: 'pipe' });
+  }
+}
+
+function portOpen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
