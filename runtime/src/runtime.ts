@@ -186,7 +186,6 @@ export async function createRuntime(config: RuntimeConfig, overrides: RuntimeOve
       ...(redis && !redis.isReady ? ['redis-disconnected'] : []),
       ...(database && !schemaMigrated ? ['postgres-schema-pending'] : []),
       ...(database?.kind === 'pglite' ? ['postgres-embedded'] : []),
-      ...(database ? [] : ['postgres-off']),
     ],
   );
   const processor = new TurnProcessor({
