@@ -61,11 +61,12 @@ export async function migrate(database: Database): Promise<number[]> {
 }
 
 async function migrateOn(db: Queryable): Promise<number[]> {
-  await db.query(
-    `CREATE TABLE IF NOT EXISTS schema_migrations (id integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`,
-  );
+  // Lock first: concurrent CREATE TABLE IF NOT EXISTS can still collide in the catalog.
   await db.query('SELECT pg_advisory_lock($1)', [LOCK_ID]);
   try {
+    await db.query(
+      `CREATE TABLE IF NOT EXISTS schema_migrations (id integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`,
+    );
     const done = new Set((await db.query<{ id: number }>('SELECT id FROM schema_migrations')).rows.map((r) => Number(r.id)));
     const applied: number[] = [];
     for (const m of MIGRATIONS) {
