@@ -1,8 +1,11 @@
+import { SpanStatusCode, trace } from '@opentelemetry/api';
 import { Analysis } from '../nlp/enrichment-types';
 import { DependencyGuard } from '../resilience/dependency-guard';
 import { RuntimeMetrics } from '../telemetry/metrics';
 import { CacheTier, TierName } from './cache-tier';
 import { MemoryTier } from './memory-tier';
+
+const tracer = trace.getTracer('convai-webhook');
 
 export interface GuardedTier {
   readonly tier: CacheTier;
@@ -62,17 +65,23 @@ export class TieredCache {
     for (const entry of this.remote) void this.write(entry, key, value);
   }
 
-  private async read(entry: GuardedTier, key: string): Promise<Analysis | undefined> {
+  private read(entry: GuardedTier, key: string): Promise<Analysis | undefined> {
     const tier = entry.tier.name;
-    try {
-      const value = entry.guard ? await entry.guard.execute(() => entry.tier.get(key)) : await entry.tier.get(key);
-      this.metrics.cacheRequests.inc({ tier, result: value ? 'hit' : 'miss' });
-      return value;
-    } catch (error) {
-      this.metrics.cacheRequests.inc({ tier, result: 'error' });
-      this.onTierError(tier, error);
-      return undefined;
-    }
+    return tracer.startActiveSpan(`cache.${tier}.get`, async (span) => {
+      try {
+        const value = entry.guard ? await entry.guard.execute(() => entry.tier.get(key)) : await entry.tier.get(key);
+        this.metrics.cacheRequests.inc({ tier, result: value ? 'hit' : 'miss' });
+        span.setAttribute('cache.hit', value !== undefined);
+        return value;
+      } catch (error) {
+        this.metrics.cacheRequests.inc({ tier, result: 'error' });
+        span.setStatus({ code: SpanStatusCode.ERROR, message: 'tier unavailable' });
+        this.onTierError(tier, error);
+        return undefined;
+      } finally {
+        span.end();
+      }
+    });
   }
 
   private async write(entry: GuardedTier, key: string, value: Analysis): Promise<void> {

@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
-import pino from 'pino';
 import { loadConfig } from '../../../runtime/src/config';
+import { createLogger } from '../../../runtime/src/telemetry/logger';
 import { Runtime, RuntimeOverrides, createRuntime } from '../../../runtime/src/runtime';
 import { TextAnalyzer } from '../../../runtime/src/nlp/google-analyzer';
 import { validateProtoJson } from './proto-json';
@@ -47,7 +47,8 @@ export async function startRuntime(
   const runtime = await createRuntime(config, {
     tracing: false,
     processMetrics: false,
-    logger: pino({ level: 'debug', messageKey: 'message', base: undefined }, logs.stream),
+    // The production logger (Cloud Logging format, trace correlation), writing into memory.
+    logger: createLogger({ level: 'debug', projectId: 'acme-convai-test', destination: logs.stream }),
     ...overrides,
   });
   runtime.readiness.serving();
