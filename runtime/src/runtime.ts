@@ -143,7 +143,8 @@ export async function createRuntime(config: RuntimeConfig, overrides: RuntimeOve
       {
         ...(config.nlp.apiEndpoint && { apiEndpoint: config.nlp.apiEndpoint }),
         ...(config.nlp.apiPort && { port: config.nlp.apiPort }),
-        ...(config.nlp.insecure && { sslCreds: credentials.createInsecure() }),
+        // A local endpoint (emulator, fake): plain gRPC, and no metadata-server probe for the universe domain.
+        ...(config.nlp.insecure && { sslCreds: credentials.createInsecure(), universeDomain: 'googleapis.com' }),
         projectId: config.projectId,
       },
       config.nlp.modelVersion,
