@@ -267,6 +267,16 @@ describe('ScalableWebhook on GKE: one exposure path with Cloud Run', () => {
     expect(only(json, 'google_service_account_iam_member').member).toBe('serviceAccount:acme-convai-prod.svc.id.goog[team-bots/webhook]');
   });
 
+  test('the synth-time policy checks catch an escape hatch that weakens the pods or the PDB', () => {
+    const stack = k8sStack();
+    const webhook = new ScalableWebhook(stack, 'webhook', { ...BASE, platform: Platform.gke(GKE) });
+    webhook.gke!.deployment.addOverride('spec.template.spec.container.0.security_context.seccomp_profile.type', 'Unconfined');
+    webhook.gke!.disruptionBudget.addOverride('spec.min_available', '100%');
+    expect(() => synth(stack)).toThrow(
+      /CKV_CONVAI_50 at test\/webhook\/gke\/deployment[\s\S]*CKV_CONVAI_51 at test\/webhook\/gke\/disruption-budget/,
+    );
+  });
+
   test('grantInvoke is refused: Cloud Run IAM does not apply', () => {
     const webhook = new ScalableWebhook(k8sStack(), 'webhook', { ...BASE, platform: Platform.gke(GKE) });
     expect(() => webhook.grantInvoke('x', 'serviceAccount:a@b.iam.gserviceaccount.com')).toThrow(/does not apply on Platform\.gke/);
