@@ -10,6 +10,7 @@ import { NetworkPolicyV1, NetworkPolicyV1SpecEgress } from '@cdktf/provider-kube
 import { PodDisruptionBudgetV1 } from '@cdktf/provider-kubernetes/lib/pod-disruption-budget-v1';
 import { ServiceAccountV1 } from '@cdktf/provider-kubernetes/lib/service-account-v1';
 import { ServiceV1 } from '@cdktf/provider-kubernetes/lib/service-v1';
+import { Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { isToken, validateProps } from '../core/validation';
 import { GKE_WORKLOAD_RULES, ResolvedGkeOptions } from './gke-workload-rules';
@@ -27,6 +28,11 @@ const METADATA_SERVER = '169.254.169.254/32';
 const METADATA_SERVER_LEGACY = '169.254.169.252/32';
 /** The runtime image's `node` user (see runtime/Dockerfile). */
 const RUNTIME_UID = 1000;
+/** A number as the string the Kubernetes provider wants; a number token stays a reference. */
+export function quantity(n: number): string {
+  return Token.isUnresolved(n) ? Token.asString(n) : String(n);
+}
+
 /** Port of the Kubernetes Service; the NEG and load balancer use it. */
 export const SERVICE_PORT = 80;
 
@@ -133,7 +139,7 @@ export class GkeWebhookWorkload extends Construct {
 
     const port = props.containerPort;
     const probe = (path: string, periodSeconds: number, failureThreshold: number) => ({
-      httpGet: { path, port: String(port) },
+      httpGet: { path, port: quantity(port) },
       periodSeconds,
       timeoutSeconds: 2,
       failureThreshold,
@@ -144,7 +150,7 @@ export class GkeWebhookWorkload extends Construct {
       lifecycle: { ignoreChanges: ['spec[0].replicas'] },
       waitForRollout: true,
       spec: {
-        replicas: String(o.minReplicas),
+        replicas: quantity(o.minReplicas),
         revisionHistoryLimit: 5,
         selector: { matchLabels: this.selector },
         // Never fewer ready pods than wanted during a rollout: surge first, then retire.
@@ -225,7 +231,7 @@ export class GkeWebhookWorkload extends Construct {
       spec: {
         type: 'ClusterIP',
         selector: this.selector,
-        port: [{ name: 'http', port: SERVICE_PORT, targetPort: String(port), protocol: 'TCP' }],
+        port: [{ name: 'http', port: SERVICE_PORT, targetPort: quantity(port), protocol: 'TCP' }],
       },
     });
 
@@ -237,7 +243,7 @@ export class GkeWebhookWorkload extends Construct {
         type: 'Pods',
         pods: {
           metric: { name: o.requestsPerSecondMetric },
-          target: { type: 'AverageValue', averageValue: String(o.targetRequestsPerSecond ?? 50) },
+          target: { type: 'AverageValue', averageValue: quantity(o.targetRequestsPerSecond ?? 50) },
         },
       });
     }
@@ -270,7 +276,7 @@ export class GkeWebhookWorkload extends Construct {
 
     this.disruptionBudget = new PodDisruptionBudgetV1(this, 'disruption-budget', {
       metadata: { name: props.name, namespace: namespaceRef, labels },
-      spec: { minAvailable: String(o.pdbMinAvailable), selector: { matchLabels: this.selector } },
+      spec: { minAvailable: quantity(o.pdbMinAvailable), selector: { matchLabels: this.selector } },
     });
 
     this.defaultDenyPolicy = new NetworkPolicyV1(this, 'default-deny', {
@@ -279,7 +285,7 @@ export class GkeWebhookWorkload extends Construct {
       spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] },
     });
 
-    const tcp = (...ports: number[]) => ports.map((p) => ({ port: String(p), protocol: 'TCP' }));
+    const tcp = (...ports: number[]) => ports.map((p) => ({ port: quantity(p), protocol: 'TCP' }));
     const egress: NetworkPolicyV1SpecEgress[] = [
       {
         to: [

@@ -13,7 +13,7 @@ import { PUBLIC_MEMBERS } from '../core/policy-catalog';
 import { validateProps } from '../core/validation';
 import { EdgeSecurityPolicy } from '../edge/edge-security-policy';
 import { BackendProtocol, GlobalHttpsLoadBalancer } from '../edge/global-https-load-balancer';
-import { GOOGLE_LB_RANGES, GkeWebhookWorkload } from './gke-workload';
+import { GOOGLE_LB_RANGES, GkeWebhookWorkload, quantity } from './gke-workload';
 import { Platform } from './platform';
 import { ScalableWebhookProps } from './scalable-webhook-props';
 import { gkeRegion, ResolvedWebhookProps, SCALABLE_WEBHOOK_RULES } from './scalable-webhook-rules';
@@ -278,7 +278,7 @@ export class ScalableWebhook extends Construct {
         AUTH_AUDIENCE: (p.audiences ?? p.domains.map((d) => `https://${d}`))[0],
         GOOGLE_CLOUD_PROJECT: projectId,
         ...p.env,
-        PORT: String(port),
+        PORT: quantity(port),
         WEBHOOK_REGION: p.regions[0],
       },
       googleServiceAccount: this.serviceAccount,
@@ -304,7 +304,7 @@ export class ScalableWebhook extends Construct {
       network: options.network,
       direction: 'INGRESS',
       sourceRanges: [...GOOGLE_LB_RANGES],
-      allow: [{ protocol: 'tcp', ports: [String(port)] }],
+      allow: [{ protocol: 'tcp', ports: [quantity(port)] }],
       logConfig: { metadata: 'EXCLUDE_ALL_METADATA' },
     });
     const groups = options.zones.map((zone) => `projects/${projectId}/zones/${zone}/networkEndpointGroups/${negName}`);

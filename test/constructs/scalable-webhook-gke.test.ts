@@ -323,19 +323,14 @@ describe('ScalableWebhook on GKE: validation', () => {
     fails({}, /regions is \["europe-west1"\] but Platform\.gke serves from one cluster in us-central1/, { regions: ['europe-west1'] });
   });
 
-  test('unresolved tokens are not judged', () => {
+  test('unresolved tokens are not judged, and reach the JSON as references', () => {
     const stack = k8sStack();
     const min = new TerraformVariable(stack, 'min', { type: 'number' }).numberValue;
-    expect(
-      () =>
-        new ScalableWebhook(stack, 'webhook', {
-          ...BASE,
-          platform: Platform.gke({
-            ...GKE,
-            minReplicas: min,
-            namespace: new TerraformVariable(stack, 'ns', { type: 'string' }).stringValue,
-          }),
-        }),
-    ).not.toThrow();
+    const ns = new TerraformVariable(stack, 'ns', { type: 'string' }).stringValue;
+    new ScalableWebhook(stack, 'webhook', { ...BASE, platform: Platform.gke({ ...GKE, minReplicas: min, namespace: ns }) });
+    const json = synth(stack);
+    expect(only(json, 'kubernetes_deployment_v1').spec.replicas).toBe('${var.min}');
+    expect(only(json, 'kubernetes_horizontal_pod_autoscaler_v2').spec.min_replicas).toBe('${var.min}');
+    expect(only(json, 'google_service_account_iam_member').member).toBe('serviceAccount:acme-convai-prod.svc.id.goog[${var.ns}/webhook]');
   });
 });
