@@ -56,6 +56,7 @@ export class GkeWebhookPlatformStack extends PlatformStack {
       platform: Platform.gke({
         zones: this.cluster.zones,
         network: this.cluster.network,
+        nodeServiceAccount: this.cluster.nodeServiceAccount.email,
         workloadIdentityPool: this.cluster.workloadIdentityPool,
         namespace: 'convai-webhook',
         minReplicas: gke.minReplicas,

@@ -12,6 +12,12 @@ export interface GkePlatformOptions {
    */
   readonly network: string;
   /**
+   * Email of the nodes' service account (`HardenedGkeCluster.nodeServiceAccount.email`): the
+   * firewall rule for Google's load balancer then targets only the cluster's nodes.
+   * @default - the rule applies to every instance in `network` (on the container port only)
+   */
+  readonly nodeServiceAccount?: string;
+  /**
    * Kubernetes namespace of the workload (a DNS label, not `default` or `kube-*`).
    * @default - the webhook's base name
    */

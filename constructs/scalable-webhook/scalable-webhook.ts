@@ -305,6 +305,7 @@ export class ScalableWebhook extends Construct {
       direction: 'INGRESS',
       sourceRanges: [...GOOGLE_LB_RANGES],
       allow: [{ protocol: 'tcp', ports: [quantity(port)] }],
+      targetServiceAccounts: options.nodeServiceAccount ? [options.nodeServiceAccount] : undefined,
       logConfig: { metadata: 'EXCLUDE_ALL_METADATA' },
     });
     const groups = options.zones.map((zone) => `projects/${projectId}/zones/${zone}/networkEndpointGroups/${negName}`);

@@ -258,6 +258,7 @@ describe('ScalableWebhook on GKE: one exposure path with Cloud Run', () => {
     const fw = only(onGke, 'google_compute_firewall');
     expect(fw).toMatchObject({ network: 'convai-vpc', direction: 'INGRESS', source_ranges: ['130.211.0.0/22', '35.191.0.0/16'] });
     expect(fw.allow).toEqual([{ protocol: 'tcp', ports: ['8080'] }]);
+    expect(fw.target_service_accounts).toBeUndefined();
   });
 
   test('an existing namespace is used, not created', () => {

@@ -35,6 +35,9 @@ describe('reference platform app: the GKE environment', () => {
     );
     expect(only(json, 'kubernetes_horizontal_pod_autoscaler_v2').spec).toMatchObject({ min_replicas: 3, max_replicas: 20 });
     expect(only(json, 'google_compute_firewall').network).toBe('convai-vpc');
+    // Only the cluster's nodes are opened to Google's load-balancer ranges.
+    const [nodeSa] = Object.keys(resources(json, 'google_service_account')).filter((id) => id.includes('node'));
+    expect(only(json, 'google_compute_firewall').target_service_accounts).toEqual([`\${google_service_account.${nodeSa}.email}`]);
     expect(only(json, 'google_compute_backend_service').backend).toHaveLength(3);
   });
 
