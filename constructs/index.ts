@@ -9,3 +9,7 @@ export * from './edge/edge-security-policy';
 export * from './edge/global-https-load-balancer';
 export * from './scalable-webhook/scalable-webhook-props';
 export * from './scalable-webhook/scalable-webhook';
+// Issue 7: GKE platform for ScalableWebhook and the hardened GKE cluster.
+export * from './scalable-webhook/platform';
+export { GkeWebhookWorkload, GkeWebhookWorkloadProps } from './scalable-webhook/gke-workload';
+export * from './gke/hardened-gke-cluster';

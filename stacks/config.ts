@@ -8,6 +8,21 @@ import { z } from 'zod';
  * points PLATFORM_CONFIG at its own JSON file of the same shape (see
  * `stacks/platform.config.example.json`).
  */
+/** Issue 7: run the environment's webhook on a hardened GKE cluster instead of Cloud Run. */
+const Gke = z
+  .object({
+    zones: z.array(z.string()).min(1, 'give the zones of the cluster nodes'),
+    network: z.string().min(1),
+    subnetwork: z.string().min(1),
+    podsRangeName: z.string().optional(),
+    servicesRangeName: z.string().optional(),
+    masterAuthorizedNetworks: z.array(z.object({ cidrBlock: z.string(), displayName: z.string() }).strict()).optional(),
+    autopilot: z.boolean().optional(),
+    minReplicas: z.number().int().positive().optional(),
+    maxReplicas: z.number().int().positive().optional(),
+  })
+  .strict();
+
 const Environment = z
   .object({
     name: z.string().regex(/^[a-z][a-z0-9-]*$/, 'stack names are lowercase, e.g. "dev" or "prod"'),
@@ -22,12 +37,15 @@ const Environment = z
     maxInstances: z.number().int().positive().optional(),
     /** GCS bucket for Terraform state; local state when absent. */
     stateBucket: z.string().optional(),
+    /** Run the webhook on GKE (a GkeWebhookPlatformStack) instead of Cloud Run. */
+    gke: Gke.optional(),
   })
   .strict();
 
 const PlatformConfig = z.object({ environments: z.array(Environment).min(1) }).strict();
 
 export type EnvironmentConfig = z.infer<typeof Environment>;
+export type GkeConfig = z.infer<typeof Gke>;
 export type PlatformConfigShape = z.infer<typeof PlatformConfig>;
 
 /** The image the reference app deploys until CI passes its own digest (see README). */
@@ -57,6 +75,27 @@ export const DEFAULT_CONFIG: PlatformConfigShape = {
       costCenter: 'cc-1234',
       minInstances: 1,
       maxInstances: 20,
+    },
+    // Issue 7: the same webhook for teams that run everything on GKE.
+    {
+      name: 'prod-gke',
+      projectId: 'convai-reference-gke',
+      environment: 'prod',
+      regions: ['us-central1'],
+      domains: ['webhook.gke.convai.example.com'],
+      image: REFERENCE_IMAGE,
+      team: 'conversational-ai',
+      costCenter: 'cc-1234',
+      gke: {
+        zones: ['us-central1-a', 'us-central1-b', 'us-central1-c'],
+        network: 'convai-vpc',
+        subnetwork: 'convai-gke-us-central1',
+        podsRangeName: 'gke-pods',
+        servicesRangeName: 'gke-services',
+        masterAuthorizedNetworks: [{ cidrBlock: '10.10.0.0/24', displayName: 'ci-runners' }],
+        minReplicas: 3,
+        maxReplicas: 20,
+      },
     },
   ],
 };

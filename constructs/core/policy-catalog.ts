@@ -55,6 +55,7 @@ export const PUBLIC_MEMBERS: readonly string[] = ['allUsers', 'allAuthenticatedU
 const DEFAULT_COMPUTE_SA = /-compute@developer\.gserviceaccount\.com$/;
 const isUnresolved = (v: unknown): boolean => typeof v === 'string' && v.includes('${');
 const IMAGE_DIGEST = /@sha256:[a-f0-9]{64}$/;
+const SECCOMP_ALLOWED = ['RuntimeDefault', 'Localhost'];
 
 /** `labels.env` says production. */
 export function isProduction(block: ResourceBlock): boolean {
@@ -67,6 +68,12 @@ function first(value: unknown): Record<string, any> | undefined {
   if (Array.isArray(value)) return value[0];
   if (value && typeof value === 'object') return value as Record<string, any>;
   return undefined;
+}
+
+/** A repeated nested block (cdktf writes a list, or an object for one element). */
+function asList(value: unknown): Record<string, any>[] {
+  if (Array.isArray(value)) return value;
+  return value && typeof value === 'object' ? [value as Record<string, any>] : [];
 }
 
 /** The scheme of an internet-facing backend service (unset means EXTERNAL), else undefined. */
@@ -225,6 +232,43 @@ export const POLICY_RULES: readonly PolicyRule[] = [
       const scheme = externalScheme(b);
       if (!scheme) return undefined;
       return first(b.log_config)?.enable === true ? undefined : `${scheme} backend service has request logging off`;
+    },
+  },
+  // --- Issue 7 (GKE platform): CKV_CONVAI_50..59 ---
+  {
+    id: 'CKV_CONVAI_50',
+    title: 'Kubernetes Deployment pods use the RuntimeDefault or Localhost seccomp profile',
+    fix: 'set spec.template.spec.security_context.seccomp_profile.type = RuntimeDefault (ScalableWebhook on GKE does)',
+    resourceTypes: ['kubernetes_deployment_v1', 'kubernetes_deployment'],
+    // checkov's Terraform Kubernetes checks have no seccomp check; the restricted pod standard needs one.
+    evaluate: (b) => {
+      const pod = first(first(first(b.spec)?.template)?.spec);
+      const containers = asList(pod?.container);
+      if (containers.length === 0) return 'no containers';
+      const profile = (spec: Record<string, any> | undefined): unknown => first(first(spec?.security_context)?.seccomp_profile)?.type;
+      const podProfile = profile(pod);
+      const bad = containers
+        .map((c) => profile(c) ?? podProfile)
+        .filter((t) => !isUnresolved(t) && !(typeof t === 'string' && SECCOMP_ALLOWED.includes(t)));
+      return bad.length > 0 ? `seccomp profile is ${bad.map((t) => t ?? 'unset').join(', ')}` : undefined;
+    },
+  },
+  {
+    id: 'CKV_CONVAI_51',
+    title: 'PodDisruptionBudget allows at least one voluntary eviction',
+    fix: 'use max_unavailable ≥ 1 or a min_available below the replica count (ScalableWebhook defaults to minReplicas - 1)',
+    resourceTypes: ['kubernetes_pod_disruption_budget_v1', 'kubernetes_pod_disruption_budget'],
+    evaluate: (b) => {
+      const spec = first(b.spec);
+      const maxUnavailable = spec?.max_unavailable;
+      const minAvailable = spec?.min_available;
+      if (maxUnavailable !== undefined && !isUnresolved(maxUnavailable) && ['0', '0%'].includes(String(maxUnavailable).trim())) {
+        return `max_unavailable is ${maxUnavailable}, so no pod can ever be evicted`;
+      }
+      if (minAvailable !== undefined && !isUnresolved(minAvailable) && String(minAvailable).trim() === '100%') {
+        return 'min_available is 100%, so no pod can ever be evicted';
+      }
+      return undefined;
     },
   },
 ];

@@ -16,6 +16,14 @@ export enum TlsProfile {
   RESTRICTED = 'RESTRICTED',
 }
 
+/** Protocol from the load balancer to the backends. */
+export enum BackendProtocol {
+  /** Serverless NEGs (Cloud Run): Google terminates TLS at the service. */
+  HTTPS = 'HTTPS',
+  /** Zonal NEGs of pods (GKE container-native load balancing) inside the VPC. */
+  HTTP = 'HTTP',
+}
+
 export interface GlobalHttpsLoadBalancerProps {
   /** Name prefix for every load-balancer resource, unique in the project. */
   readonly name: string;
@@ -29,6 +37,18 @@ export interface GlobalHttpsLoadBalancerProps {
   readonly tlsProfile?: TlsProfile;
   /** Fraction of requests logged, 0..1. @default 1 */
   readonly logSampleRate?: number;
+  /** Protocol to the backends. @default BackendProtocol.HTTPS */
+  readonly backendProtocol?: BackendProtocol;
+  /**
+   * Health check of the backends (required by zonal NEGs; serverless NEGs refuse one).
+   * @default - none (serverless NEGs)
+   */
+  readonly healthCheck?: string;
+  /**
+   * Balance zonal NEG backends by rate: requests per second per endpoint (pod) at full load.
+   * @default - no balancing mode (serverless NEGs)
+   */
+  readonly maxRatePerEndpoint?: number;
 }
 
 /**
@@ -36,7 +56,8 @@ export interface GlobalHttpsLoadBalancerProps {
  * SSL policy with TLS ≥ 1.2, one backend service over the given groups with outlier detection and
  * request logging, and port 80 answered with a permanent redirect to HTTPS.
  *
- * Platform-neutral: Cloud Run's serverless NEGs use it today; any NEG-backed workload can.
+ * Platform-neutral: Cloud Run's serverless NEGs and GKE's zonal NEGs (container-native load
+ * balancing) share it, so both get the same certificate, TLS policy, Cloud Armor and logging.
  */
 export class GlobalHttpsLoadBalancer extends Construct {
   public readonly address: ComputeGlobalAddress;
@@ -60,8 +81,11 @@ export class GlobalHttpsLoadBalancer extends Construct {
     this.backendService = new ComputeBackendService(this, 'backend', {
       name: `${name}-backend`,
       loadBalancingScheme: scheme,
-      protocol: 'HTTPS',
-      backend: props.backendGroups.map((group) => ({ group })),
+      protocol: props.backendProtocol ?? BackendProtocol.HTTPS,
+      backend: props.backendGroups.map((group) =>
+        props.maxRatePerEndpoint === undefined ? { group } : { group, balancingMode: 'RATE', maxRatePerEndpoint: props.maxRatePerEndpoint },
+      ),
+      healthChecks: props.healthCheck ? [props.healthCheck] : undefined,
       securityPolicy: props.securityPolicy,
       logConfig: { enable: true, sampleRate: props.logSampleRate ?? 1 },
       // Eject a region's backend after repeated 5xx so traffic shifts to healthy regions.

@@ -1,4 +1,5 @@
 import { TlsProfile } from '../edge/global-https-load-balancer';
+import { Platform } from './platform';
 
 /** A secret exposed to the container as an environment variable. */
 export interface SecretEnvVar {
@@ -15,9 +16,15 @@ export interface ScalableWebhookProps {
    * deploys exactly what was scanned.
    */
   readonly image: string;
+  /**
+   * Where the webhook runs: Cloud Run in every region, or a Deployment on a GKE cluster. Both
+   * share the load balancer, certificate, SSL policy and Cloud Armor policy.
+   * @default Platform.cloudRun()
+   */
+  readonly platform?: Platform;
   /** Domains the webhook is served on; one Google-managed certificate covers them. */
   readonly domains: string[];
-  /** Regions to serve from, first is primary. @default - the enclosing PlatformStack's regions */
+  /** Regions to serve from, first is primary. @default - the enclosing PlatformStack's regions (GKE: the region of its zones) */
   readonly regions?: string[];
   /** Base name for the GCP resources (2-26 lowercase letters, digits, "-"). @default - the construct id, lowercased */
   readonly name?: string;
@@ -35,7 +42,7 @@ export interface ScalableWebhookProps {
   readonly memory?: string;
   /** Plain environment variables. Never put secrets here: use `secretEnv`. @default - none */
   readonly env?: { [name: string]: string };
-  /** Environment variables read from Secret Manager; the service account gets accessor on each secret. @default - none */
+  /** Environment variables read from Secret Manager; the service account gets accessor on each secret. Cloud Run only for now. @default - none */
   readonly secretEnv?: { [name: string]: SecretEnvVar };
   /** Port the container listens on. @default 8080 */
   readonly containerPort?: number;
@@ -50,7 +57,8 @@ export interface ScalableWebhookProps {
    */
   readonly requestTimeoutSeconds?: number;
   /**
-   * Members granted `roles/run.invoker` (e.g. `serviceAccount:...`).
+   * Members granted `roles/run.invoker` (e.g. `serviceAccount:...`). Cloud Run only: on GKE the
+   * runtime verifies Google ID tokens for `audiences` itself (AUTH_MODE=google-id-token).
    * @default - the project's Dialogflow service agent only
    */
   readonly invokers?: string[];

@@ -2,6 +2,7 @@ import { PUBLIC_MEMBERS } from '../core/policy-catalog';
 import { CLOUD_RUN_REGIONS } from '../core/regions';
 import { Rule, isToken } from '../core/validation';
 import { sizingProblems } from './cloud-run-sizing';
+import { Platform } from './platform';
 import { ScalableWebhookProps } from './scalable-webhook-props';
 
 /** Props after defaults are applied: what the rules judge. */
@@ -13,6 +14,7 @@ export interface ResolvedWebhookProps extends ScalableWebhookProps {
   readonly concurrency: number;
   readonly cpu: string;
   readonly memory: string;
+  readonly platform: Platform;
 }
 
 /** `host[:port]/path[:tag][@sha256:digest]` with a registry host and a tag or digest. */
@@ -37,6 +39,12 @@ const invalidDomains = (p: ResolvedWebhookProps): string[] => (p.domains ?? []).
 const badEnvNames = (p: ResolvedWebhookProps): string[] =>
   [...Object.keys(p.env ?? {}), ...Object.keys(p.secretEnv ?? {})].filter((k) => !ENV_NAME.test(k) || RESERVED_ENV.includes(k));
 const namesInBothEnvs = (p: ResolvedWebhookProps): string[] => Object.keys(p.env ?? {}).filter((k) => k in (p.secretEnv ?? {}));
+
+/** The region of the GKE platform's zones, when known. */
+export function gkeRegion(p: ScalableWebhookProps): string | undefined {
+  const zone = p.platform?.gkeOptions?.zones?.[0];
+  return zone === undefined || isToken(zone) ? undefined : zone.replace(/-[a-z]$/, '');
+}
 
 export const SCALABLE_WEBHOOK_RULES: ReadonlyArray<Rule<ResolvedWebhookProps>> = [
   {
@@ -118,5 +126,21 @@ export const SCALABLE_WEBHOOK_RULES: ReadonlyArray<Rule<ResolvedWebhookProps>> =
     when: (p) => (p.invokers ?? []).some((m) => PUBLIC_MEMBERS.includes(m)),
     say: () =>
       'invokers contains allUsers/allAuthenticatedUsers: the webhook must be callable only by Dialogflow and named identities; list those instead',
+  },
+  {
+    when: (p) => p.platform.isGke && Object.keys(p.secretEnv ?? {}).length > 0,
+    say: (p) =>
+      `secretEnv (${Object.keys(p.secretEnv ?? {}).join(', ')}) is not supported on Platform.gke yet: read the secret in the runtime with the Secret Manager client (the pods' service account can be granted accessor), or use Platform.cloudRun()`,
+  },
+  {
+    when: (p) => p.platform.isGke && p.invokers !== undefined,
+    say: () =>
+      'invokers applies to Cloud Run IAM only: on Platform.gke the runtime verifies Google ID tokens for `audiences` itself; remove invokers',
+  },
+  {
+    when: (p) =>
+      p.platform.isGke && !isToken(p.regions) && gkeRegion(p) !== undefined && (p.regions.length !== 1 || p.regions[0] !== gkeRegion(p)),
+    say: (p) =>
+      `regions is ${JSON.stringify(p.regions)} but Platform.gke serves from one cluster in ${gkeRegion(p)}: omit regions or give ["${gkeRegion(p)}"] (one ScalableWebhook per cluster)`,
   },
 ];

@@ -1,5 +1,7 @@
 import { CloudRunV2Service, CloudRunV2ServiceTemplateContainersEnv } from '@cdktf/provider-google/lib/cloud-run-v2-service';
 import { CloudRunV2ServiceIamMember } from '@cdktf/provider-google/lib/cloud-run-v2-service-iam-member';
+import { ComputeFirewall } from '@cdktf/provider-google/lib/compute-firewall';
+import { ComputeHealthCheck } from '@cdktf/provider-google/lib/compute-health-check';
 import { ComputeRegionNetworkEndpointGroup } from '@cdktf/provider-google/lib/compute-region-network-endpoint-group';
 import { DataGoogleProject } from '@cdktf/provider-google/lib/data-google-project';
 import { SecretManagerSecretIamMember } from '@cdktf/provider-google/lib/secret-manager-secret-iam-member';
@@ -10,13 +12,17 @@ import { PlatformStack } from '../core/platform-stack';
 import { PUBLIC_MEMBERS } from '../core/policy-catalog';
 import { validateProps } from '../core/validation';
 import { EdgeSecurityPolicy } from '../edge/edge-security-policy';
-import { GlobalHttpsLoadBalancer } from '../edge/global-https-load-balancer';
+import { BackendProtocol, GlobalHttpsLoadBalancer } from '../edge/global-https-load-balancer';
+import { GOOGLE_LB_RANGES, GkeWebhookWorkload, quantity } from './gke-workload';
+import { Platform } from './platform';
 import { ScalableWebhookProps } from './scalable-webhook-props';
-import { ResolvedWebhookProps, SCALABLE_WEBHOOK_RULES } from './scalable-webhook-rules';
+import { gkeRegion, ResolvedWebhookProps, SCALABLE_WEBHOOK_RULES } from './scalable-webhook-rules';
 
 const DEFAULT_MAX_INSTANCES = 10;
 const DEFAULT_CONCURRENCY = 80;
 const DEFAULT_PORT = 8080;
+/** Requests per second one pod serves at full load (balancing mode RATE of zonal NEGs). */
+const MAX_RATE_PER_POD = 100;
 
 /**
  * A Dialogflow webhook on Cloud Run in several regions behind one global HTTPS load balancer,
@@ -30,12 +36,24 @@ const DEFAULT_PORT = 8080;
  *   request logging;
  * - a Cloud Armor policy (OWASP CRS + cve-canary, per-IP rate limit, Adaptive Protection);
  * - `roles/run.invoker` for the Dialogflow service agent only (or the given invokers).
+ *
+ * With `platform: Platform.gke({...})` the services are replaced by a restricted Deployment on a
+ * GKE cluster (see `GkeWebhookWorkload`), exposed as zonal NEGs through the same load balancer,
+ * SSL policy and Cloud Armor policy, plus a health check and a firewall rule for Google's ranges.
  */
 export class ScalableWebhook extends Construct {
-  /** Escape hatch: the Cloud Run services, in `regions` order. */
+  /** Where the webhook runs. */
+  public readonly platform: Platform;
+  /** Escape hatch: the Cloud Run services, in `regions` order (empty on GKE). */
   public readonly services: CloudRunV2Service[];
-  /** Escape hatch: the serverless NEGs, in `regions` order. */
+  /** Escape hatch: the serverless NEGs, in `regions` order (empty on GKE). */
   public readonly networkEndpointGroups: ComputeRegionNetworkEndpointGroup[];
+  /** Escape hatch: the Kubernetes resources, on GKE. */
+  public readonly gke?: GkeWebhookWorkload;
+  /** Escape hatch: the load balancer's health check of the pods, on GKE. */
+  public readonly healthCheck?: ComputeHealthCheck;
+  /** Escape hatch: the firewall rule letting Google's load balancer and health checks reach the pods, on GKE. */
+  public readonly loadBalancerFirewall?: ComputeFirewall;
   /** The service account the containers run as. */
   public readonly serviceAccount: ServiceAccount;
   /** The load balancer in front of the services. */
@@ -53,10 +71,13 @@ export class ScalableWebhook extends Construct {
     super(scope, id);
     const platform = PlatformStack.find(this);
     const production = props.production ?? platform?.production ?? false;
+    this.platform = props.platform ?? Platform.cloudRun();
+    const gkeRegionName = this.platform.isGke ? gkeRegion(props) : undefined;
     const p: ResolvedWebhookProps = {
       ...props,
+      platform: this.platform,
       name: props.name ?? id.toLowerCase(),
-      regions: props.regions ?? platform?.regions ?? [],
+      regions: props.regions ?? (gkeRegionName ? [gkeRegionName] : (platform?.regions ?? [])),
       minInstances: props.minInstances ?? (production ? 1 : 0),
       maxInstances: props.maxInstances ?? DEFAULT_MAX_INSTANCES,
       concurrency: props.concurrency ?? DEFAULT_CONCURRENCY,
@@ -66,31 +87,48 @@ export class ScalableWebhook extends Construct {
     validateProps(this.node.path, p, SCALABLE_WEBHOOK_RULES);
     this.regions = [...p.regions];
     this.url = `https://${p.domains[0]}`;
+    let backendGroups: string[];
 
-    this.serviceAccount = new ServiceAccount(this, 'service-account', {
-      accountId: `${p.name}-run`,
-      displayName: `Webhook ${p.name} (Cloud Run)`,
-      description: 'Runs the conversational webhook; holds only the grants this construct adds.',
-    });
-
-    for (const [envName, ref] of Object.entries(p.secretEnv ?? {})) {
-      new SecretManagerSecretIamMember(this, `secret-access-${envName}`, {
-        secretId: ref.secret,
-        role: 'roles/secretmanager.secretAccessor',
-        member: this.serviceAccount.member,
+    if (this.platform.isGke) {
+      this.serviceAccount = new ServiceAccount(this, 'service-account', {
+        accountId: `${p.name}-gke`,
+        displayName: `Webhook ${p.name} (GKE)`,
+        description: 'The webhook pods act as this account through Workload Identity; it holds only the grants this construct adds.',
       });
-    }
+      this.services = [];
+      this.networkEndpointGroups = [];
+      const negs = this.gkeWorkload(p, production);
+      this.gke = negs.workload;
+      this.healthCheck = negs.healthCheck;
+      this.loadBalancerFirewall = negs.firewall;
+      backendGroups = negs.groups;
+    } else {
+      this.serviceAccount = new ServiceAccount(this, 'service-account', {
+        accountId: `${p.name}-run`,
+        displayName: `Webhook ${p.name} (Cloud Run)`,
+        description: 'Runs the conversational webhook; holds only the grants this construct adds.',
+      });
 
-    this.services = p.regions.map((region) => this.service(region, p));
-    this.networkEndpointGroups = p.regions.map(
-      (region, i) =>
-        new ComputeRegionNetworkEndpointGroup(this, `neg-${region}`, {
-          name: `${p.name}-neg-${region}`,
-          region,
-          networkEndpointType: 'SERVERLESS',
-          cloudRun: { service: this.services[i].name },
-        }),
-    );
+      for (const [envName, ref] of Object.entries(p.secretEnv ?? {})) {
+        new SecretManagerSecretIamMember(this, `secret-access-${envName}`, {
+          secretId: ref.secret,
+          role: 'roles/secretmanager.secretAccessor',
+          member: this.serviceAccount.member,
+        });
+      }
+
+      this.services = p.regions.map((region) => this.service(region, p));
+      this.networkEndpointGroups = p.regions.map(
+        (region, i) =>
+          new ComputeRegionNetworkEndpointGroup(this, `neg-${region}`, {
+            name: `${p.name}-neg-${region}`,
+            region,
+            networkEndpointType: 'SERVERLESS',
+            cloudRun: { service: this.services[i].name },
+          }),
+      );
+      backendGroups = this.networkEndpointGroups.map((neg) => neg.id);
+    }
 
     if (!p.securityPolicy) {
       this.edgePolicy = new EdgeSecurityPolicy(this, 'edge-policy', {
@@ -104,13 +142,21 @@ export class ScalableWebhook extends Construct {
     this.loadBalancer = new GlobalHttpsLoadBalancer(this, 'load-balancer', {
       name: p.name,
       domains: p.domains,
-      backendGroups: this.networkEndpointGroups.map((neg) => neg.id),
+      backendGroups,
       securityPolicy: p.securityPolicy ?? this.edgePolicy!.policy.id,
       tlsProfile: p.tlsProfile,
+      ...(this.gke
+        ? { backendProtocol: BackendProtocol.HTTP, healthCheck: this.healthCheck!.id, maxRatePerEndpoint: MAX_RATE_PER_POD }
+        : {}),
     });
 
-    for (const [i, member] of (p.invokers ?? [this.dialogflowServiceAgent(p)]).entries()) {
-      this.invokerGrants.push(...this.grantInvoke(`invoker-${i}`, member));
+    if (this.gke) {
+      // GKE's NEG controller creates the NEGs once the Service exists; the backend needs them.
+      this.loadBalancer.backendService.dependsOn = [this.gke.service.fqn];
+    } else {
+      for (const [i, member] of (p.invokers ?? [this.dialogflowServiceAgent(p)]).entries()) {
+        this.invokerGrants.push(...this.grantInvoke(`invoker-${i}`, member));
+      }
     }
 
     new TerraformOutput(this, 'load-balancer-ip', {
@@ -118,10 +164,17 @@ export class ScalableWebhook extends Construct {
       description: 'Point the DNS A records of the domains here.',
     });
     new TerraformOutput(this, 'webhook-url', { value: this.url, description: 'Register this URL (plus the route) in Dialogflow.' });
-    new TerraformOutput(this, 'service-names', {
-      value: Object.fromEntries(p.regions.map((r, i) => [r, this.services[i].name])),
-      description: 'Cloud Run service per region.',
-    });
+    if (this.gke) {
+      new TerraformOutput(this, 'kubernetes-deployment', {
+        value: `${this.gke.deployment.metadata.namespace}/${this.gke.deployment.metadata.name}`,
+        description: 'Namespace/name of the webhook Deployment.',
+      });
+    } else {
+      new TerraformOutput(this, 'service-names', {
+        value: Object.fromEntries(p.regions.map((r, i) => [r, this.services[i].name])),
+        description: 'Cloud Run service per region.',
+      });
+    }
   }
 
   /**
@@ -131,6 +184,11 @@ export class ScalableWebhook extends Construct {
    * @returns one IAM member resource per region
    */
   public grantInvoke(id: string, member: string): CloudRunV2ServiceIamMember[] {
+    if (this.platform.isGke) {
+      throw new Error(
+        `${this.node.path}.grantInvoke("${id}"): Cloud Run IAM does not apply on Platform.gke; the runtime verifies Google ID tokens for the webhook's audiences`,
+      );
+    }
     if (PUBLIC_MEMBERS.includes(member)) {
       throw new Error(
         `${this.node.path}.grantInvoke("${id}"): member ${member} would make the webhook public; grant named identities instead`,
@@ -194,6 +252,64 @@ export class ScalableWebhook extends Construct {
         ],
       },
     });
+  }
+
+  /** The GKE workload and what the load balancer needs to reach its zonal NEGs. */
+  private gkeWorkload(
+    p: ResolvedWebhookProps,
+    production: boolean,
+  ): { workload: GkeWebhookWorkload; healthCheck: ComputeHealthCheck; firewall: ComputeFirewall; groups: string[] } {
+    const options = p.platform.gkeOptions!;
+    const port = p.containerPort ?? DEFAULT_PORT;
+    const stack = PlatformStack.find(this);
+    const projectId = stack?.projectId ?? new DataGoogleProject(this, 'project').projectId;
+    const negName = `${p.name}-neg`;
+    const workload = new GkeWebhookWorkload(this, 'gke', {
+      name: p.name,
+      image: p.image,
+      containerPort: port,
+      healthPath: p.healthPath ?? '/healthz',
+      readinessPath: p.readinessPath ?? '/readyz',
+      // Defaults first so the user's env wins, except what the construct must own.
+      env: {
+        NODE_ENV: 'production',
+        // Cloud Run checks ID tokens at the platform; on GKE the runtime does.
+        AUTH_MODE: 'google-id-token',
+        AUTH_AUDIENCE: (p.audiences ?? p.domains.map((d) => `https://${d}`))[0],
+        GOOGLE_CLOUD_PROJECT: projectId,
+        ...p.env,
+        PORT: quantity(port),
+        WEBHOOK_REGION: p.regions[0],
+      },
+      googleServiceAccount: this.serviceAccount,
+      workloadIdentityPool: options.workloadIdentityPool ?? `${projectId}.svc.id.goog`,
+      negName,
+      production,
+      options,
+    });
+    const healthCheck = new ComputeHealthCheck(this, 'health-check', {
+      name: `${p.name}-hc`,
+      description: 'Readiness of the webhook pods, from the load balancer',
+      checkIntervalSec: 5,
+      timeoutSec: 3,
+      healthyThreshold: 2,
+      unhealthyThreshold: 3,
+      httpHealthCheck: { portSpecification: 'USE_SERVING_PORT', requestPath: p.readinessPath ?? '/readyz' },
+      logConfig: { enable: true },
+    });
+    // Container-native load balancing sends traffic and health checks straight to the pod IPs.
+    const firewall = new ComputeFirewall(this, 'lb-firewall', {
+      name: `${p.name}-allow-lb`,
+      description: 'Google load balancer and health checks to the webhook pods',
+      network: options.network,
+      direction: 'INGRESS',
+      sourceRanges: [...GOOGLE_LB_RANGES],
+      allow: [{ protocol: 'tcp', ports: [quantity(port)] }],
+      targetServiceAccounts: options.nodeServiceAccount ? [options.nodeServiceAccount] : undefined,
+      logConfig: { metadata: 'EXCLUDE_ALL_METADATA' },
+    });
+    const groups = options.zones.map((zone) => `projects/${projectId}/zones/${zone}/networkEndpointGroups/${negName}`);
+    return { workload, healthCheck, firewall, groups };
   }
 
   private dialogflowServiceAgent(p: ResolvedWebhookProps): string {
