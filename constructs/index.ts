@@ -9,3 +9,7 @@ export * from './edge/edge-security-policy';
 export * from './edge/global-https-load-balancer';
 export * from './scalable-webhook/scalable-webhook-props';
 export * from './scalable-webhook/scalable-webhook';
+// --- issue 5: SecureSecrets and the security posture ---
+export * from './secure-secrets/key-protection';
+export * from './secure-secrets/secure-secrets-props';
+export * from './secure-secrets/secure-secrets';

@@ -2,6 +2,7 @@ import { GcsBackend, LocalBackend } from 'cdktf';
 import { Construct } from 'constructs';
 import { PlatformStack } from '../constructs/core/platform-stack';
 import { ScalableWebhook } from '../constructs/scalable-webhook/scalable-webhook';
+import { SecureSecrets } from '../constructs/secure-secrets/secure-secrets';
 import { EnvironmentConfig } from './config';
 
 /**
@@ -10,6 +11,8 @@ import { EnvironmentConfig } from './config';
  */
 export class WebhookPlatformStack extends PlatformStack {
   public readonly webhook: ScalableWebhook;
+  /** CMEK keys per region and purpose (IEncryptionKeys for the data constructs), and the platform's secrets. */
+  public readonly secrets: SecureSecrets;
 
   constructor(scope: Construct, config: EnvironmentConfig) {
     super(scope, config.name, {
@@ -22,6 +25,9 @@ export class WebhookPlatformStack extends PlatformStack {
     // A relative local path keeps the synthesized JSON identical on every machine.
     if (config.stateBucket) new GcsBackend(this, { bucket: config.stateBucket, prefix: `convai/${config.name}` });
     else new LocalBackend(this, { path: `terraform.${config.name}.tfstate` });
+
+    // Keys first: every construct that stores data takes them (IEncryptionKeys).
+    this.secrets = new SecureSecrets(this, 'secrets', { name: 'convai' });
 
     this.webhook = new ScalableWebhook(this, 'webhook', {
       image: config.image,
