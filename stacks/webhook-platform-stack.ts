@@ -28,6 +28,11 @@ export class WebhookPlatformStack extends PlatformStack {
 
     // Keys first: every construct that stores data takes them (IEncryptionKeys).
     this.secrets = new SecureSecrets(this, 'secrets', { name: 'convai' });
+    // The runtime's shared secret (AUTH_MODE=shared-secret): the value is added out of band
+    // before the first deploy, see docs/security/secrets.md.
+    const sharedSecret = this.secrets.addSecret('webhook-shared-secret', {
+      annotations: { purpose: 'webhook-shared-secret-auth' },
+    });
 
     this.webhook = new ScalableWebhook(this, 'webhook', {
       image: config.image,
@@ -35,6 +40,7 @@ export class WebhookPlatformStack extends PlatformStack {
       minInstances: config.minInstances,
       maxInstances: config.maxInstances,
       env: { NODE_ENV: 'production', PLATFORM_ENV: config.environment },
+      secretEnv: { WEBHOOK_SHARED_SECRET: { secret: sharedSecret.secretId } },
     });
   }
 }

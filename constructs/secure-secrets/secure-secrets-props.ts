@@ -24,6 +24,13 @@ export interface SecureSecretsProps {
    * @default true
    */
   readonly grantServiceAgents?: boolean;
+  /**
+   * Turn on data-access audit logs (ADMIN_READ, DATA_READ, DATA_WRITE) for Cloud KMS, Secret
+   * Manager and Cloud SQL at the project level. Note: a project has one audit config per
+   * service; manage these services' audit configs nowhere else.
+   * @default true
+   */
+  readonly dataAccessAuditLogs?: boolean;
   /** Project number, to name the service agents. @default - read with a google_project data source */
   readonly projectNumber?: string;
 }

@@ -3,18 +3,33 @@ import { DataGoogleProject } from '@cdktf/provider-google/lib/data-google-projec
 import { KmsCryptoKey } from '@cdktf/provider-google/lib/kms-crypto-key';
 import { KmsCryptoKeyIamMember } from '@cdktf/provider-google/lib/kms-crypto-key-iam-member';
 import { KmsKeyRing } from '@cdktf/provider-google/lib/kms-key-ring';
+import { ProjectIamAuditConfig } from '@cdktf/provider-google/lib/project-iam-audit-config';
+import { PubsubTopic } from '@cdktf/provider-google/lib/pubsub-topic';
+import { PubsubTopicIamMember } from '@cdktf/provider-google/lib/pubsub-topic-iam-member';
 import { Construct } from 'constructs';
 import { IEncryptionKeys, KeyPurpose } from '../core/encryption-keys';
 import { PlatformStack } from '../core/platform-stack';
 import { PUBLIC_MEMBERS } from '../core/policy-catalog';
 import { validateProps } from '../core/validation';
 import { KeyProtectionLevel } from './key-protection';
+import { PlatformSecret, PlatformSecretOptions } from './platform-secret';
 import { SecureSecretsProps } from './secure-secrets-props';
 import { ResolvedSecureSecretsProps, SECURE_SECRETS_RULES } from './secure-secrets-rules';
 import { SERVICE_AGENTS } from './service-agents';
 
 const DAY_SECONDS = 86_400;
 const ENCRYPTER_DECRYPTER = 'roles/cloudkms.cryptoKeyEncrypterDecrypter';
+/** A region, as opposed to a multi-region ("us"): secret replicas and Pub/Sub storage need regions. */
+const REGION = /-[a-z]+[0-9]+$/;
+/**
+ * Services whose data-access audit logs (who read or changed which key, secret, database) are
+ * turned on: they are off by default in Google Cloud, and a security review needs them.
+ */
+export const DATA_ACCESS_AUDITED_SERVICES: readonly string[] = [
+  'cloudkms.googleapis.com',
+  'secretmanager.googleapis.com',
+  'sqladmin.googleapis.com',
+];
 /** Every purpose, in a fixed order so construct ids and the synthesized JSON are stable. */
 export const KEY_PURPOSES: readonly KeyPurpose[] = [KeyPurpose.DATABASE, KeyPurpose.STORAGE, KeyPurpose.SECRETS, KeyPurpose.LOGS];
 
@@ -38,8 +53,19 @@ export class SecureSecrets extends Construct implements IEncryptionKeys {
   public readonly serviceAgentGrants: KmsCryptoKeyIamMember[] = [];
   /** Locations that have keys, primary first. */
   public readonly regions: string[];
+  /** The topic every secret sends rotation notifications to (CMEK: the primary region's logs key). */
+  public readonly rotationTopic: PubsubTopic;
+  /** Escape hatch: Secret Manager's publisher grant on the rotation topic. */
+  public readonly rotationPublisher: PubsubTopicIamMember;
+  /** Escape hatch: the project's data-access audit log settings, one per audited service. */
+  public readonly auditConfigs: ProjectIamAuditConfig[];
+  /** The secrets added with `addSecret`. */
+  public readonly secrets: PlatformSecret[] = [];
 
   private readonly keys = new Map<string, KmsCryptoKey>();
+  private readonly name: string;
+  private projectData?: DataGoogleProject;
+  private projectNumber?: string;
 
   constructor(scope: Construct, id: string, props: SecureSecretsProps = {}) {
     super(scope, id);
@@ -53,6 +79,8 @@ export class SecureSecrets extends Construct implements IEncryptionKeys {
     };
     validateProps(this.node.path, p, SECURE_SECRETS_RULES);
     this.regions = [...p.regions];
+    this.name = p.name;
+    this.projectNumber = p.projectNumber;
 
     this.keyRings = p.regions.map(
       (region) => new KmsKeyRing(this, `key-ring-${region}`, { name: `${p.name}-${region}`, location: region }),
@@ -78,6 +106,45 @@ export class SecureSecrets extends Construct implements IEncryptionKeys {
     );
 
     if (p.grantServiceAgents ?? true) this.grantServiceAgents(p);
+
+    this.rotationTopic = this.createRotationTopic(p);
+    // Secret Manager publishes the notifications; it may publish to this topic only.
+    this.rotationPublisher = new PubsubTopicIamMember(this, 'rotation-topic-publisher', {
+      topic: this.rotationTopic.name,
+      role: 'roles/pubsub.publisher',
+      member: `serviceAccount:${this.agentEmail('secretmanager.googleapis.com')}`,
+    });
+    this.auditConfigs =
+      (p.dataAccessAuditLogs ?? true)
+        ? DATA_ACCESS_AUDITED_SERVICES.map(
+            (service) =>
+              new ProjectIamAuditConfig(this, `audit-${service.split('.')[0]}`, {
+                project: this.project().projectId,
+                service,
+                auditLogConfig: [{ logType: 'ADMIN_READ' }, { logType: 'DATA_READ' }, { logType: 'DATA_WRITE' }],
+              }),
+          )
+        : [];
+  }
+
+  /**
+   * Add a Secret Manager secret (the container; values arrive out of band), replicated to every
+   * region of this construct with that region's secrets key, notifying `rotationTopic`.
+   * @param id construct id; also the default secret name suffix (`<name>-<id>`)
+   * @param options rotation, destroy TTL, annotations
+   */
+  public addSecret(id: string, options: PlatformSecretOptions = {}): PlatformSecret {
+    const secret = new PlatformSecret(this, `secret-${id}`, {
+      ...options,
+      defaultSecretId: `${this.name}-${id}`,
+      regions: this.regions.filter((r) => REGION.test(r)),
+      keys: this,
+      rotationTopic: this.rotationTopic.id,
+      // Secret Manager checks the key grants when it creates the replicas, and the topic grant.
+      dependsOn: [...this.agentGrants('secret-manager'), this.rotationPublisher],
+    });
+    this.secrets.push(secret);
+    return secret;
   }
 
   /**
@@ -117,9 +184,36 @@ export class SecureSecrets extends Construct implements IEncryptionKeys {
     return new KmsCryptoKeyIamMember(this, id, { cryptoKeyId: this.keyId(region, purpose), role: ENCRYPTER_DECRYPTER, member });
   }
 
+  /** The provider's project, read once: its number names the service agents. */
+  private project(): DataGoogleProject {
+    this.projectData ??= new DataGoogleProject(this, 'project');
+    return this.projectData;
+  }
+
+  private agentEmail(service: string): string {
+    const agent = SERVICE_AGENTS.find((a) => a.service === service)!;
+    return agent.email!(this.projectNumber ?? this.project().number);
+  }
+
+  private createRotationTopic(p: ResolvedSecureSecretsProps): PubsubTopic {
+    const primary = p.regions[0];
+    return new PubsubTopic(this, 'rotation-topic', {
+      name: `${p.name}-secret-rotation`,
+      kmsKeyName: this.keyId(primary, KeyPurpose.LOGS),
+      // Messages stay in the platform's regions (data residency).
+      messageStoragePolicy: { allowedPersistenceRegions: p.regions.filter((r) => REGION.test(r)) },
+      messageRetentionDuration: `${7 * DAY_SECONDS}s`,
+      // Pub/Sub checks its key grant when it creates the topic.
+      dependsOn: this.agentGrants('pubsub'),
+    });
+  }
+
+  private agentGrants(agent: string): KmsCryptoKeyIamMember[] {
+    return this.serviceAgentGrants.filter((g) => g.node.id.startsWith(`agent-${agent}-`));
+  }
+
   private grantServiceAgents(p: ResolvedSecureSecretsProps): void {
-    // The provider's project: its number names the agents.
-    const project = new DataGoogleProject(this, 'project');
+    const project = this.project();
     const projectNumber = p.projectNumber ?? project.number;
     // Cloud Logging's CMEK account is per project but not derivable from the number: read it.
     const logging = new DataGoogleLoggingProjectSettings(this, 'logging-settings', { project: project.projectId });

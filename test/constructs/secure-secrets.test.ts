@@ -4,7 +4,7 @@ import { KeyPurpose } from '../../constructs/core/encryption-keys';
 import { KeyProtectionLevel } from '../../constructs/secure-secrets/key-protection';
 import { SecureSecrets } from '../../constructs/secure-secrets/secure-secrets';
 import { SecureSecretsProps } from '../../constructs/secure-secrets/secure-secrets-props';
-import { DEV_PROPS, Json, PROD_PROPS, platformStack, resources, synth } from '../helpers/synth';
+import { DEV_PROPS, Json, PROD_PROPS, only, platformStack, resources, synth } from '../helpers/synth';
 
 function build(props: SecureSecretsProps = {}, stackProps = PROD_PROPS): { json: Json; secrets: SecureSecrets } {
   const stack = platformStack(stackProps);
@@ -116,10 +116,10 @@ describe('SecureSecrets options', () => {
     }
   });
 
-  test('grantServiceAgents: false creates no grants and no data sources', () => {
+  test('grantServiceAgents: false creates no key grants and does not read the logging settings', () => {
     const { json } = build({ grantServiceAgents: false }, DEV_PROPS);
     expect(resources(json, 'google_kms_crypto_key_iam_member')).toEqual({});
-    expect(json.data ?? {}).toEqual({});
+    expect(json.data.google_logging_project_settings).toBeUndefined();
   });
 
   test('grantEncryptDecrypt is additive on one key, and refuses public members', () => {
@@ -168,5 +168,118 @@ describe('SecureSecrets validation', () => {
     const stack = platformStack(DEV_PROPS);
     const days = new TerraformVariable(stack, 'days', { type: 'number' });
     expect(() => new SecureSecrets(stack, 'secrets', { rotationDays: days.numberValue, grantServiceAgents: false })).not.toThrow();
+  });
+});
+
+describe('SecureSecrets secrets', () => {
+  const stack = platformStack(PROD_PROPS);
+  const secrets = new SecureSecrets(stack, 'secrets', { name: 'convai' });
+  const apiKey = secrets.addSecret('api-key', { annotations: { owner: 'nlp-team' } });
+  apiKey.grantAccess('webhook', 'serviceAccount:webhook@acme.iam.gserviceaccount.com');
+  secrets.addSecret('db-password', { secretId: 'db_password', rotationDays: 30, versionDestroyTtlDays: 14 });
+  const json = synth(stack);
+  const byName = (name: string): Json => Object.values(resources(json, 'google_secret_manager_secret')).find((s) => s.secret_id === name)!;
+  const keyName = (ref: string): [string, string] => {
+    const key = json.resource.google_kms_crypto_key[/google_kms_crypto_key\.([^.]+)\.id/.exec(ref)![1]];
+    const ring = json.resource.google_kms_key_ring[/google_kms_key_ring\.([^.]+)\.id/.exec(key.key_ring)![1]];
+    return [ring.location, key.name];
+  };
+
+  test('one replica per region, each encrypted with that region’s secrets key', () => {
+    const s = byName('convai-api-key');
+    const replicas: Json[] = s.replication.user_managed.replicas;
+    expect(replicas.map((r) => r.location)).toEqual(PROD_PROPS.regions);
+    for (const r of replicas) expect(keyName(r.customer_managed_encryption.kms_key_name)).toEqual([r.location, 'convai-secrets']);
+  });
+
+  test('defaults: 90-day rotation notifying the rotation topic, 7-day version destroy TTL, out-of-band annotation', () => {
+    const s = byName('convai-api-key');
+    expect(s.rotation.rotation_period).toBe('7776000s');
+    expect(s.rotation.next_rotation_time).toBe('${timeadd(plantimestamp(), "2160h")}');
+    expect(s.lifecycle.ignore_changes).toEqual(['rotation[0].next_rotation_time']);
+    expect(s.topics).toEqual([{ name: expect.stringMatching(/^\$\{google_pubsub_topic\.[^.]+\.id\}$/) }]);
+    expect(s.version_destroy_ttl).toBe('604800s');
+    expect(s.annotations).toEqual({ 'value-source': 'out-of-band', owner: 'nlp-team' });
+    expect(s.labels.env).toBe('prod');
+  });
+
+  test('options: secret id, rotation, destroy TTL', () => {
+    const s = byName('db_password');
+    expect(s.rotation.rotation_period).toBe('2592000s');
+    expect(s.version_destroy_ttl).toBe('1209600s');
+  });
+
+  test('no secret value anywhere: no secret versions are created', () => {
+    expect(resources(json, 'google_secret_manager_secret_version')).toEqual({});
+  });
+
+  test('the rotation topic is CMEK-encrypted with the primary logs key, kept in the platform regions, and only Secret Manager publishes', () => {
+    const topic = only(json, 'google_pubsub_topic');
+    expect(topic.name).toBe('convai-secret-rotation');
+    expect(keyName(topic.kms_key_name)).toEqual(['us-central1', 'convai-logs']);
+    expect(topic.message_storage_policy.allowed_persistence_regions).toEqual(PROD_PROPS.regions);
+    expect(topic.depends_on.filter((d: string) => d.startsWith('google_kms_crypto_key_iam_member.secrets_agent-pubsub-'))).toHaveLength(3);
+    const publisher = only(json, 'google_pubsub_topic_iam_member');
+    expect(publisher.role).toBe('roles/pubsub.publisher');
+    expect(publisher.member).toMatch(/^serviceAccount:service-.*@gcp-sa-secretmanager\.iam\.gserviceaccount\.com$/);
+  });
+
+  test('secrets wait for the Secret Manager key grants and the publisher grant', () => {
+    const s = byName('convai-api-key');
+    expect(s.depends_on.filter((d: string) => d.startsWith('google_kms_crypto_key_iam_member.secrets_agent-secret-manager-'))).toHaveLength(
+      3,
+    );
+    expect(
+      s.depends_on.filter((d: string) => d.startsWith('google_pubsub_topic_iam_member.secrets_rotation-topic-publisher')),
+    ).toHaveLength(1);
+  });
+
+  test('grantAccess is secretAccessor on that one secret, additive', () => {
+    const grant = only(json, 'google_secret_manager_secret_iam_member');
+    expect(grant.role).toBe('roles/secretmanager.secretAccessor');
+    expect(grant.member).toBe('serviceAccount:webhook@acme.iam.gserviceaccount.com');
+    const apiKeyLogical = Object.entries(resources(json, 'google_secret_manager_secret')).find(
+      ([, s]) => s.secret_id === 'convai-api-key',
+    )![0];
+    expect(grant.secret_id).toBe(`\${google_secret_manager_secret.${apiKeyLogical}.id}`);
+    expect(resources(json, 'google_project_iam_member')).toEqual({});
+  });
+
+  test('grantAccess refuses allUsers and allAuthenticatedUsers', () => {
+    expect(() => apiKey.grantAccess('public', 'allUsers')).toThrow(/would let allUsers read secret/);
+    expect(() => apiKey.grantAccess('public2', 'allAuthenticatedUsers')).toThrow(/would let allAuthenticatedUsers read secret/);
+  });
+
+  test('data-access audit logs for KMS, Secret Manager and Cloud SQL', () => {
+    const configs = Object.values(resources(json, 'google_project_iam_audit_config'));
+    expect(configs.map((c) => c.service).sort()).toEqual([
+      'cloudkms.googleapis.com',
+      'secretmanager.googleapis.com',
+      'sqladmin.googleapis.com',
+    ]);
+    for (const c of configs) expect(c.audit_log_config.map((l: Json) => l.log_type)).toEqual(['ADMIN_READ', 'DATA_READ', 'DATA_WRITE']);
+    const off = platformStack(DEV_PROPS);
+    new SecureSecrets(off, 'secrets', { dataAccessAuditLogs: false });
+    expect(resources(synth(off), 'google_project_iam_audit_config')).toEqual({});
+  });
+
+  test('multi-region locations get keys but no secret replicas or Pub/Sub storage (those need regions)', () => {
+    const s2 = platformStack(DEV_PROPS);
+    const mixed = new SecureSecrets(s2, 'secrets', { regions: ['us-central1', 'us'] });
+    mixed.addSecret('x');
+    const out = synth(s2);
+    expect(only(out, 'google_secret_manager_secret').replication.user_managed.replicas.map((r: Json) => r.location)).toEqual([
+      'us-central1',
+    ]);
+    expect(only(out, 'google_pubsub_topic').message_storage_policy.allowed_persistence_regions).toEqual(['us-central1']);
+  });
+
+  test.each<[string, object, RegExp]>([
+    ['bad secret id', { secretId: 'has space' }, /secretId "has space" is not a Secret Manager id/],
+    ['rotation too long', { rotationDays: 400 }, /rotationDays is 400: give a whole number of days from 1 to 365/],
+    ['destroy TTL too long', { versionDestroyTtlDays: 31 }, /versionDestroyTtlDays is 31: give a whole number of days from 1 to 30/],
+  ])('validation: %s', (_n, options, message) => {
+    const s3 = new SecureSecrets(platformStack(DEV_PROPS), 'secrets');
+    expect(() => s3.addSecret('x', options)).toThrow(message);
   });
 });
