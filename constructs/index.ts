@@ -13,3 +13,6 @@ export * from './scalable-webhook/scalable-webhook';
 export * from './secure-secrets/key-protection';
 export * from './secure-secrets/secure-secrets-props';
 export * from './secure-secrets/secure-secrets';
+export * from './secure-secrets/platform-secret';
+export * from './secure-secrets/secret-access';
+export * from './security-monitoring/security-monitoring';

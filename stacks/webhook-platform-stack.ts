@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { PlatformStack } from '../constructs/core/platform-stack';
 import { ScalableWebhook } from '../constructs/scalable-webhook/scalable-webhook';
 import { SecureSecrets } from '../constructs/secure-secrets/secure-secrets';
+import { SecurityMonitoring } from '../constructs/security-monitoring/security-monitoring';
 import { EnvironmentConfig } from './config';
 
 /**
@@ -13,6 +14,8 @@ export class WebhookPlatformStack extends PlatformStack {
   public readonly webhook: ScalableWebhook;
   /** CMEK keys per region and purpose (IEncryptionKeys for the data constructs), and the platform's secrets. */
   public readonly secrets: SecureSecrets;
+  /** Threat-detection metrics and alerts (IAM changes, key creation, secret reads, KMS, Cloud Armor, auth failures). */
+  public readonly securityMonitoring: SecurityMonitoring;
 
   constructor(scope: Construct, config: EnvironmentConfig) {
     super(scope, config.name, {
@@ -41,6 +44,12 @@ export class WebhookPlatformStack extends PlatformStack {
       maxInstances: config.maxInstances,
       env: { NODE_ENV: 'production', PLATFORM_ENV: config.environment },
       secretEnv: { WEBHOOK_SHARED_SECRET: { secret: sharedSecret.secretId } },
+    });
+
+    // Only the webhook reads secret values; any other reader is a finding.
+    this.securityMonitoring = new SecurityMonitoring(this, 'security-monitoring', {
+      name: 'convai-security',
+      expectedSecretAccessors: [this.webhook.serviceAccount.email],
     });
   }
 }
