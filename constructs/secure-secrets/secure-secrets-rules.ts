@@ -49,4 +49,10 @@ export const SECURE_SECRETS_RULES: ReadonlyArray<Rule<ResolvedSecureSecretsProps
       !(Number.isInteger(p.destroyScheduledDays) && p.destroyScheduledDays >= 1 && p.destroyScheduledDays <= 120),
     say: (p) => `destroyScheduledDays is ${p.destroyScheduledDays}: give a whole number of days from 1 to 120 (Cloud KMS limits)`,
   },
+  {
+    when: (p) =>
+      known(p.auditLogRetentionDays) &&
+      !(Number.isInteger(p.auditLogRetentionDays) && p.auditLogRetentionDays! >= 0 && p.auditLogRetentionDays! <= 3650),
+    say: (p) => `auditLogRetentionDays is ${p.auditLogRetentionDays}: give 0 (no bucket) or a whole number of days from 1 to 3650`,
+  },
 ];

@@ -43,8 +43,8 @@ export const COMPLIANCE_CONTROLS: readonly ComplianceControl[] = [
     framework: 'CIS GCP 3.0',
     id: '2.1',
     title: 'Cloud Audit Logging configured (data access)',
-    enforcedBy: ['setting:SecureSecrets.dataAccessAuditLogs'],
-    note: 'Covers Cloud KMS, Secret Manager and Cloud SQL; allServices is an organization decision (docs/security/organization-prerequisites.md).',
+    enforcedBy: ['setting:SecureSecrets.dataAccessAuditLogs', 'setting:SecureSecrets.auditLogRetentionDays', 'CKV_CONVAI_36'],
+    note: 'Audit logs are also kept 400 days in a CMEK log bucket. Covers Cloud KMS, Secret Manager and Cloud SQL; allServices is an organization decision (docs/security/organization-prerequisites.md).',
   },
   {
     framework: 'CIS GCP 3.0',

@@ -115,6 +115,6 @@ export const THREATS: readonly Threat[] = [
     threat: 'Actions without a trace: who read a secret or used a key is unknown',
     assets: ['A3', 'A4', 'A6'],
     boundary: 'B4',
-    controls: ['setting:SecureSecrets.dataAccessAuditLogs', 'CKV_CONVAI_9'],
+    controls: ['setting:SecureSecrets.dataAccessAuditLogs', 'setting:SecureSecrets.auditLogRetentionDays', 'CKV_CONVAI_36', 'CKV_CONVAI_9'],
   },
 ];
