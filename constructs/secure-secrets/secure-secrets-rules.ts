@@ -13,6 +13,8 @@ export interface ResolvedSecureSecretsProps extends SecureSecretsProps {
 const NAME = /^[a-z][a-z0-9-]{0,18}[a-z0-9]$/;
 /** A region ("us-central1") or a multi-region ("us", "eu", "asia"). */
 const LOCATION = /^[a-z]+(-[a-z]+[0-9]+)?$/;
+/** A region, not a multi-region. */
+const REGION = /-[a-z]+[0-9]+$/;
 
 const known = (v: unknown): boolean => v !== undefined && !isToken(v);
 const duplicates = (xs: string[]): string[] => [...new Set(xs.filter((x, i) => xs.indexOf(x) !== i))];
@@ -37,6 +39,12 @@ export const SECURE_SECRETS_RULES: ReadonlyArray<Rule<ResolvedSecureSecretsProps
     when: (p) => badLocations(p).length > 0,
     say: (p) =>
       `regions has ${badLocations(p).join(', ')}, which are not locations: use regions like "us-central1" or multi-regions like "us"`,
+  },
+  {
+    when: (p) =>
+      !isToken(p.regions) && p.regions.length > 0 && badLocations(p).length === 0 && !p.regions.some((r) => isToken(r) || REGION.test(r)),
+    say: (p) =>
+      `regions has only multi-regions (${p.regions.join(', ')}): add at least one region such as "us-central1"; secret replicas, the rotation topic and the audit log bucket need one`,
   },
   {
     when: (p) => known(p.rotationDays) && !(Number.isInteger(p.rotationDays) && p.rotationDays >= 1 && p.rotationDays <= 90),

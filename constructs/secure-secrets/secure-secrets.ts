@@ -36,13 +36,17 @@ export const DATA_ACCESS_AUDITED_SERVICES: readonly string[] = [
 export const KEY_PURPOSES: readonly KeyPurpose[] = [KeyPurpose.DATABASE, KeyPurpose.STORAGE, KeyPurpose.SECRETS, KeyPurpose.LOGS];
 
 /**
- * The platform's customer-managed encryption keys, and the place secrets live.
+ * The platform's customer-managed encryption keys, its secrets, and the audit trail of both.
  *
  * - one KMS key ring per region, with one key per `KeyPurpose` (database, storage, secrets,
  *   logs): rotation every 90 days or less, `prevent_destroy`, software or HSM protection;
  * - `roles/cloudkms.cryptoKeyEncrypterDecrypter` for each Google service agent on the keys of
  *   its purpose only (Cloud SQL → database; Storage, Artifact Registry → storage; Secret
- *   Manager → secrets; Pub/Sub, Cloud Logging → logs).
+ *   Manager → secrets; Pub/Sub, Cloud Logging → logs);
+ * - `addSecret`: Secret Manager secrets (containers only) replicated to the regions with their
+ *   regional secrets key, rotation notices to a CMEK Pub/Sub topic, per-secret `grantAccess`;
+ * - data-access audit logs for Cloud KMS, Secret Manager and Cloud SQL, and a CMEK log bucket
+ *   keeping a copy of all audit logs.
  *
  * Implements `IEncryptionKeys`: pass it to the constructs that store data.
  */

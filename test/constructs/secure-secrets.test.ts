@@ -150,6 +150,7 @@ describe('SecureSecrets validation', () => {
     ['empty regions', { regions: [] }, /regions is empty/],
     ['duplicate regions', { regions: ['us-east1', 'us-east1'] }, /regions lists us-east1 more than once/],
     ['not a location', { regions: ['US Central'] }, /regions has US Central, which are not locations/],
+    ['only multi-regions', { regions: ['us', 'eu'] }, /regions has only multi-regions \(us, eu\): add at least one region/],
     ['rotation above 90 days', { rotationDays: 365 }, /rotationDays is 365: give a whole number of days from 1 to 90/],
     ['rotation below 1 day', { rotationDays: 0 }, /rotationDays is 0/],
     ['fractional rotation', { rotationDays: 1.5 }, /rotationDays is 1.5/],
