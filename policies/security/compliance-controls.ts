@@ -89,7 +89,13 @@ export const COMPLIANCE_CONTROLS: readonly ComplianceControl[] = [
     title: 'Protection at the system boundary',
     enforcedBy: ['CKV_CONVAI_1', 'CKV_CONVAI_5', 'CKV_CONVAI_11'],
   },
-  { framework: 'SOC 2', id: 'CC6.7', title: 'Data in transit is encrypted', enforcedBy: ['CKV_CONVAI_6', 'CKV_CONVAI_7', 'CKV_CONVAI_8'] },
+  {
+    framework: 'SOC 2',
+    id: 'CC6.7',
+    title: 'Data in transit is encrypted',
+    enforcedBy: ['CKV_CONVAI_6', 'CKV_CONVAI_7', 'CKV_CONVAI_8', 'CKV_GCP_6', 'CKV_GCP_97'],
+    note: 'CKV_GCP_6 (Cloud SQL requires SSL) and CKV_GCP_97 (Memorystore in-transit encryption) judge the database and cache tiers once they are in the stacks.',
+  },
   {
     framework: 'SOC 2',
     id: 'CC7.2',
