@@ -13,3 +13,10 @@ export * from './scalable-webhook/scalable-webhook';
 export * from './scalable-webhook/platform';
 export { GkeWebhookWorkload, GkeWebhookWorkloadProps } from './scalable-webhook/gke-workload';
 export * from './gke/hardened-gke-cluster';
+// --- issue 5: SecureSecrets and the security posture ---
+export * from './secure-secrets/key-protection';
+export * from './secure-secrets/secure-secrets-props';
+export * from './secure-secrets/secure-secrets';
+export * from './secure-secrets/platform-secret';
+export * from './secure-secrets/secret-access';
+export * from './security-monitoring/security-monitoring';

@@ -4,7 +4,6 @@ import { ComputeFirewall } from '@cdktf/provider-google/lib/compute-firewall';
 import { ComputeHealthCheck } from '@cdktf/provider-google/lib/compute-health-check';
 import { ComputeRegionNetworkEndpointGroup } from '@cdktf/provider-google/lib/compute-region-network-endpoint-group';
 import { DataGoogleProject } from '@cdktf/provider-google/lib/data-google-project';
-import { SecretManagerSecretIamMember } from '@cdktf/provider-google/lib/secret-manager-secret-iam-member';
 import { ServiceAccount } from '@cdktf/provider-google/lib/service-account';
 import { TerraformOutput } from 'cdktf';
 import { Construct } from 'constructs';
@@ -13,6 +12,7 @@ import { PUBLIC_MEMBERS } from '../core/policy-catalog';
 import { validateProps } from '../core/validation';
 import { EdgeSecurityPolicy } from '../edge/edge-security-policy';
 import { BackendProtocol, GlobalHttpsLoadBalancer } from '../edge/global-https-load-balancer';
+import { SecretAccess } from '../secure-secrets/secret-access';
 import { GOOGLE_LB_RANGES, GkeWebhookWorkload, quantity } from './gke-workload';
 import { Platform } from './platform';
 import { ScalableWebhookProps } from './scalable-webhook-props';
@@ -109,12 +109,18 @@ export class ScalableWebhook extends Construct {
         description: 'Runs the conversational webhook; holds only the grants this construct adds.',
       });
 
+      // One accessor grant per secret (on the secret, never the project), through the same helper
+      // as PlatformSecret.grantAccess (SecretAccess.grant). A secret used both as env and as a file is granted once.
+      const granted = new Set<string>();
       for (const [envName, ref] of Object.entries(p.secretEnv ?? {})) {
-        new SecretManagerSecretIamMember(this, `secret-access-${envName}`, {
-          secretId: ref.secret,
-          role: 'roles/secretmanager.secretAccessor',
-          member: this.serviceAccount.member,
-        });
+        if (granted.has(ref.secret)) continue;
+        granted.add(ref.secret);
+        SecretAccess.grant(this, `secret-access-${envName}`, ref.secret, this.serviceAccount.member);
+      }
+      for (const [i, ref] of Object.values(p.secretFiles ?? {}).entries()) {
+        if (granted.has(ref.secret)) continue;
+        granted.add(ref.secret);
+        SecretAccess.grant(this, `secret-file-access-${i}`, ref.secret, this.serviceAccount.member);
       }
 
       this.services = p.regions.map((region) => this.service(region, p));
@@ -215,6 +221,14 @@ export class ScalableWebhook extends Construct {
       })),
       { name: 'WEBHOOK_REGION', value: region },
     ];
+    // One volume per secret file, mounted at the file's directory (Cloud Run mounts per directory).
+    const secretFiles = Object.entries(p.secretFiles ?? {}).map(([path, ref], i) => ({
+      volume: {
+        name: `secret-file-${i}`,
+        secret: { secret: ref.secret, items: [{ version: ref.version ?? 'latest', path: path.slice(path.lastIndexOf('/') + 1) }] },
+      },
+      mount: { name: `secret-file-${i}`, mountPath: path.slice(0, path.lastIndexOf('/')) },
+    }));
     return new CloudRunV2Service(this, `service-${region}`, {
       name: p.name,
       location: region,
@@ -228,6 +242,7 @@ export class ScalableWebhook extends Construct {
         executionEnvironment: 'EXECUTION_ENVIRONMENT_GEN2',
         maxInstanceRequestConcurrency: p.concurrency,
         timeout: `${p.requestTimeoutSeconds ?? 30}s`,
+        volumes: secretFiles.length > 0 ? secretFiles.map((f) => f.volume) : undefined,
         scaling: { minInstanceCount: p.minInstances, maxInstanceCount: p.maxInstances },
         containers: [
           {
@@ -235,6 +250,7 @@ export class ScalableWebhook extends Construct {
             ports: { containerPort: port },
             resources: { limits: { cpu: p.cpu, memory: p.memory }, cpuIdle: true, startupCpuBoost: true },
             env,
+            volumeMounts: secretFiles.length > 0 ? secretFiles.map((f) => f.mount) : undefined,
             startupProbe: {
               httpGet: { path: p.readinessPath ?? '/readyz', port },
               initialDelaySeconds: 0,
