@@ -149,9 +149,9 @@ export const SCALABLE_WEBHOOK_RULES: ReadonlyArray<Rule<ResolvedWebhookProps>> =
       `secretEnv (${Object.keys(p.secretEnv ?? {}).join(', ')}) is not supported on Platform.gke yet: read the secret in the runtime with the Secret Manager client (the pods' service account can be granted accessor), or use Platform.cloudRun()`,
   },
   {
-    when: (p) => p.platform.isGke && p.invokers !== undefined,
-    say: () =>
-      'invokers applies to Cloud Run IAM only: on Platform.gke the runtime verifies Google ID tokens for `audiences` itself; remove invokers',
+    when: (p) => p.platform.isGke && (p.invokers ?? []).some((m) => !/^serviceAccount:[^@\s]+@[^@\s]+$/.test(m)),
+    say: (p) =>
+      `invokers ${JSON.stringify(p.invokers)} on Platform.gke must all be "serviceAccount:<email>": the runtime checks the ID token's email against them (AUTH_ALLOWED_PRINCIPALS)`,
   },
   {
     when: (p) =>

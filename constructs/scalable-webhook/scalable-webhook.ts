@@ -66,6 +66,7 @@ export class ScalableWebhook extends Construct {
   public readonly url: string;
 
   private readonly invokerGrants: CloudRunV2ServiceIamMember[] = [];
+  private projectData?: DataGoogleProject;
 
   constructor(scope: Construct, id: string, props: ScalableWebhookProps) {
     super(scope, id);
@@ -278,7 +279,7 @@ export class ScalableWebhook extends Construct {
     const options = p.platform.gkeOptions!;
     const port = p.containerPort ?? DEFAULT_PORT;
     const stack = PlatformStack.find(this);
-    const projectId = stack?.projectId ?? new DataGoogleProject(this, 'project').projectId;
+    const projectId = stack?.projectId ?? this.project().projectId;
     const negName = `${p.name}-neg`;
     const workload = new GkeWebhookWorkload(this, 'gke', {
       name: p.name,
@@ -292,6 +293,8 @@ export class ScalableWebhook extends Construct {
         // Cloud Run checks ID tokens at the platform; on GKE the runtime does.
         AUTH_MODE: 'google-id-token',
         AUTH_AUDIENCE: (p.audiences ?? p.domains.map((d) => `https://${d}`))[0],
+        // Any Google identity can mint a token for our audience: only these callers are accepted.
+        AUTH_ALLOWED_PRINCIPALS: (p.invokers ?? [this.dialogflowServiceAgent(p)]).map((m) => m.replace(/^serviceAccount:/, '')).join(','),
         GOOGLE_CLOUD_PROJECT: projectId,
         ...p.env,
         PORT: quantity(port),
@@ -328,8 +331,14 @@ export class ScalableWebhook extends Construct {
     return { workload, healthCheck, firewall, groups };
   }
 
+  /** One google_project data source, created on first use. */
+  private project(): DataGoogleProject {
+    this.projectData ??= new DataGoogleProject(this, 'project');
+    return this.projectData;
+  }
+
   private dialogflowServiceAgent(p: ResolvedWebhookProps): string {
-    const projectNumber = p.projectNumber ?? new DataGoogleProject(this, 'project').number;
+    const projectNumber = p.projectNumber ?? this.project().number;
     return `serviceAccount:service-${projectNumber}@gcp-sa-dialogflow.iam.gserviceaccount.com`;
   }
 }

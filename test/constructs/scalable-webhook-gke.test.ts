@@ -115,6 +115,10 @@ describe('ScalableWebhook on GKE: workload', () => {
       GOOGLE_CLOUD_PROJECT: 'acme-convai-prod',
       NODE_ENV: 'production',
     });
+    // Any Google identity can mint a token for the audience: only Dialogflow's service agent is let in.
+    expect(env.AUTH_ALLOWED_PRINCIPALS).toMatch(
+      /^service-\$\{data\.google_project\.[\w-]+\.number\}@gcp-sa-dialogflow\.iam\.gserviceaccount\.com$/,
+    );
   });
 
   test('the Service exposes standalone zonal NEGs named for the load balancer', () => {
@@ -320,7 +324,7 @@ describe('ScalableWebhook on GKE: validation', () => {
 
   test('props Cloud Run alone understands are refused on GKE', () => {
     fails({}, /secretEnv \(API_KEY\) is not supported on Platform\.gke/, { secretEnv: { API_KEY: { secret: 'api-key' } } });
-    fails({}, /invokers applies to Cloud Run IAM only/, { invokers: ['serviceAccount:a@b.iam.gserviceaccount.com'] });
+    fails({}, /on Platform.gke must all be "serviceAccount:<email>"/, { invokers: ['user:someone@acme.dev'] });
     fails({}, /regions is \["europe-west1"\] but Platform\.gke serves from one cluster in us-central1/, { regions: ['europe-west1'] });
   });
 
