@@ -9,3 +9,9 @@ export * from './edge/edge-security-policy';
 export * from './edge/global-https-load-balancer';
 export * from './scalable-webhook/scalable-webhook-props';
 export * from './scalable-webhook/scalable-webhook';
+// --- issue 6: SLOs, burn-rate alerting, dashboards (SloAlerting) ---
+export { SloWindow, AlertSeverity, BurnRateAlertSpec, BurnRate } from './slo-alerting/burn-rate';
+export * from './slo-alerting/slo-target';
+export * from './slo-alerting/slo-alerting-props';
+export * from './slo-alerting/slo-alerting';
+export { ConversationMetrics, ConversationMetricsProps } from './slo-alerting/conversation-metrics';

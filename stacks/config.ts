@@ -20,6 +20,16 @@ const Environment = z
     costCenter: z.string().min(1),
     minInstances: z.number().int().nonnegative().optional(),
     maxInstances: z.number().int().positive().optional(),
+    /** Who hears alerts (SloAlerting): email notification channels per severity. Required for production. */
+    alerting: z
+      .object({
+        pageEmails: z.array(z.string().email()).min(1, 'give at least one on-call address'),
+        ticketEmails: z.array(z.string().email()).optional(),
+      })
+      .strict()
+      .optional(),
+    /** Natural Language requests per minute quota of the project (forecast alert); none when absent. */
+    nlpQuotaPerMinute: z.number().int().positive().optional(),
     /** GCS bucket for Terraform state; local state when absent. */
     stateBucket: z.string().optional(),
   })
@@ -57,6 +67,8 @@ export const DEFAULT_CONFIG: PlatformConfigShape = {
       costCenter: 'cc-1234',
       minInstances: 1,
       maxInstances: 20,
+      alerting: { pageEmails: ['oncall-convai@example.com'], ticketEmails: ['convai-platform@example.com'] },
+      nlpQuotaPerMinute: 600,
     },
   ],
 };

@@ -2,6 +2,10 @@ import { GcsBackend, LocalBackend } from 'cdktf';
 import { Construct } from 'constructs';
 import { PlatformStack } from '../constructs/core/platform-stack';
 import { ScalableWebhook } from '../constructs/scalable-webhook/scalable-webhook';
+import { SloAlerting } from '../constructs/slo-alerting/slo-alerting';
+import { SloTarget } from '../constructs/slo-alerting/slo-target';
+import { MonitoringNotificationChannel } from '@cdktf/provider-google/lib/monitoring-notification-channel';
+import { DataGoogleProject } from '@cdktf/provider-google/lib/data-google-project';
 import { EnvironmentConfig } from './config';
 
 /**
@@ -10,6 +14,7 @@ import { EnvironmentConfig } from './config';
  */
 export class WebhookPlatformStack extends PlatformStack {
   public readonly webhook: ScalableWebhook;
+  public readonly slos: SloAlerting;
 
   constructor(scope: Construct, config: EnvironmentConfig) {
     super(scope, config.name, {
@@ -29,6 +34,37 @@ export class WebhookPlatformStack extends PlatformStack {
       minInstances: config.minInstances,
       maxInstances: config.maxInstances,
       env: { NODE_ENV: 'production', PLATFORM_ENV: config.environment },
+    });
+
+    // --- issue 6: SLOs, burn-rate/forecast/quality alerts, uptime check, dashboard ---
+    this.slos = this.sloAlerting(config);
+  }
+
+  private sloAlerting(config: EnvironmentConfig): SloAlerting {
+    const channels = (id: string, emails: string[]): string[] =>
+      emails.map(
+        (email, i) =>
+          new MonitoringNotificationChannel(this, `${id}-${i}`, {
+            displayName: `${config.name} ${id}: ${email}`,
+            type: 'email',
+            labels: { email_address: email },
+          }).id,
+      );
+    const pageChannels = channels('page-channel', config.alerting?.pageEmails ?? []);
+    const ticketEmails = config.alerting?.ticketEmails;
+    // The uptime check calls the IAM-protected webhook with the Monitoring service agent's ID token.
+    const project = new DataGoogleProject(this, 'monitoring-project');
+    this.webhook.grantInvoke(
+      'uptime-check',
+      `serviceAccount:service-${project.number}@gcp-sa-monitoring-notification.iam.gserviceaccount.com`,
+    );
+    return new SloAlerting(this, 'slo', {
+      name: 'webhook',
+      target: SloTarget.cloudRun({ services: this.webhook.services }),
+      pageChannels,
+      ticketChannels: ticketEmails ? channels('ticket-channel', ticketEmails) : undefined,
+      uptimeHost: config.domains[0],
+      nlpQuotaPerMinute: config.nlpQuotaPerMinute,
     });
   }
 }
