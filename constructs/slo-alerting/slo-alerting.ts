@@ -505,7 +505,7 @@ export class SloAlerting extends Construct {
         : []),
       w.section('SLOs', `Attainment and error budget, rolling ${this.p.window.days} days`),
       ...slos.flatMap((k) => [
-        w.scorecard(`${k.key} attainment (target ${k.objective}%)`, w.sloSeries('select_slo_compliance', k.slo.id), k.objective / 100),
+        w.scorecard(`${k.key} attainment (target ${k.objective}%)`, w.sloSeries('select_slo_compliance', k.slo.id), fraction(k.objective)),
         w.scorecard(`${k.key} error budget left`, w.sloSeries('select_slo_budget_fraction', k.slo.id), 0),
         w.lineChart(
           `${k.key} burn rate (1 h)`,
