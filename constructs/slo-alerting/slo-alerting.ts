@@ -118,7 +118,7 @@ export class SloAlerting extends Construct {
     this.service = new MonitoringCustomService(this, 'service', {
       serviceId: p.name,
       displayName: `Webhook ${this.signals.serviceName}`,
-      userLabels: this.labels(),
+      userLabels: { ...this.labels(), ...this.watchedServiceLabels() },
     });
     this.availabilitySlo = new MonitoringSlo(this, 'availability-slo', {
       service: this.service.serviceId,
@@ -167,6 +167,15 @@ export class SloAlerting extends Construct {
     this.qualityPolicies();
     if (p.uptimeHost) this.uptimeCheck = this.uptime(p.uptimeHost, p.uptimePath ?? '/healthz');
     this.dashboard = new MonitoringDashboard(this, 'dashboard', { dashboardJson: JSON.stringify(this.dashboardJson(slos)) });
+  }
+
+  /**
+   * `run_<region>: ${service.name}` for each Cloud Run service watched: references, so the policy
+   * gate's graph sees which services have SLOs (CKV_CONVAI_45); the value is the service name.
+   */
+  private watchedServiceLabels(): { [key: string]: string } {
+    const services = this.p.target.cloudRunOptions?.services ?? [];
+    return Object.fromEntries(services.map((s) => [`run_${s.locationInput ?? s.node.id}`, s.name]));
   }
 
   private labels(extra: { [key: string]: string } = {}): { [key: string]: string } {

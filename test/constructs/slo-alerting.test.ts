@@ -44,6 +44,16 @@ describe('SLOs', () => {
     const { json } = build();
     const service = Object.values(resources(json, 'google_monitoring_custom_service'));
     expect(service).toEqual([expect.objectContaining({ service_id: 'slo', display_name: 'Webhook webhook' })]);
+    // References to every watched Cloud Run service, so the policy gate sees them (CKV_CONVAI_45).
+    const runServices = Object.keys(resources(json, 'google_cloud_run_v2_service'));
+    const byRegion = Object.fromEntries(
+      Object.entries(resources(json, 'google_cloud_run_v2_service')).map(([id, s]) => [
+        `run_${s.location}`,
+        `\${google_cloud_run_v2_service.${id}.name}`,
+      ]),
+    );
+    expect(runServices).toHaveLength(3);
+    expect(service[0].user_labels).toEqual({ env: 'prod', service: 'slo', ...byRegion });
     const slos = Object.values(resources(json, 'google_monitoring_slo'));
     const availability = slos.find((s) => s.slo_id === 'slo-availability')!;
     expect(availability.goal).toBe(0.999);
