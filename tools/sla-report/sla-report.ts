@@ -98,5 +98,12 @@ export function parseArgs(argv: string[], env: NodeJS.ProcessEnv = process.env):
 export function localEndpoint(endpoint: string, projectId: string): ClientOptions {
   const m = /^([^:]+):(\d+)$/.exec(endpoint);
   if (!m) throw new Error(`--endpoint "${endpoint}" is not host:port`);
-  return { apiEndpoint: m[1], port: Number(m[2]), sslCreds: grpc.credentials.createInsecure(), projectId };
+  // universeDomain stated, so the auth library does not probe the GCE metadata server for it.
+  return {
+    apiEndpoint: m[1],
+    port: Number(m[2]),
+    sslCreds: grpc.credentials.createInsecure(),
+    projectId,
+    universeDomain: 'googleapis.com',
+  };
 }
