@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { PRODUCTION_ENVS } from '../constructs/core/policy-catalog';
 
 /**
  * Configuration of the reference platform: one entry per environment (one cdktf stack each).
@@ -86,6 +87,13 @@ export function loadConfig(path: string | undefined = process.env.PLATFORM_CONFI
   if (!parsed.success) {
     const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
     throw new Error(`PLATFORM_CONFIG=${path} is invalid:\n  - ${issues.join('\n  - ')}`);
+  }
+  // Production pages someone: SloAlerting refuses a production stack without page channels.
+  const silent = parsed.data.environments.find((e) => (PRODUCTION_ENVS as readonly string[]).includes(e.environment) && !e.alerting);
+  if (silent) {
+    throw new Error(
+      `PLATFORM_CONFIG=${path} is invalid: environment "${silent.name}" is production but has no alerting: add "alerting": { "pageEmails": ["oncall@..."] }`,
+    );
   }
   const names = parsed.data.environments.map((e) => e.name);
   const dup = names.find((n, i) => names.indexOf(n) !== i);
