@@ -1,4 +1,5 @@
 import { DataGoogleClientConfig } from '@cdktf/provider-google/lib/data-google-client-config';
+import { LoggingMetric } from '@cdktf/provider-google/lib/logging-metric';
 import {
   MonitoringAlertPolicy,
   MonitoringAlertPolicyConditions,
@@ -79,8 +80,10 @@ export class SloAlerting extends Construct {
   public readonly uptimeCheck?: MonitoringUptimeCheckConfig;
   /** Escape hatch: the dashboard. */
   public readonly dashboard: MonitoringDashboard;
-  /** The burn-rate alerts' arithmetic for the SLO period (the same for both SLOs, in burn-rate terms). */
-  public readonly burnRateAlerts: BurnRateAlertSpec[];
+  /** The availability SLO's burn-rate alerts: windows, burn rates and the error rates they mean. */
+  public readonly availabilityBurnRates: BurnRateAlertSpec[];
+  /** The latency SLO's burn-rate alerts: windows, burn rates and the slow-request rates they mean. */
+  public readonly latencyBurnRates: BurnRateAlertSpec[];
 
   private readonly p: ResolvedSloAlertingProps;
   private readonly signals: TargetSignals;
@@ -113,7 +116,8 @@ export class SloAlerting extends Construct {
     this.signals = signalsOf(p.target);
     this.env = platform?.environment ?? (production ? 'prod' : 'dev');
     this.projectId = platform?.projectId ?? new DataGoogleClientConfig(this, 'client').project;
-    this.burnRateAlerts = burnRateAlerts(0.999, p.window.days);
+    this.availabilityBurnRates = burnRateAlerts(fraction(p.availabilityObjective), p.window.days);
+    this.latencyBurnRates = burnRateAlerts(fraction(p.latencyObjective), p.window.days);
 
     this.service = new MonitoringCustomService(this, 'service', {
       serviceId: p.name,
@@ -185,7 +189,8 @@ export class SloAlerting extends Construct {
   /** One policy per Workbook tier: long AND short window over the burn rate. */
   private burnRatePolicies(kind: SloKind): void {
     const p = this.p;
-    for (const spec of burnRateAlerts(kind.objective / 100, p.window.days)) {
+    const specs = kind.key === 'availability' ? this.availabilityBurnRates : this.latencyBurnRates;
+    for (const spec of specs) {
       const long = humanDuration(spec.longWindowSeconds);
       const budget = `${spec.budgetConsumed * 100}%`;
       const condition = (seconds: number): MonitoringAlertPolicyConditions => ({
@@ -317,7 +322,7 @@ export class SloAlerting extends Construct {
   private qualityPolicies(): void {
     const p = this.p;
     const m = this.conversationMetrics;
-    const metric = (x: Parameters<typeof ConversationMetrics.metricType>[0]): string =>
+    const metric = (x: LoggingMetric): string =>
       `metric.type="${ConversationMetrics.metricType(x)}" resource.type="${this.signals.logResourceType}"`;
     const rate = (period: string): MonitoringAlertPolicyConditionsConditionThresholdAggregations[] => [
       { alignmentPeriod: period, perSeriesAligner: 'ALIGN_RATE', crossSeriesReducer: 'REDUCE_SUM', groupByFields: ['metric.label.region'] },
@@ -496,7 +501,7 @@ export class SloAlerting extends Construct {
     const s = this.signals;
     const m = this.conversationMetrics;
     const byRegion = [s.regionLabel];
-    const log = (metric: Parameters<typeof ConversationMetrics.metricType>[0]): string =>
+    const log = (metric: LoggingMetric): string =>
       `metric.type="${ConversationMetrics.metricType(metric)}" resource.type="${s.logResourceType}"`;
     const prom = (name: string, kind: string): string => `metric.type="prometheus.googleapis.com/${name}/${kind}"`;
     const widgets: w.Widget[] = [

@@ -151,6 +151,12 @@ describe('burn-rate alerts', () => {
     }
   });
 
+  test('the escape hatches carry the arithmetic of each objective', () => {
+    const { slo } = build({ availabilityObjective: 99.5, latencyObjective: 99 });
+    expect(slo.availabilityBurnRates.map((a) => a.errorRateThreshold)).toEqual([0.072, 0.03, 0.005]);
+    expect(slo.latencyBurnRates.map((a) => a.errorRateThreshold)).toEqual([0.144, 0.06, 0.01]);
+  });
+
   test('a 28-day window moves the thresholds (13.44 / 5.6 / 0.9333)', () => {
     const { json } = build({ window: SloWindow.ROLLING_28_DAYS });
     const thresholds = byBurnRate(policies(json).filter((p) => p.user_labels.sli === 'availability')).map(
