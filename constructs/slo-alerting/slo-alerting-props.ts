@@ -68,7 +68,7 @@ export interface SloAlertingProps {
    * @default 0.8
    */
   readonly saturationRatio?: number;
-  /** How far ahead saturation forecasts look, in hours (Cloud Monitoring allows up to 168). @default 6 */
+  /** How far ahead saturation forecasts look, in hours (Cloud Monitoring allows 1 to 60). @default 6 */
   readonly forecastHorizonHours?: number;
   /**
    * Share of turns answered degraded (NLP failed, cache fallback, ...) over 10 minutes that opens a ticket.

@@ -93,8 +93,8 @@ export const SLO_ALERTING_RULES: ReadonlyArray<Rule<ResolvedSloAlertingProps>> =
     say: (p) => `saturationRatio ${p.saturationRatio} must be in (0, 1]: e.g. 0.8 to be warned at 80% of a limit`,
   },
   {
-    when: (p) => known(p.forecastHorizonHours) && !(p.forecastHorizonHours > 0 && p.forecastHorizonHours <= 168),
-    say: (p) => `forecastHorizonHours ${p.forecastHorizonHours} must be in (0, 168]: Cloud Monitoring forecasts at most 7 days ahead`,
+    when: (p) => known(p.forecastHorizonHours) && !(p.forecastHorizonHours >= 1 && p.forecastHorizonHours <= 60),
+    say: (p) => `forecastHorizonHours ${p.forecastHorizonHours} must be between 1 and 60: Cloud Monitoring forecasts 1 to 60 hours ahead`,
   },
   {
     when: (p) => notRatio(p.degradedRatioThreshold),
