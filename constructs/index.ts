@@ -20,3 +20,9 @@ export * from './secure-secrets/secure-secrets';
 export * from './secure-secrets/platform-secret';
 export * from './secure-secrets/secret-access';
 export * from './security-monitoring/security-monitoring';
+// --- issue 6: SLOs, burn-rate alerting, dashboards (SloAlerting) ---
+export { SloWindow, AlertSeverity, BurnRateAlertSpec, BurnRate } from './slo-alerting/burn-rate';
+export * from './slo-alerting/slo-target';
+export * from './slo-alerting/slo-alerting-props';
+export * from './slo-alerting/slo-alerting';
+export { ConversationMetrics, ConversationMetricsProps } from './slo-alerting/conversation-metrics';

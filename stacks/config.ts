@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { PRODUCTION_ENVS } from '../constructs/core/policy-catalog';
 
 /**
  * Configuration of the reference platform: one entry per environment (one cdktf stack each).
@@ -35,6 +36,16 @@ const Environment = z
     costCenter: z.string().min(1),
     minInstances: z.number().int().nonnegative().optional(),
     maxInstances: z.number().int().positive().optional(),
+    /** Who hears alerts (SloAlerting): email notification channels per severity. Required for production. */
+    alerting: z
+      .object({
+        pageEmails: z.array(z.string().email()).min(1, 'give at least one on-call address'),
+        ticketEmails: z.array(z.string().email()).optional(),
+      })
+      .strict()
+      .optional(),
+    /** Natural Language requests per minute quota of the project (forecast alert); none when absent. */
+    nlpQuotaPerMinute: z.number().int().positive().optional(),
     /** GCS bucket for Terraform state; local state when absent. */
     stateBucket: z.string().optional(),
     /** Run the webhook on GKE (a GkeWebhookPlatformStack) instead of Cloud Run. */
@@ -75,6 +86,8 @@ export const DEFAULT_CONFIG: PlatformConfigShape = {
       costCenter: 'cc-1234',
       minInstances: 1,
       maxInstances: 20,
+      alerting: { pageEmails: ['oncall-convai@example.com'], ticketEmails: ['convai-platform@example.com'] },
+      nlpQuotaPerMinute: 600,
     },
     // Issue 7: the same webhook for teams that run everything on GKE.
     {
@@ -86,6 +99,7 @@ export const DEFAULT_CONFIG: PlatformConfigShape = {
       image: REFERENCE_IMAGE,
       team: 'conversational-ai',
       costCenter: 'cc-1234',
+      alerting: { pageEmails: ['oncall-convai@example.com'], ticketEmails: ['convai-platform@example.com'] },
       gke: {
         zones: ['us-central1-a', 'us-central1-b', 'us-central1-c'],
         network: 'convai-vpc',
@@ -113,6 +127,13 @@ export function loadConfig(path: string | undefined = process.env.PLATFORM_CONFI
   if (!parsed.success) {
     const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
     throw new Error(`PLATFORM_CONFIG=${path} is invalid:\n  - ${issues.join('\n  - ')}`);
+  }
+  // Production pages someone: SloAlerting refuses a production stack without page channels.
+  const silent = parsed.data.environments.find((e) => (PRODUCTION_ENVS as readonly string[]).includes(e.environment) && !e.alerting);
+  if (silent) {
+    throw new Error(
+      `PLATFORM_CONFIG=${path} is invalid: environment "${silent.name}" is production but has no alerting: add "alerting": { "pageEmails": ["oncall@..."] }`,
+    );
   }
   const names = parsed.data.environments.map((e) => e.name);
   const dup = names.find((n, i) => names.indexOf(n) !== i);

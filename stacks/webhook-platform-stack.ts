@@ -4,6 +4,10 @@ import { PlatformStack } from '../constructs/core/platform-stack';
 import { ScalableWebhook } from '../constructs/scalable-webhook/scalable-webhook';
 import { SecureSecrets } from '../constructs/secure-secrets/secure-secrets';
 import { SecurityMonitoring } from '../constructs/security-monitoring/security-monitoring';
+import { SloAlerting } from '../constructs/slo-alerting/slo-alerting';
+import { SloTarget } from '../constructs/slo-alerting/slo-target';
+import { MonitoringNotificationChannel } from '@cdktf/provider-google/lib/monitoring-notification-channel';
+import { DataGoogleProject } from '@cdktf/provider-google/lib/data-google-project';
 import { EnvironmentConfig } from './config';
 
 /**
@@ -16,6 +20,7 @@ export class WebhookPlatformStack extends PlatformStack {
   public readonly secrets: SecureSecrets;
   /** Threat-detection metrics and alerts (IAM changes, key creation, secret reads, KMS, Cloud Armor, auth failures). */
   public readonly securityMonitoring: SecurityMonitoring;
+  public readonly slos: SloAlerting;
 
   constructor(scope: Construct, config: EnvironmentConfig) {
     super(scope, config.name, {
@@ -50,6 +55,37 @@ export class WebhookPlatformStack extends PlatformStack {
     this.securityMonitoring = new SecurityMonitoring(this, 'security-monitoring', {
       name: 'convai-security',
       expectedSecretAccessors: [this.webhook.serviceAccount.email],
+    });
+
+    // --- issue 6: SLOs, burn-rate/forecast/quality alerts, uptime check, dashboard ---
+    this.slos = this.sloAlerting(config);
+  }
+
+  private sloAlerting(config: EnvironmentConfig): SloAlerting {
+    const channels = (id: string, emails: string[]): string[] =>
+      emails.map(
+        (email, i) =>
+          new MonitoringNotificationChannel(this, `${id}-${i}`, {
+            displayName: `${config.name} ${id}: ${email}`,
+            type: 'email',
+            labels: { email_address: email },
+          }).id,
+      );
+    const pageChannels = channels('page-channel', config.alerting?.pageEmails ?? []);
+    const ticketEmails = config.alerting?.ticketEmails;
+    // The uptime check calls the IAM-protected webhook with the Monitoring service agent's ID token.
+    const project = new DataGoogleProject(this, 'monitoring-project');
+    this.webhook.grantInvoke(
+      'uptime-check',
+      `serviceAccount:service-${project.number}@gcp-sa-monitoring-notification.iam.gserviceaccount.com`,
+    );
+    return new SloAlerting(this, 'slo', {
+      name: 'webhook',
+      target: SloTarget.cloudRun({ services: this.webhook.services }),
+      pageChannels,
+      ticketChannels: ticketEmails ? channels('ticket-channel', ticketEmails) : undefined,
+      uptimeHost: config.domains[0],
+      nlpQuotaPerMinute: config.nlpQuotaPerMinute,
     });
   }
 }

@@ -66,7 +66,14 @@ interface LabelledResource {
   readonly labelsInput?: { [key: string]: string };
 }
 
+/**
+ * Resource types whose `labels` attribute is configuration, not resource labels: a notification
+ * channel's `labels` are its address (`email_address`, `channel_name`, ...), and extra keys there
+ * make the API reject the channel.
+ */
+const LABELS_ARE_CONFIG = ['google_monitoring_notification_channel'];
+
 /** Provider classes that take labels expose a `labelsInput` getter beside the `labels` setter. */
 function acceptsLabels(resource: TerraformResource): boolean {
-  return 'labelsInput' in resource;
+  return 'labelsInput' in resource && !LABELS_ARE_CONFIG.includes(resource.terraformResourceType);
 }

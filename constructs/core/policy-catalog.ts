@@ -364,6 +364,61 @@ export const POLICY_RULES: readonly PolicyRule[] = [
       return bad.length > 0 ? `member ${bad.join(', ')} is public` : undefined;
     },
   },
+  // --- issue 6 (SloAlerting): CKV_CONVAI_40..49 ---
+  {
+    id: 'CKV_CONVAI_40',
+    title: 'Alert policy documentation links a runbook',
+    fix: 'put a line "Runbook: <https URL>" in documentation.content (SloAlerting does, from Runbooks.url)',
+    resourceTypes: ['google_monitoring_alert_policy'],
+    evaluate: (b) => {
+      const content = first(b.documentation)?.content;
+      return typeof content === 'string' && /(^|\n)Runbook: https:\/\/\S+/.test(content)
+        ? undefined
+        : 'documentation.content has no "Runbook: https://..." line';
+    },
+  },
+  {
+    id: 'CKV_CONVAI_41',
+    title: 'Production alert policy notifies at least one channel',
+    fix: 'give the policy notification_channels (SloAlerting: pageChannels / ticketChannels)',
+    resourceTypes: ['google_monitoring_alert_policy'],
+    evaluate: (b) => {
+      const env = b.user_labels?.env;
+      if (!(typeof env === 'string' && (PRODUCTION_ENVS as readonly string[]).includes(env))) return undefined;
+      const channels = b.notification_channels;
+      if (isUnresolved(channels)) return undefined;
+      const list: unknown[] = Array.isArray(channels) ? channels : typeof channels === 'string' ? [channels] : [];
+      return list.some((c) => typeof c === 'string' && c !== '') ? undefined : 'notification_channels is empty';
+    },
+  },
+  {
+    id: 'CKV_CONVAI_42',
+    title: 'SLO has a paging burn-rate alert policy',
+    fix: 'watch the SLO with a select_slo_burn_rate policy labelled severity=page (SloAlerting creates two per SLO)',
+    resourceTypes: ['google_monitoring_slo'],
+    // A graph rule (SLO <- alert policy): judged by checkov only.
+  },
+  {
+    id: 'CKV_CONVAI_43',
+    title: 'Monitoring service has a request-based availability SLO',
+    fix: 'add a request-based good/total SLO to the service (SloAlerting creates one)',
+    resourceTypes: ['google_monitoring_custom_service'],
+    // A graph rule (service <- SLO): judged by checkov only.
+  },
+  {
+    id: 'CKV_CONVAI_44',
+    title: 'Monitoring service has a request-based latency SLO',
+    fix: 'add a request-based distribution-cut SLO to the service (SloAlerting creates one)',
+    resourceTypes: ['google_monitoring_custom_service'],
+    // A graph rule (service <- SLO): judged by checkov only.
+  },
+  {
+    id: 'CKV_CONVAI_45',
+    title: 'Production Cloud Run service is watched by a Monitoring service with SLOs',
+    fix: 'watch the service with SloAlerting (SloTarget.cloudRun({ services }))',
+    resourceTypes: ['google_cloud_run_v2_service'],
+    // A graph rule (Cloud Run service <- Monitoring service): judged by checkov only.
+  },
 ];
 
 export function ruleById(id: string): PolicyRule | undefined {

@@ -1,3 +1,4 @@
+import { MonitoringNotificationChannel } from '@cdktf/provider-google/lib/monitoring-notification-channel';
 import { PubsubTopic } from '@cdktf/provider-google/lib/pubsub-topic';
 import { ServiceAccount } from '@cdktf/provider-google/lib/service-account';
 import { PlatformLabels } from '../../constructs/core/platform-labels';
@@ -7,6 +8,12 @@ import { DEV_PROPS, only, platformStack, synth } from '../helpers/synth';
 const KEY = 'projects/acme/locations/us-central1/keyRings/convai/cryptoKeys/logs';
 
 describe('PlatformLabels', () => {
+  test("leaves a notification channel's labels alone: they are its address, not resource labels", () => {
+    const stack = platformStack();
+    new MonitoringNotificationChannel(stack, 'oncall', { type: 'email', labels: { email_address: 'oncall@acme.dev' } });
+    expect(only(synth(stack), 'google_monitoring_notification_channel').labels).toEqual({ email_address: 'oncall@acme.dev' });
+  });
+
   test('labels every resource that accepts labels, including ones the library did not create', () => {
     const stack = platformStack({ ...DEV_PROPS, extraLabels: { app: 'convai' } });
     new PubsubTopic(stack, 'topic', { name: 'events', kmsKeyName: KEY, labels: { purpose: 'feedback' } });

@@ -1,0 +1,91 @@
+import { SloWindow } from './burn-rate';
+import { SloTarget } from './slo-target';
+
+export interface SloAlertingProps {
+  /** What to watch: `SloTarget.cloudRun({ services: webhook.services })` or `SloTarget.gkeWorkload({...})`. */
+  readonly target: SloTarget;
+  /**
+   * Base name for the Monitoring resources (custom service, SLO and log-based metric ids), 2-40
+   * lowercase letters, digits and "-".
+   * @default - the construct id, lowercased
+   */
+  readonly name?: string;
+  /** Production defaults and rules. @default - the enclosing PlatformStack's, else false */
+  readonly production?: boolean;
+  /**
+   * Availability objective in percent: the share of requests not answered with a server error (5xx).
+   * @default 99.9
+   */
+  readonly availabilityObjective?: number;
+  /**
+   * Latency objective in percent: the share of requests faster than `latencyThresholdMs`.
+   * @default 95
+   */
+  readonly latencyObjective?: number;
+  /**
+   * The latency a request must beat to count as good, in milliseconds. Dialogflow CX gives up on a
+   * webhook after 5 s by default, so keep it well below.
+   * @default 800
+   */
+  readonly latencyThresholdMs?: number;
+  /** The SLO compliance period. @default SloWindow.ROLLING_30_DAYS */
+  readonly window?: SloWindow;
+  /**
+   * Notification channel ids (`projects/p/notificationChannels/n`) for paging alerts: fast burn,
+   * uptime. Required in production: an alert nobody hears is noise in the console.
+   * @default - none (allowed outside production only)
+   */
+  readonly pageChannels?: string[];
+  /**
+   * Notification channel ids for ticket alerts: slow burn, saturation forecasts, conversation quality.
+   * @default - the page channels
+   */
+  readonly ticketChannels?: string[];
+  /**
+   * Public host name of the webhook (e.g. the first domain of the ScalableWebhook). An HTTPS uptime
+   * check probes `uptimePath` on it from several regions, with an alert when two or more fail.
+   * @default - no uptime check
+   */
+  readonly uptimeHost?: string;
+  /** Path the uptime check requests. @default "/healthz" */
+  readonly uptimePath?: string;
+  /**
+   * Cloud SQL database ids (`project:instance`) the webhook depends on: forecast alerts on disk
+   * utilisation and connection count.
+   * @default - no Cloud SQL forecasts
+   */
+  readonly cloudSqlDatabaseIds?: string[];
+  /** `max_connections` of those Cloud SQL instances, for the connection forecast. @default 100 */
+  readonly cloudSqlMaxConnections?: number;
+  /**
+   * The project's Cloud Natural Language request quota per minute (the console's Quotas page):
+   * forecast alert on usage approaching it.
+   * @default - no NLP quota forecast
+   */
+  readonly nlpQuotaPerMinute?: number;
+  /**
+   * Share of a limit (instances, disk, connections, quota) a forecast alert fires at, 0 < x ≤ 1.
+   * @default 0.8
+   */
+  readonly saturationRatio?: number;
+  /** How far ahead saturation forecasts look, in hours (Cloud Monitoring allows 1 to 60). @default 6 */
+  readonly forecastHorizonHours?: number;
+  /**
+   * Share of turns answered degraded (NLP failed, cache fallback, ...) over 10 minutes that opens a ticket.
+   * @default 0.05
+   */
+  readonly degradedRatioThreshold?: number;
+  /** Share of turns that matched no intent over 30 minutes that opens a ticket. @default 0.3 */
+  readonly noMatchRatioThreshold?: number;
+  /**
+   * Hours after which an incident whose condition has no new data closes itself.
+   * @default 6
+   */
+  readonly autoCloseHours?: number;
+  /**
+   * Minutes between repeat notifications of an open incident, per channel (Cloud Monitoring's
+   * rate limit for metric alerts; its `notificationRateLimit` is for log-match alerts only).
+   * @default 60 for pages, 1440 for tickets
+   */
+  readonly renotifyMinutes?: number;
+}

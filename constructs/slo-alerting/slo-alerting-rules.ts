@@ -1,0 +1,120 @@
+import { Rule, isToken } from '../core/validation';
+import { MAX_ROLLING_DAYS, MIN_ROLLING_DAYS, SloWindow, burnRateAlerts } from './burn-rate';
+import { SloAlertingProps } from './slo-alerting-props';
+import { cloudRunServiceNames } from './target-signals';
+
+/** Props after defaults are applied: what the rules judge. */
+export interface ResolvedSloAlertingProps extends SloAlertingProps {
+  readonly name: string;
+  readonly production: boolean;
+  readonly availabilityObjective: number;
+  readonly latencyObjective: number;
+  readonly latencyThresholdMs: number;
+  readonly window: SloWindow;
+  readonly pageChannels: string[];
+  readonly ticketChannels: string[];
+  readonly saturationRatio: number;
+  readonly forecastHorizonHours: number;
+  readonly degradedRatioThreshold: number;
+  readonly noMatchRatioThreshold: number;
+  readonly autoCloseHours: number;
+}
+
+/** 2..40 chars: SLO ids and log metric names get suffixes and must stay short. */
+const NAME = /^[a-z][a-z0-9-]{0,38}[a-z0-9]$/;
+const known = (v: unknown): v is number => typeof v === 'number' && !isToken(v);
+const notPercent = (v: number): boolean => known(v) && !(v > 0 && v < 100);
+const notRatio = (v: number): boolean => known(v) && !(v > 0 && v <= 1);
+/** The fastest page needs errors at 14.4× the budget rate (30 days): impossible when that exceeds 100%. */
+const unreachablePage = (objective: number, days: number): boolean =>
+  known(objective) && objective > 0 && objective < 100 && burnRateAlerts(objective / 100, days)[0].errorRateThreshold > 1;
+const fastestBurn = (days: number): number => burnRateAlerts(0.999, days)[0].burnRate;
+
+export const SLO_ALERTING_RULES: ReadonlyArray<Rule<ResolvedSloAlertingProps>> = [
+  {
+    when: (p) => !p.target,
+    say: () => 'target is missing: pass SloTarget.cloudRun({ services: webhook.services }) or SloTarget.gkeWorkload({...})',
+  },
+  {
+    when: (p) => p.target?.kind === 'CLOUD_RUN' && cloudRunServiceNames(p.target).length === 0,
+    say: () => "target has no Cloud Run services: pass the webhook's services, e.g. SloTarget.cloudRun({ services: webhook.services })",
+  },
+  {
+    when: (p) => p.target?.kind === 'CLOUD_RUN' && new Set(cloudRunServiceNames(p.target)).size > 1,
+    say: (p) =>
+      `target services have different names (${[...new Set(cloudRunServiceNames(p.target))].join(', ')}): one SloAlerting watches one webhook, whose services share a name across regions; create one SloAlerting per webhook`,
+  },
+  {
+    when: (p) => !isToken(p.name) && !NAME.test(p.name),
+    say: (p) =>
+      `name "${p.name}" is not a valid base name: use 2-40 lowercase letters, digits and "-", starting with a letter (it defaults to the construct id, lowercased)`,
+  },
+  {
+    when: (p) => notPercent(p.availabilityObjective),
+    say: (p) =>
+      `availabilityObjective ${p.availabilityObjective} is not a percentage between 0 and 100 (exclusive): e.g. 99.9 for "99.9% of requests succeed"`,
+  },
+  {
+    when: (p) => notPercent(p.latencyObjective),
+    say: (p) =>
+      `latencyObjective ${p.latencyObjective} is not a percentage between 0 and 100 (exclusive): e.g. 95 for "95% of requests under latencyThresholdMs"`,
+  },
+  {
+    when: (p) => known(p.window?.days) && unreachablePage(p.availabilityObjective, p.window.days),
+    say: (p) =>
+      `availabilityObjective ${p.availabilityObjective} is so low that the fast-burn page (${fastestBurn(p.window.days)}× the budget rate) would need more than 100% errors and could never fire: use an objective of at least ${(100 * (1 - 1 / fastestBurn(p.window.days))).toFixed(2)}`,
+  },
+  {
+    when: (p) => known(p.window?.days) && unreachablePage(p.latencyObjective, p.window.days),
+    say: (p) =>
+      `latencyObjective ${p.latencyObjective} is so low that the fast-burn page (${fastestBurn(p.window.days)}× the budget rate) would need more than 100% slow requests and could never fire: use an objective of at least ${(100 * (1 - 1 / fastestBurn(p.window.days))).toFixed(2)}`,
+  },
+  {
+    when: (p) => known(p.latencyThresholdMs) && !(p.latencyThresholdMs > 0),
+    say: (p) => `latencyThresholdMs ${p.latencyThresholdMs} must be greater than 0: e.g. 800`,
+  },
+  {
+    when: (p) => known(p.window?.days) && !(Number.isInteger(p.window.days) && p.window.days >= 1 && p.window.days <= MAX_ROLLING_DAYS),
+    say: (p) =>
+      `window of ${p.window.days} days is not supported by Cloud Monitoring: rolling SLO periods are 1 to ${MAX_ROLLING_DAYS} whole days; use SloWindow.ROLLING_28_DAYS or SloWindow.ROLLING_30_DAYS`,
+  },
+  {
+    when: (p) => known(p.window?.days) && Number.isInteger(p.window.days) && p.window.days >= 1 && p.window.days < MIN_ROLLING_DAYS,
+    say: (p) =>
+      `window of ${p.window.days} days is shorter than the ticket alert's 3-day burn-rate window: use at least ${MIN_ROLLING_DAYS} days, e.g. SloWindow.ROLLING_28_DAYS`,
+  },
+  {
+    when: (p) => p.production && !isToken(p.pageChannels) && p.pageChannels.length === 0,
+    say: () =>
+      'pageChannels is empty in production: give at least one notification channel id (projects/<p>/notificationChannels/<id>) so pages reach the on-call',
+  },
+  {
+    when: (p) => notRatio(p.saturationRatio),
+    say: (p) => `saturationRatio ${p.saturationRatio} must be in (0, 1]: e.g. 0.8 to be warned at 80% of a limit`,
+  },
+  {
+    when: (p) => known(p.forecastHorizonHours) && !(p.forecastHorizonHours >= 1 && p.forecastHorizonHours <= 60),
+    say: (p) => `forecastHorizonHours ${p.forecastHorizonHours} must be between 1 and 60: Cloud Monitoring forecasts 1 to 60 hours ahead`,
+  },
+  {
+    when: (p) => notRatio(p.degradedRatioThreshold),
+    say: (p) => `degradedRatioThreshold ${p.degradedRatioThreshold} must be in (0, 1]: e.g. 0.05 for 5% of turns`,
+  },
+  {
+    when: (p) => notRatio(p.noMatchRatioThreshold),
+    say: (p) => `noMatchRatioThreshold ${p.noMatchRatioThreshold} must be in (0, 1]: e.g. 0.3 for 30% of turns`,
+  },
+  {
+    when: (p) => known(p.autoCloseHours) && !(p.autoCloseHours >= 0.5 && p.autoCloseHours <= 24 * 7),
+    say: (p) => `autoCloseHours ${p.autoCloseHours} must be between 0.5 and 168: Cloud Monitoring auto-closes after 30 minutes to 7 days`,
+  },
+  {
+    when: (p) => known(p.nlpQuotaPerMinute) && !(p.nlpQuotaPerMinute > 0),
+    say: (p) =>
+      `nlpQuotaPerMinute ${p.nlpQuotaPerMinute} must be greater than 0: the quota shown on the Natural Language API's Quotas page`,
+  },
+  {
+    when: (p) => known(p.cloudSqlMaxConnections) && !(p.cloudSqlMaxConnections > 0),
+    say: (p) => `cloudSqlMaxConnections ${p.cloudSqlMaxConnections} must be greater than 0: the instances' max_connections flag`,
+  },
+];

@@ -1,0 +1,39 @@
+"""CKV_CONVAI_41: production alert policy notifies at least one channel.
+
+Same rule as POLICY_RULES CKV_CONVAI_41 (constructs/core/policy-catalog.ts). An alert that notifies
+nobody only shows up in the console. Production is read from `user_labels.env` (alert policies have
+user labels, not resource labels; SloAlerting sets env there). An unresolved channel list passes.
+"""
+from checkov.common.models.enums import CheckCategories, CheckResult
+from checkov.terraform.checks.resource.base_resource_check import BaseResourceCheck
+
+from cdktf_values import PRODUCTION_ENVS, block, is_unresolved, one
+
+RESOURCE_TYPES = ["google_monitoring_alert_policy"]
+
+
+class ProdAlertPolicyChannels(BaseResourceCheck):
+    def __init__(self):
+        super().__init__(
+            name="Production alert policy notifies at least one channel",
+            id="CKV_CONVAI_41",
+            categories=[CheckCategories.LOGGING],
+            supported_resources=RESOURCE_TYPES,
+        )
+
+    def scan_resource_conf(self, conf):
+        labels = block(conf, "user_labels")
+        env = one(labels.get("env")) if labels else None
+        if not (isinstance(env, str) and env in PRODUCTION_ENVS):
+            return CheckResult.PASSED
+        channels = one(conf.get("notification_channels"))
+        if is_unresolved(channels):
+            return CheckResult.PASSED
+        if isinstance(channels, str):
+            channels = [channels]
+        if isinstance(channels, list) and any(isinstance(c, str) and c for c in channels):
+            return CheckResult.PASSED
+        return CheckResult.FAILED
+
+
+check = ProdAlertPolicyChannels()

@@ -1,0 +1,106 @@
+/**
+ * The benchmark's handle on the fake Natural Language server child (fake-nl-child.ts): fixed
+ * latency, outage on/off, and counter snapshots (calls, characters, billed units).
+ */
+import { ChildProcess, fork } from 'node:child_process';
+import { join } from 'node:path';
+import { Feature } from '../../../runtime/src/nlp/enrichment-types';
+import { FakeLanguageCounters } from '../../runtime/support/fake-language-server';
+import { BilledCounters, FakeCommand } from './fake-nl-child';
+import { track } from './processes';
+
+export interface FakeSnapshot {
+  readonly stats: FakeLanguageCounters;
+  readonly billed: BilledCounters;
+}
+
+/** What one scenario cost: counter differences between two snapshots. */
+export interface NlpUsage {
+  /** RPCs the server received (each AnalyzeSentiment, AnalyzeEntities, AnnotateText... is one). */
+  readonly calls: number;
+  /** Billed units of answered calls, all features. */
+  readonly billedUnits: number;
+  readonly unitsByFeature: Record<Feature, number>;
+  readonly cancelledCalls: number;
+}
+
+export function usageBetween(before: FakeSnapshot, after: FakeSnapshot): NlpUsage {
+  const features: Feature[] = ['sentiment', 'entities', 'classification', 'moderation'];
+  const unitsByFeature = Object.fromEntries(features.map((f) => [f, after.billed.units[f] - before.billed.units[f]])) as Record<
+    Feature,
+    number
+  >;
+  return {
+    calls: after.stats.totalCalls - before.stats.totalCalls,
+    billedUnits: Object.values(unitsByFeature).reduce((a, b) => a + b, 0),
+    unitsByFeature,
+    cancelledCalls: after.stats.cancelledCalls - before.stats.cancelledCalls,
+  };
+}
+
+export class FakeNl {
+  private nextId = 1;
+  private readonly waiting = new Map<number, (msg: any) => void>();
+
+  private constructor(
+    private readonly child: ChildProcess,
+    readonly port: number,
+  ) {
+    child.on('message', (msg: any) => {
+      const done = this.waiting.get(msg?.id);
+      if (done) {
+        this.waiting.delete(msg.id);
+        done(msg);
+      }
+    });
+  }
+
+  static async start(latencyMs: number, cwd: string): Promise<FakeNl> {
+    const child = track(
+      fork(join(__dirname, 'fake-nl-child.js'), [], {
+        cwd,
+        env: { PATH: process.env.PATH ?? '', FAKE_LATENCY_MS: String(latencyMs) },
+        stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+      }),
+    );
+    let stderr = '';
+    child.stderr!.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
+    const port = await new Promise<number>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`fake NL server did not start:\n${stderr}`)), 30_000);
+      child.once('exit', (code) => reject(new Error(`fake NL server exited (${code}):\n${stderr}`)));
+      child.on('message', (m: any) => {
+        if (m?.ready) {
+          clearTimeout(timer);
+          resolve(m.port);
+        }
+      });
+    });
+    return new FakeNl(child, port);
+  }
+
+  private send(command: Omit<FakeCommand, 'id'>): Promise<any> {
+    const id = this.nextId++;
+    return new Promise((resolve) => {
+      this.waiting.set(id, resolve);
+      this.child.send({ ...command, id });
+    });
+  }
+
+  setLatency(ms: number): Promise<void> {
+    return this.send({ cmd: 'latency', ms } as Omit<FakeCommand, 'id'>);
+  }
+
+  setOutage(on: boolean): Promise<void> {
+    return this.send({ cmd: 'outage', on } as Omit<FakeCommand, 'id'>);
+  }
+
+  async snapshot(): Promise<FakeSnapshot> {
+    const msg = await this.send({ cmd: 'stats' });
+    return { stats: msg.stats, billed: msg.billed };
+  }
+
+  async stop(): Promise<void> {
+    if (this.child.exitCode !== null || !this.child.connected) return;
+    await Promise.race([this.send({ cmd: 'stop' }), new Promise((r) => setTimeout(r, 2_000))]);
+  }
+}

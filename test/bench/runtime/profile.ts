@@ -1,0 +1,111 @@
+/**
+ * Summary of a V8 CPU profile (`node --cpu-prof`): self time per function and per package.
+ * A .cpuprofile holds a call tree (`nodes`, each with a `callFrame` and `hitCount`) and the
+ * sampled node ids with the time since the previous sample (`samples`, `timeDeltas`); a node's
+ * self time is the sum of the deltas of the samples that landed in it.
+ */
+import { readFileSync } from 'node:fs';
+
+interface CallFrame {
+  functionName: string;
+  url: string;
+  lineNumber: number;
+  columnNumber: number;
+}
+interface ProfileNode {
+  id: number;
+  callFrame: CallFrame;
+  hitCount?: number;
+}
+interface CpuProfile {
+  nodes: ProfileNode[];
+  startTime: number;
+  endTime: number;
+  samples?: number[];
+  timeDeltas?: number[];
+}
+
+export interface FunctionRow {
+  readonly fn: string;
+  readonly location: string;
+  readonly group: string;
+  readonly selfMs: number;
+  readonly share: number;
+}
+
+export interface ProfileSummary {
+  readonly file: string;
+  readonly totalMs: number;
+  /** Self time per group, idle excluded from `busyMs`. */
+  readonly busyMs: number;
+  readonly groups: Array<{ group: string; selfMs: number; share: number }>;
+  readonly top: FunctionRow[];
+}
+
+/** Which package a frame belongs to: ours (runtime/dist), an npm package, node internals, or V8's pseudo-frames. */
+export function groupOf(frame: CallFrame): string {
+  const url = frame.url;
+  if (!url) {
+    if (frame.functionName === '(idle)') return '(idle)';
+    if (frame.functionName === '(garbage collector)') return '(gc)';
+    if (frame.functionName === '(program)') return '(program: native, not attributed)';
+    return '(native/builtin)';
+  }
+  const nm = url.lastIndexOf('node_modules/');
+  if (nm >= 0) {
+    const rest = url.slice(nm + 'node_modules/'.length).split('/');
+    return rest[0].startsWith('@') ? `${rest[0]}/${rest[1]}` : rest[0];
+  }
+  if (url.includes('/runtime/dist/')) return 'ours (runtime/dist)';
+  if (url.startsWith('node:')) return 'node core';
+  return url;
+}
+
+export function summarizeProfile(file: string, topN = 25): ProfileSummary {
+  const profile = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const self = new Map<number, number>();
+  const samples = profile.samples ?? [];
+  const deltas = profile.timeDeltas ?? [];
+  if (samples.length > 0) {
+    // timeDeltas[i] is the time before sample i; attribute it to the sample that ends it.
+    for (let i = 0; i < samples.length; i++) self.set(samples[i], (self.get(samples[i]) ?? 0) + Math.max(0, deltas[i] ?? 0) / 1000);
+  } else {
+    const total = (profile.endTime - profile.startTime) / 1000;
+    const hits = profile.nodes.reduce((a, n) => a + (n.hitCount ?? 0), 0) || 1;
+    for (const n of profile.nodes) self.set(n.id, ((n.hitCount ?? 0) / hits) * total);
+  }
+  const fnTotals = new Map<string, { fn: string; location: string; group: string; selfMs: number }>();
+  const groups = new Map<string, number>();
+  let totalMs = 0;
+  for (const [id, ms] of self) {
+    const node = byId.get(id);
+    if (!node) continue;
+    const f = node.callFrame;
+    const group = groupOf(f);
+    const short = f.url.replace(/^.*node_modules\//, '').replace(/^.*\/runtime\/dist\//, 'runtime/dist/');
+    const location = f.url ? `${short}:${f.lineNumber + 1}` : '';
+    const key = `${f.functionName}@${location}`;
+    const row = fnTotals.get(key) ?? { fn: f.functionName || '(anonymous)', location, group, selfMs: 0 };
+    row.selfMs += ms;
+    fnTotals.set(key, row);
+    groups.set(group, (groups.get(group) ?? 0) + ms);
+    totalMs += ms;
+  }
+  const busyMs = totalMs - (groups.get('(idle)') ?? 0);
+  const share = (ms: number) => (busyMs > 0 ? ms / busyMs : 0);
+  return {
+    file,
+    totalMs,
+    busyMs,
+    groups: [...groups.entries()]
+      .filter(([g]) => g !== '(idle)')
+      .map(([group, selfMs]) => ({ group, selfMs, share: share(selfMs) }))
+      .sort((a, b) => b.selfMs - a.selfMs),
+    top: [...fnTotals.values()]
+      .filter((r) => r.group !== '(idle)')
+      .sort((a, b) => b.selfMs - a.selfMs)
+      .slice(0, topN)
+      .map((r) => ({ ...r, share: share(r.selfMs) })),
+  };
+}
