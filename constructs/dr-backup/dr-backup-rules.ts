@@ -18,8 +18,7 @@ const NAME = /^[a-z][a-z0-9-]{0,20}[a-z0-9]$/;
 const BUCKET = /^[a-z0-9][a-z0-9_-]{1,61}[a-z0-9]$/;
 const known = (v: unknown): boolean => v !== undefined && !isToken(v);
 const wholeIn = (v: number, lo: number, hi: number): boolean => Number.isInteger(v) && v >= lo && v <= hi;
-const objectiveProblems = (p: ResolvedDrBackupProps): string[] =>
-  p.rpo && p.rto ? recoveryProblems(p.rpo, p.rto, p.capabilities) : [];
+const objectiveProblems = (p: ResolvedDrBackupProps): string[] => (p.rpo && p.rto ? recoveryProblems(p.rpo, p.rto, p.capabilities) : []);
 
 export const DR_BACKUP_RULES: ReadonlyArray<Rule<ResolvedDrBackupProps>> = [
   {
@@ -27,9 +26,10 @@ export const DR_BACKUP_RULES: ReadonlyArray<Rule<ResolvedDrBackupProps>> = [
     say: () => 'rpo and rto are required: give both, e.g. rpo: Duration.minutes(15), rto: Duration.hours(1)',
   },
   // One message per objective the database cannot meet.
-  ...[0, 1, 2, 3].map(
-    (i): Rule<ResolvedDrBackupProps> => ({ when: (p) => objectiveProblems(p).length > i, say: (p) => objectiveProblems(p)[i] }),
-  ),
+  ...[0, 1, 2, 3].map((i): Rule<ResolvedDrBackupProps> => ({
+    when: (p) => objectiveProblems(p).length > i,
+    say: (p) => objectiveProblems(p)[i],
+  })),
   {
     when: (p) => known(p.name) && !NAME.test(p.name),
     say: (p) =>
@@ -58,7 +58,10 @@ export const DR_BACKUP_RULES: ReadonlyArray<Rule<ResolvedDrBackupProps>> = [
     say: (p) => `softDeleteDays is ${p.softDeleteDays}: Cloud Storage keeps soft-deleted objects 7..90 days`,
   },
   {
-    when: (p) => known(p.deleteAfterDays) && known(p.retentionDays) && !(Number.isInteger(p.deleteAfterDays) && p.deleteAfterDays >= Math.max(p.retentionDays, 91)),
+    when: (p) =>
+      known(p.deleteAfterDays) &&
+      known(p.retentionDays) &&
+      !(Number.isInteger(p.deleteAfterDays) && p.deleteAfterDays >= Math.max(p.retentionDays, 91)),
     say: (p) =>
       `deleteAfterDays is ${p.deleteAfterDays}: use a whole number ≥ ${Math.max(p.retentionDays, 91)} (at least the retention period, and past the Coldline move at 90 days)`,
   },

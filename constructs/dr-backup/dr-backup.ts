@@ -347,7 +347,14 @@ export class DrBackup extends Construct {
   private exportWorkflowEnv(db: ResolvedDrBackupProps['database']): { [name: string]: string } {
     const env: { [name: string]: string } = { BACKUP_BUCKET: this.bucket.name };
     if (db.firestore) return { ...env, FIRESTORE_DATABASE: db.firestore.name };
-    return { ...env, SQL_DATABASE: db.databaseName, SQL_INSTANCES: Fn.join(',', db.primaries.map((i) => i.name)) };
+    return {
+      ...env,
+      SQL_DATABASE: db.databaseName,
+      SQL_INSTANCES: Fn.join(
+        ',',
+        db.primaries.map((i) => i.name),
+      ),
+    };
   }
 
   private vault(p: ResolvedDrBackupProps): { vault: BackupDrBackupVault; plan?: BackupDrBackupPlan } {

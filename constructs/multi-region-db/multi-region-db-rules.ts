@@ -72,8 +72,7 @@ export const MULTI_REGION_DB_RULES: ReadonlyArray<Rule<ResolvedDbProps>> = [
       `tier "${p.tier}" is not a tier this library can size: use db-custom-<vCPUs>-<MiB> (Enterprise) or db-perf-optimized-N-<vCPUs> (Enterprise Plus)`,
   },
   {
-    when: (p) =>
-      sql(p) && known(p.tier) && (p.edition === SqlEdition.ENTERPRISE_PLUS) !== p.tier.startsWith('db-perf-optimized-N-'),
+    when: (p) => sql(p) && known(p.tier) && (p.edition === SqlEdition.ENTERPRISE_PLUS) !== p.tier.startsWith('db-perf-optimized-N-'),
     say: (p) =>
       `tier "${p.tier}" does not fit edition ${p.edition.value}: Enterprise Plus runs db-perf-optimized-N-* tiers, Enterprise runs db-custom-* (shared-core tiers are not for this tier)`,
   },
@@ -97,7 +96,8 @@ export const MULTI_REGION_DB_RULES: ReadonlyArray<Rule<ResolvedDbProps>> = [
       `drReplicaRegion is set with edition ${p.edition.value}: a designated DR replica (replication cluster) needs SqlEdition.ENTERPRISE_PLUS`,
   },
   {
-    when: (p) => known(p.transactionLogRetentionDays) && !wholeIn(p.transactionLogRetentionDays, 1, p.edition.maxTransactionLogRetentionDays),
+    when: (p) =>
+      known(p.transactionLogRetentionDays) && !wholeIn(p.transactionLogRetentionDays, 1, p.edition.maxTransactionLogRetentionDays),
     say: (p) =>
       `transactionLogRetentionDays is ${p.transactionLogRetentionDays}: ${p.edition.value} keeps 1..${p.edition.maxTransactionLogRetentionDays} days`,
   },
@@ -129,7 +129,8 @@ export const MULTI_REGION_DB_RULES: ReadonlyArray<Rule<ResolvedDbProps>> = [
   },
   {
     when: (p) => known(p.privateServicesAccessPrefixLength) && !wholeIn(p.privateServicesAccessPrefixLength!, 8, 24),
-    say: (p) => `privateServicesAccessPrefixLength is ${p.privateServicesAccessPrefixLength}: use 8..24 (/24 is the smallest range Google accepts)`,
+    say: (p) =>
+      `privateServicesAccessPrefixLength is ${p.privateServicesAccessPrefixLength}: use 8..24 (/24 is the smallest range Google accepts)`,
   },
   {
     when: (p) => !sql(p) && !['nam5', 'eur3'].includes(p.engine.firestoreOptions?.locationId ?? 'nam5'),

@@ -282,7 +282,7 @@ export class MultiRegionDb extends Construct {
         ? { failoverDrReplicaName: `${this.projectId()}:${replicaName(p.drReplicaRegion)}` }
         : undefined,
       settings: {
-        ...this.settings(p, p.highAvailability ?? true ? 'REGIONAL' : 'ZONAL'),
+        ...this.settings(p, (p.highAvailability ?? true) ? 'REGIONAL' : 'ZONAL'),
         backupConfiguration: {
           enabled: true,
           startTime: p.backupStartTime ?? '02:00',
@@ -308,14 +308,15 @@ export class MultiRegionDb extends Construct {
         encryptionKeyName: p.encryptionKeys?.keyId(region, KeyPurpose.DATABASE),
         deletionProtection: p.deletionProtection ?? true,
         // A replica is a single zone; after promotion, `gcloud sql instances patch --availability-type=REGIONAL`.
-        settings: this.settings(p, 'ZONAL'),
+        settings: this.settings(p, 'ZONAL', { 'primary-region': this.primaryRegion }),
       });
       this.replicas.push(replica);
       if (region === p.drReplicaRegion) this.drReplicas.push(replica);
     }
   }
 
-  private settings(p: ResolvedDbProps, availabilityType: string): SqlDatabaseInstanceSettings {
+  /** Settings shared by primaries and replicas. `labels` add to the platform's (CKV_CONVAI_21 reads primary-region). */
+  private settings(p: ResolvedDbProps, availabilityType: string, labels: { [key: string]: string } = {}): SqlDatabaseInstanceSettings {
     const flags: Record<string, string> = {
       ...POSTGRES_LOGGING_FLAGS,
       'cloudsql.iam_authentication': 'on',
@@ -328,7 +329,7 @@ export class MultiRegionDb extends Construct {
       deletionProtectionEnabled: p.deletionProtection ?? true,
       diskType: 'PD_SSD',
       diskAutoresize: true,
-      userLabels: PlatformStack.find(this)?.labels,
+      userLabels: { ...PlatformStack.find(this)?.labels, ...labels },
       ipConfiguration: {
         ipv4Enabled: false,
         privateNetwork: p.network,
