@@ -87,7 +87,7 @@ export class MultiRegionDb extends Construct {
   public readonly privateServicesAccess?: ServiceNetworkingConnection;
   /** Name of the application database. */
   public readonly databaseName: string;
-  /** `max_connections` of each instance, from the tier (0 for Firestore). */
+  /** `max_connections` of each instance, from the tier (0 for Firestore, or when the tier is a token). */
   public readonly maxConnections: number;
   /** Whether point-in-time recovery is on. */
   public readonly pointInTimeRecovery: boolean;
@@ -155,7 +155,8 @@ export class MultiRegionDb extends Construct {
     this.drReplicaRegion = drReplicaRegion;
     this.backupLocation = p.backupLocation;
     this.shardCount = p.shards;
-    this.maxConnections = maxConnectionsForTier(p.tier)!;
+    // 0 when the tier is an unresolved token: Cloud SQL then applies its own default.
+    this.maxConnections = maxConnectionsForTier(p.tier) ?? 0;
 
     if (p.createPrivateServicesAccess ?? true) {
       const range = new ComputeGlobalAddress(this, 'private-services-range', {
@@ -175,17 +176,19 @@ export class MultiRegionDb extends Construct {
 
     for (let shard = 0; shard < p.shards; shard++) this.shard(shard, p);
 
-    PolicySuppressions.add(
-      this,
-      'CKV_GCP_6',
-      'TLS is required (ssl_mode ENCRYPTED_ONLY) and clients authenticate with IAM database tokens; checkov only accepts client certificates, which the runtime driver connecting by DATABASE_URL does not present.',
-    );
-    if (p.engine.version !== NEWEST_POSTGRES_CHECKED) {
+    for (const instance of [...this.primaries, ...this.replicas]) {
       PolicySuppressions.add(
-        this,
-        'CKV_GCP_79',
-        `The database runs ${p.engine.version}, a supported major; checkov wants ${NEWEST_POSTGRES_CHECKED} the day it ships, while a major upgrade waits until the runtime's migrations are tested on it.`,
+        instance,
+        'CKV_GCP_6',
+        'TLS is required (ssl_mode ENCRYPTED_ONLY) and clients authenticate with IAM database tokens; checkov only accepts client certificates, which the runtime driver connecting by DATABASE_URL does not present.',
       );
+      if (p.engine.version !== NEWEST_POSTGRES_CHECKED) {
+        PolicySuppressions.add(
+          instance,
+          'CKV_GCP_79',
+          `The database runs ${p.engine.version}, a supported major; checkov wants ${NEWEST_POSTGRES_CHECKED} the day it ships, while a major upgrade waits until the runtime's migrations are tested on it.`,
+        );
+      }
     }
 
     new TerraformOutput(this, 'connection-names', {
@@ -317,11 +320,8 @@ export class MultiRegionDb extends Construct {
 
   /** Settings shared by primaries and replicas. `labels` add to the platform's (CKV_CONVAI_21 reads primary-region). */
   private settings(p: ResolvedDbProps, availabilityType: string, labels: { [key: string]: string } = {}): SqlDatabaseInstanceSettings {
-    const flags: Record<string, string> = {
-      ...POSTGRES_LOGGING_FLAGS,
-      'cloudsql.iam_authentication': 'on',
-      max_connections: String(maxConnectionsForTier(p.tier)),
-    };
+    const flags: Record<string, string> = { ...POSTGRES_LOGGING_FLAGS, 'cloudsql.iam_authentication': 'on' };
+    if (this.maxConnections > 0) flags.max_connections = String(this.maxConnections);
     return {
       tier: p.tier,
       edition: p.edition.value,
