@@ -9,3 +9,11 @@ export * from './edge/edge-security-policy';
 export * from './edge/global-https-load-balancer';
 export * from './scalable-webhook/scalable-webhook-props';
 export * from './scalable-webhook/scalable-webhook';
+// ---- Issue 4: database tier and disaster recovery ----
+export * from './multi-region-db/database-engine';
+export * from './multi-region-db/multi-region-db-props';
+export { MultiRegionDb, POSTGRES_LOGGING_FLAGS } from './multi-region-db/multi-region-db';
+export * from './multi-region-db/shard-map';
+export * from './dr-backup/duration';
+export * from './dr-backup/dr-backup-props';
+export { DrBackup, BACKUP_STALE_RUNBOOK, EXPORT_SUCCEEDED_EVENT } from './dr-backup/dr-backup';
