@@ -17,3 +17,10 @@ export * from './multi-region-db/shard-map';
 export * from './dr-backup/duration';
 export * from './dr-backup/dr-backup-props';
 export { DrBackup, BACKUP_STALE_RUNBOOK, EXPORT_SUCCEEDED_EVENT } from './dr-backup/dr-backup';
+// --- issue 5: SecureSecrets and the security posture ---
+export * from './secure-secrets/key-protection';
+export * from './secure-secrets/secure-secrets-props';
+export * from './secure-secrets/secure-secrets';
+export * from './secure-secrets/platform-secret';
+export * from './secure-secrets/secret-access';
+export * from './security-monitoring/security-monitoring';

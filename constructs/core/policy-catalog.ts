@@ -75,6 +75,36 @@ function externalScheme(block: ResourceBlock): string | undefined {
   return scheme === 'EXTERNAL' || scheme === 'EXTERNAL_MANAGED' ? scheme : undefined;
 }
 
+// --- issue 5 helpers ---
+const isSet = (v: unknown): boolean => typeof v === 'string' && v.trim() !== '';
+
+/** IAM resources on data (secrets, keys, topics) that CKV_CONVAI_38 keeps private. */
+export const DATA_IAM_TYPES: readonly string[] = [
+  'google_secret_manager_secret_iam_member',
+  'google_secret_manager_secret_iam_binding',
+  'google_kms_crypto_key_iam_member',
+  'google_kms_crypto_key_iam_binding',
+  'google_kms_key_ring_iam_member',
+  'google_kms_key_ring_iam_binding',
+  'google_pubsub_topic_iam_member',
+  'google_pubsub_topic_iam_binding',
+];
+
+/** "<what> is encrypted with a customer-managed key": the key attribute at `path` must be set. */
+function cmekRule(id: string, what: string, type: string, path: string[], purpose: string): PolicyRule {
+  const attribute = path.join('.');
+  return {
+    id,
+    title: `${what} is encrypted with a customer-managed key`,
+    fix: `set ${attribute} to the SecureSecrets key for its region (keyId(region, ${purpose}))`,
+    resourceTypes: [type],
+    evaluate: (b) => {
+      const parent = path.slice(0, -1).reduce<Record<string, any> | undefined>((block, key) => first(block?.[key]), b);
+      return isSet(parent?.[path[path.length - 1]]) ? undefined : `${attribute} is unset, so Google-managed keys encrypt the data`;
+    },
+  };
+}
+
 export const POLICY_RULES: readonly PolicyRule[] = [
   {
     id: 'CKV_CONVAI_1',
@@ -295,6 +325,68 @@ export const POLICY_RULES: readonly PolicyRule[] = [
       const period = first(b.retention_policy)?.retention_period;
       if (!isUnresolved(period) && !(typeof period === 'number' && period > 0)) problems.push('no retention policy');
       return problems.length > 0 ? problems.join(', ') : undefined;
+    },
+  },
+  // --- issue 5: CMEK everywhere, secrets, least privilege (CKV_CONVAI_30..39) ---
+  {
+    id: 'CKV_CONVAI_30',
+    title: 'Secret Manager secret encrypts every replica with a customer-managed key',
+    fix: 'create secrets with SecureSecrets.addSecret (user-managed replicas, each with its region’s secrets key)',
+    resourceTypes: ['google_secret_manager_secret'],
+    evaluate: (b) => {
+      const replication = first(b.replication);
+      if (!replication) return 'replication is unset';
+      const userManaged = first(replication.user_managed);
+      if (!userManaged) {
+        return isSet(first(first(replication.auto)?.customer_managed_encryption)?.kms_key_name)
+          ? undefined
+          : 'automatic replication without customer_managed_encryption';
+      }
+      if (isUnresolved(userManaged.replicas)) return undefined;
+      const replicas: unknown[] = Array.isArray(userManaged.replicas) ? userManaged.replicas : [userManaged.replicas].filter(Boolean);
+      const missing = replicas.filter((r) => !isSet(first(first(r)?.customer_managed_encryption)?.kms_key_name));
+      if (replicas.length === 0) return 'no replicas';
+      return missing.length > 0
+        ? `replicas without a customer-managed key: ${missing.map((r) => first(r)?.location).join(', ')}`
+        : undefined;
+    },
+  },
+  {
+    id: 'CKV_CONVAI_31',
+    title: 'Secret Manager secret has a rotation period and a notification topic',
+    fix: 'set rotation.rotation_period and topics (SecureSecrets.addSecret does: 90 days, its rotation topic)',
+    resourceTypes: ['google_secret_manager_secret'],
+    evaluate: (b) => {
+      const problems: string[] = [];
+      if (!isSet(first(b.rotation)?.rotation_period)) problems.push('rotation.rotation_period is unset');
+      if (!isUnresolved(b.topics)) {
+        const topics: unknown[] = Array.isArray(b.topics) ? b.topics : b.topics ? [b.topics] : [];
+        if (!topics.some((t) => isSet(first(t)?.name))) problems.push('no notification topic');
+      }
+      return problems.length > 0 ? problems.join(', ') : undefined;
+    },
+  },
+  cmekRule('CKV_CONVAI_32', 'Pub/Sub topic', 'google_pubsub_topic', ['kms_key_name'], 'KeyPurpose.LOGS'),
+  cmekRule('CKV_CONVAI_33', 'Storage bucket', 'google_storage_bucket', ['encryption', 'default_kms_key_name'], 'KeyPurpose.STORAGE'),
+  cmekRule('CKV_CONVAI_34', 'Artifact Registry repository', 'google_artifact_registry_repository', ['kms_key_name'], 'KeyPurpose.STORAGE'),
+  cmekRule('CKV_CONVAI_35', 'Cloud SQL instance', 'google_sql_database_instance', ['encryption_key_name'], 'KeyPurpose.DATABASE'),
+  cmekRule('CKV_CONVAI_36', 'Log bucket', 'google_logging_project_bucket_config', ['cmek_settings', 'kms_key_name'], 'KeyPurpose.LOGS'),
+  {
+    id: 'CKV_CONVAI_37',
+    title: 'Service account has no service account keys',
+    fix: 'remove the google_service_account_key: workloads use attached service accounts, CI Workload Identity Federation',
+    resourceTypes: ['google_service_account'],
+    // A graph rule (service account -> key): judged by checkov only.
+  },
+  {
+    id: 'CKV_CONVAI_38',
+    title: 'Secrets, keys and topics are not shared with allUsers or allAuthenticatedUsers',
+    fix: 'grant named identities (PlatformSecret.grantAccess, SecureSecrets.grantEncryptDecrypt), never the public',
+    resourceTypes: DATA_IAM_TYPES,
+    evaluate: (b) => {
+      const members: unknown[] = b.members ?? (b.member !== undefined ? [b.member] : []);
+      const bad = members.filter((m) => typeof m === 'string' && PUBLIC_MEMBERS.includes(m));
+      return bad.length > 0 ? `member ${bad.join(', ')} is public` : undefined;
     },
   },
 ];

@@ -37,6 +37,13 @@ export interface ScalableWebhookProps {
   readonly env?: { [name: string]: string };
   /** Environment variables read from Secret Manager; the service account gets accessor on each secret. @default - none */
   readonly secretEnv?: { [name: string]: SecretEnvVar };
+  /**
+   * Secrets mounted as read-only files, keyed by the file's absolute path (e.g.
+   * `/secrets/db/password`); one secret per directory. The service account gets accessor on each
+   * secret, as for `secretEnv`.
+   * @default - none
+   */
+  readonly secretFiles?: { [path: string]: SecretEnvVar };
   /** Port the container listens on. @default 8080 */
   readonly containerPort?: number;
   /** Path of the runtime's liveness endpoint. @default "/healthz" */

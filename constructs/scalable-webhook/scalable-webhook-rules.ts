@@ -36,6 +36,12 @@ const unknownRegions = (p: ResolvedWebhookProps): string[] =>
 const invalidDomains = (p: ResolvedWebhookProps): string[] => (p.domains ?? []).filter((d) => !isToken(d) && !DOMAIN.test(d));
 const badEnvNames = (p: ResolvedWebhookProps): string[] =>
   [...Object.keys(p.env ?? {}), ...Object.keys(p.secretEnv ?? {})].filter((k) => !ENV_NAME.test(k) || RESERVED_ENV.includes(k));
+/** `/dir/file` paths of `secretFiles`: absolute, a directory and a file name, each directory once. */
+const SECRET_FILE_PATH = /^(\/[A-Za-z0-9._-]+)+\/[A-Za-z0-9._-]+$/;
+const badSecretFilePaths = (p: ResolvedWebhookProps): string[] =>
+  Object.keys(p.secretFiles ?? {}).filter((k) => !SECRET_FILE_PATH.test(k) || k.includes('/../') || /^\/(dev|proc|sys|tmp)(\/|$)/.test(k));
+const sharedSecretDirs = (p: ResolvedWebhookProps): string[] =>
+  duplicates(Object.keys(p.secretFiles ?? {}).map((k) => k.slice(0, k.lastIndexOf('/'))));
 const namesInBothEnvs = (p: ResolvedWebhookProps): string[] => Object.keys(p.env ?? {}).filter((k) => k in (p.secretEnv ?? {}));
 
 export const SCALABLE_WEBHOOK_RULES: ReadonlyArray<Rule<ResolvedWebhookProps>> = [
@@ -113,6 +119,16 @@ export const SCALABLE_WEBHOOK_RULES: ReadonlyArray<Rule<ResolvedWebhookProps>> =
   {
     when: (p) => namesInBothEnvs(p).length > 0,
     say: (p) => `${namesInBothEnvs(p).join(', ')} set in both env and secretEnv: keep each name in one of them`,
+  },
+  {
+    when: (p) => badSecretFilePaths(p).length > 0,
+    say: (p) =>
+      `secretFiles path(s) ${badSecretFilePaths(p).join(', ')} are not usable: give absolute file paths such as "/secrets/db/password", outside /dev, /proc, /sys and /tmp`,
+  },
+  {
+    when: (p) => sharedSecretDirs(p).length > 0,
+    say: (p) =>
+      `secretFiles puts several secrets in ${sharedSecretDirs(p).join(', ')}: Cloud Run mounts one secret per directory, so give each secret its own directory`,
   },
   {
     when: (p) => (p.invokers ?? []).some((m) => PUBLIC_MEMBERS.includes(m)),

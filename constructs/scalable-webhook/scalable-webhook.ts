@@ -2,7 +2,6 @@ import { CloudRunV2Service, CloudRunV2ServiceTemplateContainersEnv } from '@cdkt
 import { CloudRunV2ServiceIamMember } from '@cdktf/provider-google/lib/cloud-run-v2-service-iam-member';
 import { ComputeRegionNetworkEndpointGroup } from '@cdktf/provider-google/lib/compute-region-network-endpoint-group';
 import { DataGoogleProject } from '@cdktf/provider-google/lib/data-google-project';
-import { SecretManagerSecretIamMember } from '@cdktf/provider-google/lib/secret-manager-secret-iam-member';
 import { ServiceAccount } from '@cdktf/provider-google/lib/service-account';
 import { TerraformOutput } from 'cdktf';
 import { Construct } from 'constructs';
@@ -10,6 +9,7 @@ import { PlatformStack } from '../core/platform-stack';
 import { PUBLIC_MEMBERS } from '../core/policy-catalog';
 import { validateProps } from '../core/validation';
 import { EdgeSecurityPolicy } from '../edge/edge-security-policy';
+import { grantSecretAccess } from '../secure-secrets/secret-access';
 import { GlobalHttpsLoadBalancer } from '../edge/global-https-load-balancer';
 import { ScalableWebhookProps } from './scalable-webhook-props';
 import { ResolvedWebhookProps, SCALABLE_WEBHOOK_RULES } from './scalable-webhook-rules';
@@ -73,12 +73,18 @@ export class ScalableWebhook extends Construct {
       description: 'Runs the conversational webhook; holds only the grants this construct adds.',
     });
 
+    // One accessor grant per secret (on the secret, never the project), through the same helper
+    // as PlatformSecret.grantAccess. A secret used both as env and as a file is granted once.
+    const granted = new Set<string>();
     for (const [envName, ref] of Object.entries(p.secretEnv ?? {})) {
-      new SecretManagerSecretIamMember(this, `secret-access-${envName}`, {
-        secretId: ref.secret,
-        role: 'roles/secretmanager.secretAccessor',
-        member: this.serviceAccount.member,
-      });
+      if (granted.has(ref.secret)) continue;
+      granted.add(ref.secret);
+      grantSecretAccess(this, `secret-access-${envName}`, ref.secret, this.serviceAccount.member);
+    }
+    for (const [i, ref] of Object.values(p.secretFiles ?? {}).entries()) {
+      if (granted.has(ref.secret)) continue;
+      granted.add(ref.secret);
+      grantSecretAccess(this, `secret-file-access-${i}`, ref.secret, this.serviceAccount.member);
     }
 
     this.services = p.regions.map((region) => this.service(region, p));
@@ -157,6 +163,14 @@ export class ScalableWebhook extends Construct {
       })),
       { name: 'WEBHOOK_REGION', value: region },
     ];
+    // One volume per secret file, mounted at the file's directory (Cloud Run mounts per directory).
+    const secretFiles = Object.entries(p.secretFiles ?? {}).map(([path, ref], i) => ({
+      volume: {
+        name: `secret-file-${i}`,
+        secret: { secret: ref.secret, items: [{ version: ref.version ?? 'latest', path: path.slice(path.lastIndexOf('/') + 1) }] },
+      },
+      mount: { name: `secret-file-${i}`, mountPath: path.slice(0, path.lastIndexOf('/')) },
+    }));
     return new CloudRunV2Service(this, `service-${region}`, {
       name: p.name,
       location: region,
@@ -170,6 +184,7 @@ export class ScalableWebhook extends Construct {
         executionEnvironment: 'EXECUTION_ENVIRONMENT_GEN2',
         maxInstanceRequestConcurrency: p.concurrency,
         timeout: `${p.requestTimeoutSeconds ?? 30}s`,
+        volumes: secretFiles.length > 0 ? secretFiles.map((f) => f.volume) : undefined,
         scaling: { minInstanceCount: p.minInstances, maxInstanceCount: p.maxInstances },
         containers: [
           {
@@ -177,6 +192,7 @@ export class ScalableWebhook extends Construct {
             ports: { containerPort: port },
             resources: { limits: { cpu: p.cpu, memory: p.memory }, cpuIdle: true, startupCpuBoost: true },
             env,
+            volumeMounts: secretFiles.length > 0 ? secretFiles.map((f) => f.mount) : undefined,
             startupProbe: {
               httpGet: { path: p.readinessPath ?? '/readyz', port },
               initialDelaySeconds: 0,

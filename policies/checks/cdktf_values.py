@@ -33,3 +33,18 @@ def is_production(conf):
     labels = block(conf, "labels")
     env = one(labels.get("env")) if labels else None
     return isinstance(env, str) and env in PRODUCTION_ENVS
+
+
+def value_at(conf, *path):
+    """The unwrapped value at a path of nested blocks, e.g. value_at(conf, "encryption", "default_kms_key_name")."""
+    current = conf
+    for key in path:
+        current = block(current, key) if key != path[-1] else (one(current.get(key)) if isinstance(current, dict) else None)
+        if current is None:
+            return None
+    return current
+
+
+def is_set(value):
+    """A non-empty value: a literal or a reference (which names a key Terraform will resolve)."""
+    return isinstance(value, str) and value.strip() != ""

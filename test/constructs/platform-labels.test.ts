@@ -3,10 +3,13 @@ import { ServiceAccount } from '@cdktf/provider-google/lib/service-account';
 import { PlatformLabels } from '../../constructs/core/platform-labels';
 import { DEV_PROPS, only, platformStack, synth } from '../helpers/synth';
 
+// Topics must be CMEK-encrypted (CKV_CONVAI_32, checked at synth).
+const KEY = 'projects/acme/locations/us-central1/keyRings/convai/cryptoKeys/logs';
+
 describe('PlatformLabels', () => {
   test('labels every resource that accepts labels, including ones the library did not create', () => {
     const stack = platformStack({ ...DEV_PROPS, extraLabels: { app: 'convai' } });
-    new PubsubTopic(stack, 'topic', { name: 'events', labels: { purpose: 'feedback' } });
+    new PubsubTopic(stack, 'topic', { name: 'events', kmsKeyName: KEY, labels: { purpose: 'feedback' } });
     new ServiceAccount(stack, 'sa', { accountId: 'worker-1' });
     const json = synth(stack);
     expect(only(json, 'google_pubsub_topic').labels).toEqual({
@@ -23,7 +26,7 @@ describe('PlatformLabels', () => {
 
   test('a resource cannot override the required labels', () => {
     const stack = platformStack(DEV_PROPS);
-    new PubsubTopic(stack, 'topic', { name: 'events', labels: { env: 'prod', team: 'someone-else' } });
+    new PubsubTopic(stack, 'topic', { name: 'events', kmsKeyName: KEY, labels: { env: 'prod', team: 'someone-else' } });
     expect(only(synth(stack), 'google_pubsub_topic').labels).toMatchObject({ env: 'dev', team: 'convai' });
   });
 

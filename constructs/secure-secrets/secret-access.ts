@@ -1,0 +1,22 @@
+import { SecretManagerSecretIamMember } from '@cdktf/provider-google/lib/secret-manager-secret-iam-member';
+import { Construct } from 'constructs';
+import { PUBLIC_MEMBERS } from '../core/policy-catalog';
+
+/** The only role a workload needs to read a secret's values. */
+export const SECRET_ACCESSOR_ROLE = 'roles/secretmanager.secretAccessor';
+
+/**
+ * The one way this library lets an identity read a secret: `roles/secretmanager.secretAccessor`
+ * on that secret alone (additive), never on the project. `PlatformSecret.grantAccess` and
+ * `ScalableWebhook`'s `secretEnv`/`secretFiles` both go through here.
+ * @param scope where the grant resource is created
+ * @param id construct id of the grant
+ * @param secretId the secret's id (`projects/p/secrets/name`) or, in the same project, its name
+ * @param member e.g. `serviceAccount:webhook@p.iam.gserviceaccount.com`
+ */
+export function grantSecretAccess(scope: Construct, id: string, secretId: string, member: string): SecretManagerSecretIamMember {
+  if (PUBLIC_MEMBERS.includes(member)) {
+    throw new Error(`${scope.node.path}: grant "${id}" would let ${member} read secret ${secretId}; grant named identities only`);
+  }
+  return new SecretManagerSecretIamMember(scope, id, { secretId, role: SECRET_ACCESSOR_ROLE, member });
+}

@@ -1,0 +1,52 @@
+import { Rule, isToken } from '../core/validation';
+import { SecureSecretsProps } from './secure-secrets-props';
+
+/** Props after defaults are applied: what the rules judge. */
+export interface ResolvedSecureSecretsProps extends SecureSecretsProps {
+  readonly name: string;
+  readonly regions: string[];
+  readonly rotationDays: number;
+  readonly destroyScheduledDays: number;
+}
+
+/** 2..20 chars, so `<name>-database` stays a short, readable key name. */
+const NAME = /^[a-z][a-z0-9-]{0,18}[a-z0-9]$/;
+/** A region ("us-central1") or a multi-region ("us", "eu", "asia"). */
+const LOCATION = /^[a-z]+(-[a-z]+[0-9]+)?$/;
+
+const known = (v: unknown): boolean => v !== undefined && !isToken(v);
+const duplicates = (xs: string[]): string[] => [...new Set(xs.filter((x, i) => xs.indexOf(x) !== i))];
+const badLocations = (p: ResolvedSecureSecretsProps): string[] =>
+  isToken(p.regions) ? [] : p.regions.filter((r) => !isToken(r) && !LOCATION.test(r));
+
+export const SECURE_SECRETS_RULES: ReadonlyArray<Rule<ResolvedSecureSecretsProps>> = [
+  {
+    when: (p) => known(p.name) && !NAME.test(p.name),
+    say: (p) =>
+      `name "${p.name}" is not a valid base name: use 2-20 lowercase letters, digits and "-", starting with a letter (it defaults to the construct id, lowercased)`,
+  },
+  {
+    when: (p) => !isToken(p.regions) && p.regions.length === 0,
+    say: () => 'regions is empty: give at least one region, e.g. ["us-central1"], or create SecureSecrets inside a PlatformStack',
+  },
+  {
+    when: (p) => !isToken(p.regions) && duplicates(p.regions).length > 0,
+    say: (p) => `regions lists ${duplicates(p.regions).join(', ')} more than once: list each location once`,
+  },
+  {
+    when: (p) => badLocations(p).length > 0,
+    say: (p) =>
+      `regions has ${badLocations(p).join(', ')}, which are not locations: use regions like "us-central1" or multi-regions like "us"`,
+  },
+  {
+    when: (p) => known(p.rotationDays) && !(Number.isInteger(p.rotationDays) && p.rotationDays >= 1 && p.rotationDays <= 90),
+    say: (p) =>
+      `rotationDays is ${p.rotationDays}: give a whole number of days from 1 to 90 (CIS GCP 1.10 asks for rotation within 90 days)`,
+  },
+  {
+    when: (p) =>
+      known(p.destroyScheduledDays) &&
+      !(Number.isInteger(p.destroyScheduledDays) && p.destroyScheduledDays >= 1 && p.destroyScheduledDays <= 120),
+    say: (p) => `destroyScheduledDays is ${p.destroyScheduledDays}: give a whole number of days from 1 to 120 (Cloud KMS limits)`,
+  },
+];

@@ -1,0 +1,169 @@
+import { LoggingMetric } from '@cdktf/provider-google/lib/logging-metric';
+import { MonitoringAlertPolicy } from '@cdktf/provider-google/lib/monitoring-alert-policy';
+import { Construct } from 'constructs';
+import { PlatformStack } from '../core/platform-stack';
+import { Runbooks } from '../core/runbooks';
+import { Rule, isToken, validateProps } from '../core/validation';
+import { SIGNALS, SecuritySignal } from './security-signals';
+
+export interface SecurityMonitoringProps {
+  /** Prefix of metric names and alert titles (lowercase letters, digits, "-"). @default - the construct id, lowercased */
+  readonly name?: string;
+  /** Notification channel ids the alerts page. @default - none: alerts show in the console only */
+  readonly notificationChannels?: string[];
+  /**
+   * Emails of the principals expected to read secret values (the workloads' service accounts);
+   * any other reader raises the unexpected-secret-access alert.
+   * @default - none: every secret read alerts
+   */
+  readonly expectedSecretAccessors?: string[];
+  /** Cloud Armor denials per minute, summed over the platform, that count as a spike. @default 100 */
+  readonly blockedRequestsPerMinute?: number;
+  /** Webhook auth failures per 5 minutes that alert. @default 20 */
+  readonly authFailuresPer5Minutes?: number;
+}
+
+const NAME = /^[a-z][a-z0-9-]{0,30}[a-z0-9]$/;
+const known = (v: unknown): boolean => v !== undefined && !isToken(v);
+const EMAIL = /^[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}$/;
+const badAccessors = (p: SecurityMonitoringProps): string[] =>
+  (p.expectedSecretAccessors ?? []).filter((e) => !isToken(e) && !EMAIL.test(e));
+
+const RULES: ReadonlyArray<Rule<SecurityMonitoringProps & { name: string }>> = [
+  {
+    when: (p) => known(p.name) && !NAME.test(p.name),
+    say: (p) => `name "${p.name}" is not valid: use 2-32 lowercase letters, digits and "-", starting with a letter`,
+  },
+  {
+    when: (p) => badAccessors(p).length > 0,
+    say: (p) =>
+      `expectedSecretAccessors has ${badAccessors(p).join(', ')}: give service account emails (e.g. "webhook-run@p.iam.gserviceaccount.com"), without the "serviceAccount:" prefix`,
+  },
+  {
+    when: (p) => known(p.blockedRequestsPerMinute) && !(p.blockedRequestsPerMinute! > 0),
+    say: (p) => `blockedRequestsPerMinute is ${p.blockedRequestsPerMinute}: give a positive rate, e.g. 100`,
+  },
+  {
+    when: (p) => known(p.authFailuresPer5Minutes) && !(p.authFailuresPer5Minutes! > 0),
+    say: (p) => `authFailuresPer5Minutes is ${p.authFailuresPer5Minutes}: give a positive count, e.g. 20`,
+  },
+];
+
+/** Audit-log entries of an admin action (always logged, free). */
+const ADMIN_ACTIVITY = 'logName:"cloudaudit.googleapis.com%2Factivity"';
+const DATA_ACCESS = 'logName:"cloudaudit.googleapis.com%2Fdata_access"';
+
+/**
+ * Threat detection for one project: a log-based metric and an alert policy per security signal,
+ * each alert linking its runbook in docs/monitoring/runbooks.
+ *
+ * - IAM policy changes (any `SetIamPolicy`);
+ * - service account key creation or upload;
+ * - secret values read by a principal not in `expectedSecretAccessors`;
+ * - KMS key versions disabled or scheduled for destruction;
+ * - Cloud Armor blocked-request spikes;
+ * - webhook auth failures (the runtime's `webhook.auth_failed` event).
+ *
+ * Organization-level detection (Security Command Center) is a prerequisite, documented in
+ * docs/security/organization-prerequisites.md.
+ */
+export class SecurityMonitoring extends Construct {
+  /** Escape hatch: the log-based metrics, in signal order. */
+  public readonly metrics: LoggingMetric[] = [];
+  /** Escape hatch: the alert policies, in signal order. */
+  public readonly alertPolicies: MonitoringAlertPolicy[] = [];
+
+  private readonly prefix: string;
+  private readonly channels?: string[];
+
+  constructor(scope: Construct, id: string, props: SecurityMonitoringProps = {}) {
+    super(scope, id);
+    const p = { ...props, name: props.name ?? id.toLowerCase() };
+    validateProps(this.node.path, p, RULES);
+    this.prefix = p.name;
+    this.channels = p.notificationChannels;
+    const platform = PlatformStack.find(this);
+    const env = platform ? ` (${platform.environment})` : '';
+
+    this.watch(
+      SIGNALS.iamPolicyChange,
+      `${ADMIN_ACTIVITY} AND protoPayload.methodName=~"SetIamPolicy$"`,
+      { threshold: 0, window: '60s' },
+      env,
+    );
+    this.watch(
+      SIGNALS.serviceAccountKeyCreated,
+      `${ADMIN_ACTIVITY} AND protoPayload.serviceName="iam.googleapis.com" AND ` +
+        'protoPayload.methodName=("google.iam.admin.v1.CreateServiceAccountKey" OR "google.iam.admin.v1.UploadServiceAccountKey")',
+      { threshold: 0, window: '60s' },
+      env,
+    );
+    const expected = (p.expectedSecretAccessors ?? []).map((e) => `"${e}"`);
+    this.watch(
+      SIGNALS.unexpectedSecretAccess,
+      `${DATA_ACCESS} AND protoPayload.serviceName="secretmanager.googleapis.com" AND ` +
+        'protoPayload.methodName="google.cloud.secretmanager.v1.SecretManagerService.AccessSecretVersion"' +
+        (expected.length > 0 ? ` AND NOT protoPayload.authenticationInfo.principalEmail=(${expected.join(' OR ')})` : ''),
+      { threshold: 0, window: '60s' },
+      env,
+    );
+    this.watch(
+      SIGNALS.kmsKeyDisabled,
+      `${ADMIN_ACTIVITY} AND protoPayload.serviceName="cloudkms.googleapis.com" AND ` +
+        '(protoPayload.methodName="DestroyCryptoKeyVersion" OR ' +
+        '(protoPayload.methodName="UpdateCryptoKeyVersion" AND protoPayload.request.cryptoKeyVersion.state="DISABLED"))',
+      { threshold: 0, window: '60s' },
+      env,
+    );
+    this.watch(
+      SIGNALS.cloudArmorBlockedSpike,
+      'resource.type="http_load_balancer" AND jsonPayload.enforcedSecurityPolicy.outcome="DENY"',
+      { threshold: (props.blockedRequestsPerMinute ?? 100) * 5, window: '300s' },
+      env,
+    );
+    this.watch(
+      SIGNALS.webhookAuthFailures,
+      'resource.type="cloud_run_revision" AND jsonPayload.event="webhook.auth_failed"',
+      { threshold: props.authFailuresPer5Minutes ?? 20, window: '300s' },
+      env,
+    );
+  }
+
+  /** A counter metric over `filter`, and an alert when its sum over `window` exceeds `threshold`. */
+  private watch(signal: SecuritySignal, filter: string, when: { threshold: number; window: string }, env: string): void {
+    const metric = new LoggingMetric(this, `metric-${signal.name}`, {
+      name: `${this.prefix}/${signal.name}`,
+      description: signal.summary,
+      filter,
+      metricDescriptor: { metricKind: 'DELTA', valueType: 'INT64', unit: '1' },
+    });
+    this.metrics.push(metric);
+    this.alertPolicies.push(
+      new MonitoringAlertPolicy(this, `alert-${signal.name}`, {
+        displayName: `${signal.title}${env}`,
+        combiner: 'OR',
+        severity: signal.severity,
+        notificationChannels: this.channels,
+        conditions: [
+          {
+            displayName: `${signal.title}: more than ${when.threshold} in ${when.window}`,
+            conditionThreshold: {
+              filter: `metric.type="logging.googleapis.com/user/${metric.name}"`,
+              comparison: 'COMPARISON_GT',
+              thresholdValue: when.threshold,
+              duration: '0s',
+              aggregations: [{ alignmentPeriod: when.window, perSeriesAligner: 'ALIGN_DELTA', crossSeriesReducer: 'REDUCE_SUM' }],
+              trigger: { count: 1 },
+            },
+          },
+        ],
+        alertStrategy: { autoClose: '86400s' },
+        documentation: {
+          mimeType: 'text/markdown',
+          subject: `${signal.title}${env}`,
+          content: `${signal.summary}\n\nRunbook: ${Runbooks.url(this, signal.name)}`,
+        },
+      }),
+    );
+  }
+}

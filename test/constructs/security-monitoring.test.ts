@@ -1,0 +1,112 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { SecurityMonitoring, SecurityMonitoringProps } from '../../constructs/security-monitoring/security-monitoring';
+import { DEFAULT_RUNBOOK_BASE_URL, RUNBOOK_DIR } from '../../constructs/core/runbooks';
+import { DEV_PROPS, Json, platformStack, resources, synth } from '../helpers/synth';
+
+const REPO = join(__dirname, '..', '..');
+const SIGNAL_NAMES = [
+  'iam-policy-change',
+  'service-account-key-created',
+  'unexpected-secret-access',
+  'kms-key-disabled',
+  'cloud-armor-blocked-spike',
+  'webhook-auth-failures',
+];
+
+function build(props: SecurityMonitoringProps = {}): Json {
+  const stack = platformStack(DEV_PROPS);
+  new SecurityMonitoring(stack, 'security', props);
+  return synth(stack);
+}
+
+describe('SecurityMonitoring', () => {
+  const json = build({
+    notificationChannels: ['projects/acme/notificationChannels/1'],
+    expectedSecretAccessors: ['webhook-run@acme.iam.gserviceaccount.com'],
+  });
+  const metrics = Object.values(resources(json, 'google_logging_metric'));
+  const alerts = Object.values(resources(json, 'google_monitoring_alert_policy'));
+  const metricNamed = (signal: string): Json => metrics.find((m) => m.name === `security/${signal}`)!;
+  const alertOn = (signal: string): Json => {
+    const [logical] = Object.entries(resources(json, 'google_logging_metric')).find(([, m]) => m.name === `security/${signal}`)!;
+    return alerts.find((a) => a.conditions[0].condition_threshold.filter.includes(`google_logging_metric.${logical}.name`))!;
+  };
+
+  test('one counter metric and one alert per signal', () => {
+    expect(metrics.map((m) => m.name).sort()).toEqual(SIGNAL_NAMES.map((n) => `security/${n}`).sort());
+    expect(alerts).toHaveLength(SIGNAL_NAMES.length);
+    for (const m of metrics) expect(m.metric_descriptor).toEqual({ metric_kind: 'DELTA', value_type: 'INT64', unit: '1' });
+  });
+
+  test('filters watch the right events', () => {
+    expect(metricNamed('iam-policy-change').filter).toContain('protoPayload.methodName=~"SetIamPolicy$"');
+    expect(metricNamed('service-account-key-created').filter).toContain('google.iam.admin.v1.CreateServiceAccountKey');
+    expect(metricNamed('service-account-key-created').filter).toContain('google.iam.admin.v1.UploadServiceAccountKey');
+    expect(metricNamed('kms-key-disabled').filter).toContain('DestroyCryptoKeyVersion');
+    expect(metricNamed('kms-key-disabled').filter).toContain('protoPayload.request.cryptoKeyVersion.state="DISABLED"');
+    expect(metricNamed('cloud-armor-blocked-spike').filter).toBe(
+      'resource.type="http_load_balancer" AND jsonPayload.enforcedSecurityPolicy.outcome="DENY"',
+    );
+    expect(metricNamed('webhook-auth-failures').filter).toBe(
+      'resource.type="cloud_run_revision" AND jsonPayload.event="webhook.auth_failed"',
+    );
+  });
+
+  test('secret reads by anyone but the expected accessors count', () => {
+    const filter = metricNamed('unexpected-secret-access').filter;
+    expect(filter).toContain('logName:"cloudaudit.googleapis.com%2Fdata_access"');
+    expect(filter).toContain('AccessSecretVersion');
+    expect(filter).toContain('AND NOT protoPayload.authenticationInfo.principalEmail=("webhook-run@acme.iam.gserviceaccount.com")');
+    expect(
+      Object.values(resources(build(), 'google_logging_metric')).find((m) => /AccessSecretVersion/.test(m.filter))!.filter,
+    ).not.toContain('AND NOT');
+  });
+
+  test('thresholds: any event for audit signals, rates for Cloud Armor and auth failures', () => {
+    for (const s of ['iam-policy-change', 'service-account-key-created', 'unexpected-secret-access', 'kms-key-disabled']) {
+      expect(alertOn(s).conditions[0].condition_threshold.threshold_value).toBe(0);
+    }
+    expect(alertOn('cloud-armor-blocked-spike').conditions[0].condition_threshold.threshold_value).toBe(500);
+    expect(alertOn('webhook-auth-failures').conditions[0].condition_threshold.threshold_value).toBe(20);
+    const custom = build({ blockedRequestsPerMinute: 10, authFailuresPer5Minutes: 3 });
+    const values = Object.values(resources(custom, 'google_monitoring_alert_policy')).map(
+      (a) => a.conditions[0].condition_threshold.threshold_value,
+    );
+    expect(values).toEqual(expect.arrayContaining([50, 3]));
+  });
+
+  test('severities and notification channels', () => {
+    expect(alertOn('service-account-key-created').severity).toBe('CRITICAL');
+    expect(alertOn('kms-key-disabled').severity).toBe('CRITICAL');
+    expect(alertOn('iam-policy-change').severity).toBe('WARNING');
+    for (const a of alerts) expect(a.notification_channels).toEqual(['projects/acme/notificationChannels/1']);
+  });
+
+  test('every alert links its runbook, and every runbook exists with the required sections', () => {
+    for (const name of SIGNAL_NAMES) {
+      const doc = alertOn(name).documentation;
+      expect(doc.mime_type).toBe('text/markdown');
+      expect(doc.content).toContain(`${DEFAULT_RUNBOOK_BASE_URL}/${name}.md`);
+      const file = join(REPO, RUNBOOK_DIR, `${name}.md`);
+      expect({ file, exists: existsSync(file) }).toEqual({ file, exists: true });
+      const text = readFileSync(file, 'utf8');
+      for (const section of ['## What fired', '## User impact', '## First checks', '## Mitigations', '## Escalation']) {
+        expect({ name, section, present: text.includes(section) }).toEqual({ name, section, present: true });
+      }
+    }
+  });
+
+  test.each<[string, SecurityMonitoringProps, RegExp]>([
+    ['bad name', { name: 'Sec' }, /name "Sec" is not valid/],
+    [
+      'member instead of email',
+      { expectedSecretAccessors: ['serviceAccount:a@b.com'] },
+      /expectedSecretAccessors has serviceAccount:a@b.com/,
+    ],
+    ['zero blocked rate', { blockedRequestsPerMinute: 0 }, /blockedRequestsPerMinute is 0/],
+    ['negative auth failures', { authFailuresPer5Minutes: -1 }, /authFailuresPer5Minutes is -1/],
+  ])('validation: %s', (_n, props, message) => {
+    expect(() => new SecurityMonitoring(platformStack(DEV_PROPS), 'security', props)).toThrow(message);
+  });
+});
