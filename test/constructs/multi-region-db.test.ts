@@ -129,7 +129,7 @@ describe('MultiRegionDb production defaults (Cloud SQL)', () => {
 });
 
 describe('MultiRegionDb outside production', () => {
-  const { json, db } = build({ network: NETWORK }, DEV_PROPS);
+  const { json, db } = build({ network: NETWORK, encryptionKeys: new FixedKeys() }, DEV_PROPS);
 
   test('Enterprise, db-custom-2-7680, no replicas, backups in the continent multi-region, 7 kept', () => {
     const [primary] = instances(json);
@@ -138,15 +138,19 @@ describe('MultiRegionDb outside production', () => {
     expect(primary.settings.tier).toBe('db-custom-2-7680');
     expect(primary.settings.availability_type).toBe('REGIONAL');
     expect(primary.replication_cluster).toBeUndefined();
-    expect(primary.encryption_key_name).toBeUndefined();
+    expect(primary.encryption_key_name).toBe('projects/kms-test/locations/us-central1/keyRings/convai/cryptoKeys/database');
     expect(primary.settings.backup_configuration.location).toBe('us');
     expect(primary.settings.backup_configuration.backup_retention_settings.retained_backups).toBe(7);
     expect(flags(primary).max_connections).toBe('400');
     expect(db.drReplicaRegion).toBeUndefined();
   });
 
+  test('keys are optional outside production, but the policy pack still refuses Google-managed keys', () => {
+    expect(() => build({ network: NETWORK }, DEV_PROPS)).toThrow(/CKV_CONVAI_35 at test\/db\/shard0-primary/);
+  });
+
   test('an existing private services access connection can be reused', () => {
-    const { json: j } = build({ network: NETWORK, createPrivateServicesAccess: false }, DEV_PROPS);
+    const { json: j } = build({ network: NETWORK, createPrivateServicesAccess: false, encryptionKeys: new FixedKeys() }, DEV_PROPS);
     expect(resources(j, 'google_service_networking_connection')).toEqual({});
     expect(instances(j)[0].depends_on).toBeUndefined();
   });
