@@ -29,6 +29,9 @@ export const LABELLED_TYPES = [
   'google_storage_bucket',
   'google_pubsub_topic',
   'google_kms_crypto_key',
+  // Issue 4 (DrBackup):
+  'google_workflows_workflow',
+  'google_backup_dr_backup_vault',
 ] as const;
 
 /** A resolved resource block, as it appears under `resource.<type>.<name>` in cdk.tf.json. */

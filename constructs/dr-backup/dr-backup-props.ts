@@ -20,7 +20,7 @@ export interface DrBackupProps {
   readonly name?: string;
   /** Production defaults and rules. @default - the enclosing PlatformStack's, else false */
   readonly production?: boolean;
-  /** Name of the backup bucket (globally unique). @default - "<project id>-<name>" */
+  /** Name of the backup bucket (globally unique, 3-58 characters; the access-log bucket adds "-logs"). @default - "<project id>-<name>" */
   readonly bucketName?: string;
   /**
    * Dual-region location of the backup bucket.

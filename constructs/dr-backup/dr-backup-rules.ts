@@ -15,7 +15,8 @@ export interface ResolvedDrBackupProps extends DrBackupProps {
 }
 
 const NAME = /^[a-z][a-z0-9-]{0,20}[a-z0-9]$/;
-const BUCKET = /^[a-z0-9][a-z0-9_-]{1,61}[a-z0-9]$/;
+/** 3..58 characters: the access-log bucket appends "-logs" and bucket names stop at 63. */
+const BUCKET = /^[a-z0-9][a-z0-9_-]{1,56}[a-z0-9]$/;
 const known = (v: unknown): boolean => v !== undefined && !isToken(v);
 const wholeIn = (v: number, lo: number, hi: number): boolean => Number.isInteger(v) && v >= lo && v <= hi;
 const objectiveProblems = (p: ResolvedDrBackupProps): string[] => (p.rpo && p.rto ? recoveryProblems(p.rpo, p.rto, p.capabilities) : []);
@@ -37,7 +38,8 @@ export const DR_BACKUP_RULES: ReadonlyArray<Rule<ResolvedDrBackupProps>> = [
   },
   {
     when: (p) => known(p.bucketName) && !BUCKET.test(p.bucketName!),
-    say: (p) => `bucketName "${p.bucketName}" is not a bucket name: use 3-63 lowercase letters, digits, "-" and "_"`,
+    say: (p) =>
+      `bucketName "${p.bucketName}" is not a bucket name: use 3-58 lowercase letters, digits, "-" and "_" (the access-log bucket adds "-logs")`,
   },
   {
     when: (p) => !p.bucketLocation || !p.bucketKeyLocation,

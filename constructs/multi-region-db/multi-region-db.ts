@@ -220,7 +220,7 @@ export class MultiRegionDb extends Construct {
    * @param serviceAccountEmail the account's email, e.g. `webhook-run@p.iam.gserviceaccount.com`
    */
   public grantConnect(id: string, serviceAccountEmail: string): ProjectIamMember[] {
-    if (PUBLIC_MEMBERS.includes(serviceAccountEmail) || /^(allUsers|allAuthenticatedUsers)$/.test(serviceAccountEmail)) {
+    if (PUBLIC_MEMBERS.includes(serviceAccountEmail)) {
       throw new Error(`${this.node.path}.grantConnect("${id}"): ${serviceAccountEmail} is public; grant a named service account`);
     }
     const member = `serviceAccount:${serviceAccountEmail}`;
