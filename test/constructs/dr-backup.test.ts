@@ -1,8 +1,10 @@
-import { DrBackup } from '../../constructs/dr-backup/dr-backup';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { BACKUP_STALE_RUNBOOK, DrBackup } from '../../constructs/dr-backup/dr-backup';
 import { DrBackupProps } from '../../constructs/dr-backup/dr-backup-props';
 import { Duration } from '../../constructs/dr-backup/duration';
 import { recoveryPlan, recoveryProblems } from '../../constructs/dr-backup/recovery-plan';
-import { DEFAULT_RUNBOOK_BASE_URL } from '../../constructs/core/runbooks';
+import { DEFAULT_RUNBOOK_BASE_URL, RUNBOOK_DIR } from '../../constructs/core/runbooks';
 import { PlatformStackProps } from '../../constructs/core/platform-stack';
 import { DatabaseEngine } from '../../constructs/multi-region-db/database-engine';
 import { MultiRegionDb } from '../../constructs/multi-region-db/multi-region-db';
@@ -140,6 +142,13 @@ describe('DrBackup production defaults (Cloud SQL, rpo 15 min, rto 30 min)', () 
     );
     expect(alert.documentation.content).toContain(`${DEFAULT_RUNBOOK_BASE_URL}/backup-stale.md`);
     expect(alert.severity).toBe('CRITICAL');
+  });
+
+  test('the linked runbook exists with the required sections', () => {
+    const text = readFileSync(join(__dirname, '..', '..', RUNBOOK_DIR, `${BACKUP_STALE_RUNBOOK}.md`), 'utf8');
+    for (const section of ['## What fired', '## User impact', '## First checks', '## Mitigations', '## Escalation']) {
+      expect(text).toContain(section);
+    }
   });
 
   test('only the log bucket’s own access logging is suppressed, with a reason', () => {

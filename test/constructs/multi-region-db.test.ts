@@ -1,5 +1,6 @@
 import { TerraformOutput, TerraformStack, TerraformVariable, Testing } from 'cdktf';
 import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
+import { PolicySuppressions } from '../../constructs/core/policy-suppressions';
 import { DatabaseEngine, SqlEdition } from '../../constructs/multi-region-db/database-engine';
 import { MultiRegionDb, POSTGRES_LOGGING_FLAGS } from '../../constructs/multi-region-db/multi-region-db';
 import { MultiRegionDbProps } from '../../constructs/multi-region-db/multi-region-db-props';
@@ -149,6 +150,27 @@ describe('MultiRegionDb outside production', () => {
     expect(() => build({ network: NETWORK }, DEV_PROPS)).toThrow(/CKV_CONVAI_35 at test\/db\/shard0-primary/);
   });
 
+  test('high availability and deletion protection can be turned off explicitly, with a reasoned suppression', () => {
+    const stack = platformStack(DEV_PROPS);
+    const weak = new MultiRegionDb(stack, 'db', {
+      network: NETWORK,
+      encryptionKeys: new FixedKeys(),
+      highAvailability: false,
+      deletionProtection: false,
+    });
+    PolicySuppressions.add(weak, 'CKV_CONVAI_20', 'A throwaway load-test database that is re-created from fixtures every run.');
+    const [primary] = instances(synth(stack));
+    expect(primary.settings.availability_type).toBe('ZONAL');
+    expect(primary.deletion_protection).toBe(false);
+    expect(primary.settings.deletion_protection_enabled).toBe(false);
+  });
+
+  test('a weakened primary is what the policy pack reports (CKV_CONVAI_20), not silently accepted', () => {
+    const stack = platformStack(DEV_PROPS);
+    new MultiRegionDb(stack, 'db', { network: NETWORK, encryptionKeys: new FixedKeys(), pointInTimeRecovery: false });
+    expect(() => synth(stack)).toThrow(/CKV_CONVAI_20 at test\/db\/shard0-primary .*point-in-time recovery is off/);
+  });
+
   test('an existing private services access connection can be reused', () => {
     const { json: j } = build({ network: NETWORK, createPrivateServicesAccess: false, encryptionKeys: new FixedKeys() }, DEV_PROPS);
     expect(resources(j, 'google_service_networking_connection')).toEqual({});
@@ -201,6 +223,20 @@ describe('MultiRegionDb on Firestore', () => {
     expect(only(j, 'google_firestore_database')).toMatchObject({
       location_id: 'eur3',
       cmek_config: { kms_key_name: expect.stringContaining('/eu/') },
+    });
+  });
+
+  test('without deletion protection Firestore may be deleted by Terraform', () => {
+    const { json: j } = build({
+      engine: DatabaseEngine.firestore(),
+      encryptionKeys: new FixedKeys(),
+      deletionProtection: false,
+      pointInTimeRecovery: false,
+    });
+    expect(only(j, 'google_firestore_database')).toMatchObject({
+      delete_protection_state: 'DELETE_PROTECTION_DISABLED',
+      deletion_policy: 'DELETE',
+      point_in_time_recovery_enablement: 'POINT_IN_TIME_RECOVERY_DISABLED',
     });
   });
 
