@@ -6,6 +6,7 @@ import { DataGoogleProject } from '@cdktf/provider-google/lib/data-google-projec
 import { FirestoreBackupSchedule } from '@cdktf/provider-google/lib/firestore-backup-schedule';
 import { LoggingMetric } from '@cdktf/provider-google/lib/logging-metric';
 import { MonitoringAlertPolicy } from '@cdktf/provider-google/lib/monitoring-alert-policy';
+import { ProjectIamCustomRole } from '@cdktf/provider-google/lib/project-iam-custom-role';
 import { ProjectIamMember } from '@cdktf/provider-google/lib/project-iam-member';
 import { ServiceAccount } from '@cdktf/provider-google/lib/service-account';
 import { StorageBucket } from '@cdktf/provider-google/lib/storage-bucket';
@@ -238,7 +239,7 @@ export class DrBackup extends Construct {
     const member = this.serviceAccount.member;
     const grant = (id: string, role: string, condition?: { title: string; expression: string }): ProjectIamMember =>
       new ProjectIamMember(this, id, { project, role, member, condition });
-    // Cloud SQL and Workflows have no per-resource IAM: project grants, narrowed by conditions.
+    // Cloud SQL and Workflows have no per-resource IAM: project grants, narrowed by conditions or a custom role.
     grant('workflow-invoker', 'roles/workflows.invoker', {
       title: `${p.name} export workflow only`,
       expression: `resource.name.endsWith("/workflows/${p.name}-export")`,
@@ -254,11 +255,19 @@ export class DrBackup extends Construct {
       });
       return;
     }
-    grant('sql-export', 'roles/cloudsql.viewer');
-    grant('sql-export-run', 'roles/cloudsql.editor', {
-      title: `${db.name} instances only`,
-      expression: `resource.name.startsWith("projects/${project}/instances/${db.name}-s")`,
+    // No predefined role holds export without also holding update/delete (cloudsql.editor): a
+    // custom role with the two permissions the export workflow uses (start the export, and read
+    // the instance's operations while it waits).
+    const exportRole = new ProjectIamCustomRole(this, 'sql-export-role', {
+      project,
+      roleId: `${p.name.replace(/-/g, '_')}_sql_export`,
+      title: `${p.name}: Cloud SQL export`,
+      description: `Start and follow SQL exports of ${db.name}; nothing else.`,
+      permissions: ['cloudsql.instances.export', 'cloudsql.instances.get'],
     });
+    // Unconditioned: operations are read as projects/<p>/operations/<id>, which a condition on
+    // instance names would refuse; the role itself can do nothing but export and read.
+    grant('sql-export', exportRole.name);
     // Each instance's own service account writes its export file: objectCreator, no read or delete.
     db.primaries.forEach(
       (instance, shard) =>

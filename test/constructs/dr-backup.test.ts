@@ -94,7 +94,7 @@ describe('DrBackup production defaults (Cloud SQL, rpo 15 min, rto 30 min)', () 
     expect(wf.user_env_vars.BACKUP_BUCKET).toMatch(/google_storage_bucket\.backups_bucket_\w+\.name/);
   });
 
-  test('each instance’s service account may only create objects in the bucket; the runner’s SQL rights are conditioned', () => {
+  test('each instance’s service account may only create objects in the bucket; the runner may only export', () => {
     const sqlWriters = Object.values(resources(json, 'google_storage_bucket_iam_member')).filter((m) =>
       m.member.includes('service_account_email_address'),
     );
@@ -102,13 +102,16 @@ describe('DrBackup production defaults (Cloud SQL, rpo 15 min, rto 30 min)', () 
     expect(sqlWriters[0].role).toBe('roles/storage.objectCreator');
     const grants = Object.values(resources(json, 'google_project_iam_member'));
     expect(grants.map((g) => g.role).sort()).toEqual([
-      'roles/cloudsql.editor',
-      'roles/cloudsql.viewer',
+      expect.stringMatching(/^\$\{google_project_iam_custom_role\.backups_sql-export-role_\w+\.name\}$/),
       'roles/logging.logWriter',
       'roles/workflows.invoker',
     ]);
-    expect(grants.find((g) => g.role === 'roles/cloudsql.editor')!.condition.expression).toBe(
-      'resource.name.startsWith("projects/acme-convai-prod/instances/db-s")',
+    expect(only(json, 'google_project_iam_custom_role')).toMatchObject({
+      role_id: 'backups_sql_export',
+      permissions: ['cloudsql.instances.export', 'cloudsql.instances.get'],
+    });
+    expect(grants.find((g) => g.role === 'roles/workflows.invoker')!.condition.expression).toBe(
+      'resource.name.endsWith("/workflows/backups-export")',
     );
   });
 

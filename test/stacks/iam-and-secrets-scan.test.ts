@@ -33,11 +33,14 @@ describe.each(stacks.map((s) => [s.name, s] as const))('%s stack', (_name, stack
     // Issue 4: Cloud SQL, Workflows and Cloud Logging have no per-resource IAM policy. Each such
     // grant is conditioned on the database's / workflow's names, except: logging.logWriter (a
     // workflow's sys.log writes entries, which carry no resource name to condition on) and
-    // cloudsql.viewer (the export polls SQL operations, named projects/p/operations/<id>).
-    const unconditionable = ['roles/logging.logWriter', 'roles/cloudsql.viewer'];
-    const conditioned = ['roles/cloudsql.client', 'roles/cloudsql.instanceUser', 'roles/cloudsql.editor', 'roles/workflows.invoker'];
+    // DrBackup's custom export role (export + get only; the export polls SQL operations, named
+    // projects/p/operations/<id>, which an instance-name condition would refuse).
+    const unconditionable = ['roles/logging.logWriter'];
+    const conditioned = ['roles/cloudsql.client', 'roles/cloudsql.instanceUser', 'roles/workflows.invoker'];
+    const customExportRole = /^\$\{google_project_iam_custom_role\.backups_sql-export-role_\w+\.name\}$/;
     for (const g of projectLevel) {
-      expect({ resource: g.resource, role: g.role, allowed: [...unconditionable, ...conditioned].includes(g.role) }).toEqual({
+      const allowed = [...unconditionable, ...conditioned].includes(g.role) || customExportRole.test(g.role);
+      expect({ resource: g.resource, role: g.role, allowed }).toEqual({
         resource: g.resource,
         role: g.role,
         allowed: true,
