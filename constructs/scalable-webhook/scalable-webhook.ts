@@ -9,7 +9,7 @@ import { PlatformStack } from '../core/platform-stack';
 import { PUBLIC_MEMBERS } from '../core/policy-catalog';
 import { validateProps } from '../core/validation';
 import { EdgeSecurityPolicy } from '../edge/edge-security-policy';
-import { grantSecretAccess } from '../secure-secrets/secret-access';
+import { SecretAccess } from '../secure-secrets/secret-access';
 import { GlobalHttpsLoadBalancer } from '../edge/global-https-load-balancer';
 import { ScalableWebhookProps } from './scalable-webhook-props';
 import { ResolvedWebhookProps, SCALABLE_WEBHOOK_RULES } from './scalable-webhook-rules';
@@ -74,17 +74,17 @@ export class ScalableWebhook extends Construct {
     });
 
     // One accessor grant per secret (on the secret, never the project), through the same helper
-    // as PlatformSecret.grantAccess. A secret used both as env and as a file is granted once.
+    // as PlatformSecret.grantAccess (SecretAccess.grant). A secret used both as env and as a file is granted once.
     const granted = new Set<string>();
     for (const [envName, ref] of Object.entries(p.secretEnv ?? {})) {
       if (granted.has(ref.secret)) continue;
       granted.add(ref.secret);
-      grantSecretAccess(this, `secret-access-${envName}`, ref.secret, this.serviceAccount.member);
+      SecretAccess.grant(this, `secret-access-${envName}`, ref.secret, this.serviceAccount.member);
     }
     for (const [i, ref] of Object.values(p.secretFiles ?? {}).entries()) {
       if (granted.has(ref.secret)) continue;
       granted.add(ref.secret);
-      grantSecretAccess(this, `secret-file-access-${i}`, ref.secret, this.serviceAccount.member);
+      SecretAccess.grant(this, `secret-file-access-${i}`, ref.secret, this.serviceAccount.member);
     }
 
     this.services = p.regions.map((region) => this.service(region, p));

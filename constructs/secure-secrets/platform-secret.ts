@@ -4,7 +4,7 @@ import { Fn, ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 import { IEncryptionKeys, KeyPurpose } from '../core/encryption-keys';
 import { Rule, isToken, validateProps } from '../core/validation';
-import { grantSecretAccess } from './secret-access';
+import { SecretAccess } from './secret-access';
 
 const DAY_SECONDS = 86_400;
 
@@ -115,6 +115,6 @@ export class PlatformSecret extends Construct {
    * @param member e.g. `serviceAccount:webhook@p.iam.gserviceaccount.com` (a ServiceAccount's `.member`)
    */
   public grantAccess(id: string, member: string): SecretManagerSecretIamMember {
-    return grantSecretAccess(this, id, this.secretId, member);
+    return SecretAccess.grant(this, id, this.secretId, member);
   }
 }

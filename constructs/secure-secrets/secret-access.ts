@@ -9,14 +9,21 @@ export const SECRET_ACCESSOR_ROLE = 'roles/secretmanager.secretAccessor';
  * The one way this library lets an identity read a secret: `roles/secretmanager.secretAccessor`
  * on that secret alone (additive), never on the project. `PlatformSecret.grantAccess` and
  * `ScalableWebhook`'s `secretEnv`/`secretFiles` both go through here.
- * @param scope where the grant resource is created
- * @param id construct id of the grant
- * @param secretId the secret's id (`projects/p/secrets/name`) or, in the same project, its name
- * @param member e.g. `serviceAccount:webhook@p.iam.gserviceaccount.com`
  */
-export function grantSecretAccess(scope: Construct, id: string, secretId: string, member: string): SecretManagerSecretIamMember {
-  if (PUBLIC_MEMBERS.includes(member)) {
-    throw new Error(`${scope.node.path}: grant "${id}" would let ${member} read secret ${secretId}; grant named identities only`);
+export class SecretAccess {
+  /**
+   * Grant `member` read access to one secret.
+   * @param scope where the grant resource is created
+   * @param id construct id of the grant
+   * @param secretId the secret's id (`projects/p/secrets/name`) or, in the same project, its name
+   * @param member e.g. `serviceAccount:webhook@p.iam.gserviceaccount.com`
+   */
+  public static grant(scope: Construct, id: string, secretId: string, member: string): SecretManagerSecretIamMember {
+    if (PUBLIC_MEMBERS.includes(member)) {
+      throw new Error(`${scope.node.path}: grant "${id}" would let ${member} read secret ${secretId}; grant named identities only`);
+    }
+    return new SecretManagerSecretIamMember(scope, id, { secretId, role: SECRET_ACCESSOR_ROLE, member });
   }
-  return new SecretManagerSecretIamMember(scope, id, { secretId, role: SECRET_ACCESSOR_ROLE, member });
+
+  private constructor() {}
 }

@@ -31,6 +31,12 @@ export interface SecureSecretsProps {
    * @default true
    */
   readonly dataAccessAuditLogs?: boolean;
+  /**
+   * Days a CMEK log bucket in the primary region keeps a copy of the project's audit logs
+   * (1..3650); 0 creates no bucket. Google's `_Default` bucket keeps data-access logs 30 days.
+   * @default 400
+   */
+  readonly auditLogRetentionDays?: number;
   /** Project number, to name the service agents. @default - read with a google_project data source */
   readonly projectNumber?: string;
 }

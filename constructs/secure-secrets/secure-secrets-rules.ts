@@ -13,6 +13,8 @@ export interface ResolvedSecureSecretsProps extends SecureSecretsProps {
 const NAME = /^[a-z][a-z0-9-]{0,18}[a-z0-9]$/;
 /** A region ("us-central1") or a multi-region ("us", "eu", "asia"). */
 const LOCATION = /^[a-z]+(-[a-z]+[0-9]+)?$/;
+/** A region, not a multi-region. */
+const REGION = /-[a-z]+[0-9]+$/;
 
 const known = (v: unknown): boolean => v !== undefined && !isToken(v);
 const duplicates = (xs: string[]): string[] => [...new Set(xs.filter((x, i) => xs.indexOf(x) !== i))];
@@ -39,6 +41,12 @@ export const SECURE_SECRETS_RULES: ReadonlyArray<Rule<ResolvedSecureSecretsProps
       `regions has ${badLocations(p).join(', ')}, which are not locations: use regions like "us-central1" or multi-regions like "us"`,
   },
   {
+    when: (p) =>
+      !isToken(p.regions) && p.regions.length > 0 && badLocations(p).length === 0 && !p.regions.some((r) => isToken(r) || REGION.test(r)),
+    say: (p) =>
+      `regions has only multi-regions (${p.regions.join(', ')}): add at least one region such as "us-central1"; secret replicas, the rotation topic and the audit log bucket need one`,
+  },
+  {
     when: (p) => known(p.rotationDays) && !(Number.isInteger(p.rotationDays) && p.rotationDays >= 1 && p.rotationDays <= 90),
     say: (p) =>
       `rotationDays is ${p.rotationDays}: give a whole number of days from 1 to 90 (CIS GCP 1.10 asks for rotation within 90 days)`,
@@ -48,5 +56,11 @@ export const SECURE_SECRETS_RULES: ReadonlyArray<Rule<ResolvedSecureSecretsProps
       known(p.destroyScheduledDays) &&
       !(Number.isInteger(p.destroyScheduledDays) && p.destroyScheduledDays >= 1 && p.destroyScheduledDays <= 120),
     say: (p) => `destroyScheduledDays is ${p.destroyScheduledDays}: give a whole number of days from 1 to 120 (Cloud KMS limits)`,
+  },
+  {
+    when: (p) =>
+      known(p.auditLogRetentionDays) &&
+      !(Number.isInteger(p.auditLogRetentionDays) && p.auditLogRetentionDays! >= 0 && p.auditLogRetentionDays! <= 3650),
+    say: (p) => `auditLogRetentionDays is ${p.auditLogRetentionDays}: give 0 (no bucket) or a whole number of days from 1 to 3650`,
   },
 ];

@@ -3,6 +3,8 @@ import { DataGoogleProject } from '@cdktf/provider-google/lib/data-google-projec
 import { KmsCryptoKey } from '@cdktf/provider-google/lib/kms-crypto-key';
 import { KmsCryptoKeyIamMember } from '@cdktf/provider-google/lib/kms-crypto-key-iam-member';
 import { KmsKeyRing } from '@cdktf/provider-google/lib/kms-key-ring';
+import { LoggingProjectBucketConfig } from '@cdktf/provider-google/lib/logging-project-bucket-config';
+import { LoggingProjectSink } from '@cdktf/provider-google/lib/logging-project-sink';
 import { ProjectIamAuditConfig } from '@cdktf/provider-google/lib/project-iam-audit-config';
 import { PubsubTopic } from '@cdktf/provider-google/lib/pubsub-topic';
 import { PubsubTopicIamMember } from '@cdktf/provider-google/lib/pubsub-topic-iam-member';
@@ -34,13 +36,17 @@ export const DATA_ACCESS_AUDITED_SERVICES: readonly string[] = [
 export const KEY_PURPOSES: readonly KeyPurpose[] = [KeyPurpose.DATABASE, KeyPurpose.STORAGE, KeyPurpose.SECRETS, KeyPurpose.LOGS];
 
 /**
- * The platform's customer-managed encryption keys, and the place secrets live.
+ * The platform's customer-managed encryption keys, its secrets, and the audit trail of both.
  *
  * - one KMS key ring per region, with one key per `KeyPurpose` (database, storage, secrets,
  *   logs): rotation every 90 days or less, `prevent_destroy`, software or HSM protection;
  * - `roles/cloudkms.cryptoKeyEncrypterDecrypter` for each Google service agent on the keys of
  *   its purpose only (Cloud SQL → database; Storage, Artifact Registry → storage; Secret
- *   Manager → secrets; Pub/Sub, Cloud Logging → logs).
+ *   Manager → secrets; Pub/Sub, Cloud Logging → logs);
+ * - `addSecret`: Secret Manager secrets (containers only) replicated to the regions with their
+ *   regional secrets key, rotation notices to a CMEK Pub/Sub topic, per-secret `grantAccess`;
+ * - data-access audit logs for Cloud KMS, Secret Manager and Cloud SQL, and a CMEK log bucket
+ *   keeping a copy of all audit logs.
  *
  * Implements `IEncryptionKeys`: pass it to the constructs that store data.
  */
@@ -59,6 +65,10 @@ export class SecureSecrets extends Construct implements IEncryptionKeys {
   public readonly rotationPublisher: PubsubTopicIamMember;
   /** Escape hatch: the project's data-access audit log settings, one per audited service. */
   public readonly auditConfigs: ProjectIamAuditConfig[];
+  /** The CMEK log bucket that keeps a copy of the project's audit logs, when `auditLogRetentionDays` is not 0. */
+  public readonly auditLogBucket?: LoggingProjectBucketConfig;
+  /** The sink routing audit logs into `auditLogBucket`. */
+  public readonly auditLogSink?: LoggingProjectSink;
   /** The secrets added with `addSecret`. */
   public readonly secrets: PlatformSecret[] = [];
 
@@ -125,6 +135,29 @@ export class SecureSecrets extends Construct implements IEncryptionKeys {
               }),
           )
         : [];
+
+    if (p.auditLogRetentionDays !== 0) {
+      // A copy of every audit log (admin activity and data access) in a bucket we control: CMEK
+      // with the primary region's logs key, and a retention that outlives the _Default bucket's 30 days.
+      const region = p.regions.find((r) => REGION.test(r)) ?? p.regions[0];
+      const projectId = this.project().projectId;
+      this.auditLogBucket = new LoggingProjectBucketConfig(this, 'audit-log-bucket', {
+        project: projectId,
+        location: region,
+        bucketId: `${p.name}-audit`,
+        description: 'Copy of the project audit logs (admin activity, data access), CMEK-encrypted.',
+        retentionDays: p.auditLogRetentionDays ?? 400,
+        cmekSettings: { kmsKeyName: this.keyId(region, KeyPurpose.LOGS) },
+        dependsOn: this.agentGrants('logging'),
+      });
+      this.auditLogSink = new LoggingProjectSink(this, 'audit-log-sink', {
+        name: `${p.name}-audit-logs`,
+        destination: `logging.googleapis.com/projects/${projectId}/locations/${region}/buckets/${p.name}-audit`,
+        filter: 'logName:"cloudaudit.googleapis.com"',
+        uniqueWriterIdentity: true,
+        dependsOn: [this.auditLogBucket],
+      });
+    }
   }
 
   /**

@@ -1,5 +1,5 @@
 import { LoggingMetric } from '@cdktf/provider-google/lib/logging-metric';
-import { MonitoringAlertPolicy } from '@cdktf/provider-google/lib/monitoring-alert-policy';
+import { MonitoringAlertPolicy, MonitoringAlertPolicyConditions } from '@cdktf/provider-google/lib/monitoring-alert-policy';
 import { Construct } from 'constructs';
 import { PlatformStack } from '../core/platform-stack';
 import { Runbooks } from '../core/runbooks';
@@ -85,52 +85,80 @@ export class SecurityMonitoring extends Construct {
     const platform = PlatformStack.find(this);
     const env = platform ? ` (${platform.environment})` : '';
 
-    this.watch(
-      SIGNALS.iamPolicyChange,
-      `${ADMIN_ACTIVITY} AND protoPayload.methodName=~"SetIamPolicy$"`,
-      { threshold: 0, window: '60s' },
-      env,
-    );
-    this.watch(
+    // Audit events: one is enough, so the alert matches log entries directly (a log-based
+    // alert); the metric keeps the history for dashboards and trends.
+    this.watchEvent(SIGNALS.iamPolicyChange, `${ADMIN_ACTIVITY} AND protoPayload.methodName=~"SetIamPolicy$"`, env);
+    this.watchEvent(
       SIGNALS.serviceAccountKeyCreated,
       `${ADMIN_ACTIVITY} AND protoPayload.serviceName="iam.googleapis.com" AND ` +
         'protoPayload.methodName=("google.iam.admin.v1.CreateServiceAccountKey" OR "google.iam.admin.v1.UploadServiceAccountKey")',
-      { threshold: 0, window: '60s' },
       env,
     );
     const expected = (p.expectedSecretAccessors ?? []).map((e) => `"${e}"`);
-    this.watch(
+    this.watchEvent(
       SIGNALS.unexpectedSecretAccess,
       `${DATA_ACCESS} AND protoPayload.serviceName="secretmanager.googleapis.com" AND ` +
         'protoPayload.methodName="google.cloud.secretmanager.v1.SecretManagerService.AccessSecretVersion"' +
         (expected.length > 0 ? ` AND NOT protoPayload.authenticationInfo.principalEmail=(${expected.join(' OR ')})` : ''),
-      { threshold: 0, window: '60s' },
       env,
     );
-    this.watch(
+    this.watchEvent(
       SIGNALS.kmsKeyDisabled,
       `${ADMIN_ACTIVITY} AND protoPayload.serviceName="cloudkms.googleapis.com" AND ` +
         '(protoPayload.methodName="DestroyCryptoKeyVersion" OR ' +
         '(protoPayload.methodName="UpdateCryptoKeyVersion" AND protoPayload.request.cryptoKeyVersion.state="DISABLED"))',
-      { threshold: 0, window: '60s' },
       env,
     );
-    this.watch(
+    // Rates: some denials and some failed logins are normal; alert on the sum over 5 minutes.
+    this.watchRate(
       SIGNALS.cloudArmorBlockedSpike,
-      'resource.type="http_load_balancer" AND jsonPayload.enforcedSecurityPolicy.outcome="DENY"',
-      { threshold: (props.blockedRequestsPerMinute ?? 100) * 5, window: '300s' },
+      'http_load_balancer',
+      'jsonPayload.enforcedSecurityPolicy.outcome="DENY"',
+      (props.blockedRequestsPerMinute ?? 100) * 5,
       env,
     );
-    this.watch(
+    this.watchRate(
       SIGNALS.webhookAuthFailures,
-      'resource.type="cloud_run_revision" AND jsonPayload.event="webhook.auth_failed"',
-      { threshold: props.authFailuresPer5Minutes ?? 20, window: '300s' },
+      'cloud_run_revision',
+      'jsonPayload.event="webhook.auth_failed"',
+      props.authFailuresPer5Minutes ?? 20,
       env,
     );
   }
 
-  /** A counter metric over `filter`, and an alert when its sum over `window` exceeds `threshold`. */
-  private watch(signal: SecuritySignal, filter: string, when: { threshold: number; window: string }, env: string): void {
+  /** A counter metric over `filter` (history), and an alert on any matching log entry. */
+  private watchEvent(signal: SecuritySignal, filter: string, env: string): void {
+    this.metric(signal, filter);
+    this.alert(signal, env, {
+      displayName: `${signal.title}: any matching audit log entry`,
+      conditionMatchedLog: {
+        filter,
+        // Shown in the incident, so the responder sees who did what without opening Logging.
+        labelExtractors: {
+          principal: 'EXTRACT(protoPayload.authenticationInfo.principalEmail)',
+          resource: 'EXTRACT(protoPayload.resourceName)',
+        },
+      },
+    });
+  }
+
+  /** A counter metric over `filter` on `resourceType`, and an alert when its 5-minute sum exceeds `threshold`. */
+  private watchRate(signal: SecuritySignal, resourceType: string, filter: string, threshold: number, env: string): void {
+    const metric = this.metric(signal, `resource.type="${resourceType}" AND ${filter}`);
+    this.alert(signal, env, {
+      displayName: `${signal.title}: more than ${threshold} in 5 minutes`,
+      conditionThreshold: {
+        filter: `metric.type="logging.googleapis.com/user/${metric.name}" AND resource.type="${resourceType}"`,
+        comparison: 'COMPARISON_GT',
+        thresholdValue: threshold,
+        duration: '0s',
+        aggregations: [{ alignmentPeriod: '300s', perSeriesAligner: 'ALIGN_DELTA', crossSeriesReducer: 'REDUCE_SUM' }],
+        trigger: { count: 1 },
+      },
+    });
+  }
+
+  private metric(signal: SecuritySignal, filter: string): LoggingMetric {
     const metric = new LoggingMetric(this, `metric-${signal.name}`, {
       name: `${this.prefix}/${signal.name}`,
       description: signal.summary,
@@ -138,26 +166,20 @@ export class SecurityMonitoring extends Construct {
       metricDescriptor: { metricKind: 'DELTA', valueType: 'INT64', unit: '1' },
     });
     this.metrics.push(metric);
+    return metric;
+  }
+
+  private alert(signal: SecuritySignal, env: string, condition: MonitoringAlertPolicyConditions): void {
+    const logMatch = condition.conditionMatchedLog !== undefined;
     this.alertPolicies.push(
       new MonitoringAlertPolicy(this, `alert-${signal.name}`, {
         displayName: `${signal.title}${env}`,
         combiner: 'OR',
         severity: signal.severity,
         notificationChannels: this.channels,
-        conditions: [
-          {
-            displayName: `${signal.title}: more than ${when.threshold} in ${when.window}`,
-            conditionThreshold: {
-              filter: `metric.type="logging.googleapis.com/user/${metric.name}"`,
-              comparison: 'COMPARISON_GT',
-              thresholdValue: when.threshold,
-              duration: '0s',
-              aggregations: [{ alignmentPeriod: when.window, perSeriesAligner: 'ALIGN_DELTA', crossSeriesReducer: 'REDUCE_SUM' }],
-              trigger: { count: 1 },
-            },
-          },
-        ],
-        alertStrategy: { autoClose: '86400s' },
+        conditions: [condition],
+        // Log-based alerts need a notification rate limit; both close on their own after a quiet spell.
+        alertStrategy: logMatch ? { notificationRateLimit: { period: '300s' }, autoClose: '1800s' } : { autoClose: '86400s' },
         documentation: {
           mimeType: 'text/markdown',
           subject: `${signal.title}${env}`,

@@ -150,10 +150,12 @@ describe('SecureSecrets validation', () => {
     ['empty regions', { regions: [] }, /regions is empty/],
     ['duplicate regions', { regions: ['us-east1', 'us-east1'] }, /regions lists us-east1 more than once/],
     ['not a location', { regions: ['US Central'] }, /regions has US Central, which are not locations/],
+    ['only multi-regions', { regions: ['us', 'eu'] }, /regions has only multi-regions \(us, eu\): add at least one region/],
     ['rotation above 90 days', { rotationDays: 365 }, /rotationDays is 365: give a whole number of days from 1 to 90/],
     ['rotation below 1 day', { rotationDays: 0 }, /rotationDays is 0/],
     ['fractional rotation', { rotationDays: 1.5 }, /rotationDays is 1.5/],
     ['destroy delay too long', { destroyScheduledDays: 121 }, /destroyScheduledDays is 121: give a whole number of days from 1 to 120/],
+    ['audit retention too long', { auditLogRetentionDays: 4000 }, /auditLogRetentionDays is 4000: give 0 \(no bucket\) or a whole number/],
   ])('%s', (_name, props, message) => {
     expect(() => new SecureSecrets(platformStack(DEV_PROPS), 'secrets', props)).toThrow(message);
   });
@@ -261,6 +263,34 @@ describe('SecureSecrets secrets', () => {
     const off = platformStack(DEV_PROPS);
     new SecureSecrets(off, 'secrets', { dataAccessAuditLogs: false });
     expect(resources(synth(off), 'google_project_iam_audit_config')).toEqual({});
+  });
+
+  test('audit logs are copied to a CMEK log bucket in the primary region for 400 days', () => {
+    const bucket = only(json, 'google_logging_project_bucket_config');
+    expect(bucket.location).toBe('us-central1');
+    expect(bucket.bucket_id).toBe('convai-audit');
+    expect(bucket.retention_days).toBe(400);
+    expect(keyName(bucket.cmek_settings.kms_key_name)).toEqual(['us-central1', 'convai-logs']);
+    expect(bucket.depends_on.filter((d: string) => d.startsWith('google_kms_crypto_key_iam_member.secrets_agent-logging-'))).toHaveLength(
+      3,
+    );
+    const sink = only(json, 'google_logging_project_sink');
+    expect(sink.filter).toBe('logName:"cloudaudit.googleapis.com"');
+    expect(sink.destination).toMatch(
+      /^logging\.googleapis\.com\/projects\/\$\{data\.google_project\.[^.]+\.project_id\}\/locations\/us-central1\/buckets\/convai-audit$/,
+    );
+    expect(sink.unique_writer_identity).toBe(true);
+  });
+
+  test('auditLogRetentionDays sets the retention; 0 creates no bucket or sink', () => {
+    const s1 = platformStack(DEV_PROPS);
+    new SecureSecrets(s1, 'secrets', { auditLogRetentionDays: 30 });
+    expect(only(synth(s1), 'google_logging_project_bucket_config').retention_days).toBe(30);
+    const s2 = platformStack(DEV_PROPS);
+    new SecureSecrets(s2, 'secrets', { auditLogRetentionDays: 0 });
+    const out = synth(s2);
+    expect(resources(out, 'google_logging_project_bucket_config')).toEqual({});
+    expect(resources(out, 'google_logging_project_sink')).toEqual({});
   });
 
   test('multi-region locations get keys but no secret replicas or Pub/Sub storage (those need regions)', () => {

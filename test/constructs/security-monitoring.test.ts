@@ -28,10 +28,7 @@ describe('SecurityMonitoring', () => {
   const metrics = Object.values(resources(json, 'google_logging_metric'));
   const alerts = Object.values(resources(json, 'google_monitoring_alert_policy'));
   const metricNamed = (signal: string): Json => metrics.find((m) => m.name === `security/${signal}`)!;
-  const alertOn = (signal: string): Json => {
-    const [logical] = Object.entries(resources(json, 'google_logging_metric')).find(([, m]) => m.name === `security/${signal}`)!;
-    return alerts.find((a) => a.conditions[0].condition_threshold.filter.includes(`google_logging_metric.${logical}.name`))!;
-  };
+  const alertOn = (signal: string): Json => alerts.find((a) => a.documentation.content.includes(`/${signal}.md`))!;
 
   test('one counter metric and one alert per signal', () => {
     expect(metrics.map((m) => m.name).sort()).toEqual(SIGNAL_NAMES.map((n) => `security/${n}`).sort());
@@ -63,17 +60,35 @@ describe('SecurityMonitoring', () => {
     ).not.toContain('AND NOT');
   });
 
-  test('thresholds: any event for audit signals, rates for Cloud Armor and auth failures', () => {
-    for (const s of ['iam-policy-change', 'service-account-key-created', 'unexpected-secret-access', 'kms-key-disabled']) {
-      expect(alertOn(s).conditions[0].condition_threshold.threshold_value).toBe(0);
+  test('audit events alert on any matching log entry, with who and what extracted', () => {
+    for (const name of ['iam-policy-change', 'service-account-key-created', 'unexpected-secret-access', 'kms-key-disabled']) {
+      const alert = alertOn(name);
+      expect(alert.conditions[0].condition_matched_log.filter).toBe(metricNamed(name).filter);
+      expect(alert.conditions[0].condition_matched_log.label_extractors).toEqual({
+        principal: 'EXTRACT(protoPayload.authenticationInfo.principalEmail)',
+        resource: 'EXTRACT(protoPayload.resourceName)',
+      });
+      expect(alert.alert_strategy).toEqual({ notification_rate_limit: { period: '300s' }, auto_close: '1800s' });
     }
-    expect(alertOn('cloud-armor-blocked-spike').conditions[0].condition_threshold.threshold_value).toBe(500);
-    expect(alertOn('webhook-auth-failures').conditions[0].condition_threshold.threshold_value).toBe(20);
-    const custom = build({ blockedRequestsPerMinute: 10, authFailuresPer5Minutes: 3 });
-    const values = Object.values(resources(custom, 'google_monitoring_alert_policy')).map(
-      (a) => a.conditions[0].condition_threshold.threshold_value,
+  });
+
+  test('rates alert on the metric’s 5-minute sum, per resource type, above the threshold', () => {
+    const armor = alertOn('cloud-armor-blocked-spike').conditions[0].condition_threshold;
+    expect(armor.filter).toMatch(
+      /^metric\.type="logging\.googleapis\.com\/user\/\$\{google_logging_metric\.[^.]+\.name\}" AND resource\.type="http_load_balancer"$/,
     );
-    expect(values).toEqual(expect.arrayContaining([50, 3]));
+    expect(armor.threshold_value).toBe(500);
+    expect(armor.aggregations).toEqual([
+      { alignment_period: '300s', per_series_aligner: 'ALIGN_DELTA', cross_series_reducer: 'REDUCE_SUM' },
+    ]);
+    const auth = alertOn('webhook-auth-failures').conditions[0].condition_threshold;
+    expect(auth.filter).toMatch(/resource\.type="cloud_run_revision"$/);
+    expect(auth.threshold_value).toBe(20);
+    const custom = build({ blockedRequestsPerMinute: 10, authFailuresPer5Minutes: 3 });
+    const values = Object.values(resources(custom, 'google_monitoring_alert_policy'))
+      .filter((a) => a.conditions[0].condition_threshold)
+      .map((a) => a.conditions[0].condition_threshold.threshold_value);
+    expect(values.sort()).toEqual([3, 50]);
   });
 
   test('severities and notification channels', () => {
