@@ -13,6 +13,14 @@ export * from './scalable-webhook/scalable-webhook';
 export * from './scalable-webhook/platform';
 export { GkeWebhookWorkload, GkeWebhookWorkloadProps } from './scalable-webhook/gke-workload';
 export * from './gke/hardened-gke-cluster';
+// ---- Issue 4: database tier and disaster recovery ----
+export * from './multi-region-db/database-engine';
+export * from './multi-region-db/multi-region-db-props';
+export { MultiRegionDb, POSTGRES_LOGGING_FLAGS } from './multi-region-db/multi-region-db';
+export * from './multi-region-db/shard-map';
+export * from './dr-backup/duration';
+export * from './dr-backup/dr-backup-props';
+export { DrBackup, BACKUP_STALE_RUNBOOK, EXPORT_SUCCEEDED_EVENT } from './dr-backup/dr-backup';
 // --- issue 5: SecureSecrets and the security posture ---
 export * from './secure-secrets/key-protection';
 export * from './secure-secrets/secure-secrets-props';

@@ -18,6 +18,8 @@ RESOURCE_TYPES = [
     "google_storage_bucket",
     "google_pubsub_topic",
     "google_kms_crypto_key",
+    "google_workflows_workflow",
+    "google_backup_dr_backup_vault",
 ]
 REQUIRED_LABELS = ["env", "team", "cost-center", "managed-by"]
 

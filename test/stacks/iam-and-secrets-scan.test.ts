@@ -28,8 +28,26 @@ describe.each(stacks.map((s) => [s.name, s] as const))('%s stack', (_name, stack
     expect(postureViolations(stack.doc)).toEqual([]);
   });
 
-  test('no project-level grants at all: every grant is on a resource', () => {
-    expect(iamGrants(stack.doc).filter((g) => /^google_(project|folder|organization)_iam_/.test(g.type))).toEqual([]);
+  test('project-level grants only for services without resource-level IAM, conditioned to named resources where IAM allows', () => {
+    const projectLevel = iamGrants(stack.doc).filter((g) => /^google_(project|folder|organization)_iam_/.test(g.type));
+    // Issue 4: Cloud SQL, Workflows and Cloud Logging have no per-resource IAM policy. Each such
+    // grant is conditioned on the database's / workflow's names, except: logging.logWriter (a
+    // workflow's sys.log writes entries, which carry no resource name to condition on) and
+    // DrBackup's custom export role (export + get only; the export polls SQL operations, named
+    // projects/p/operations/<id>, which an instance-name condition would refuse).
+    const unconditionable = ['roles/logging.logWriter'];
+    const conditioned = ['roles/cloudsql.client', 'roles/cloudsql.instanceUser', 'roles/workflows.invoker'];
+    const customExportRole = /^\$\{google_project_iam_custom_role\.backups_sql-export-role_\w+\.name\}$/;
+    for (const g of projectLevel) {
+      const allowed = [...unconditionable, ...conditioned].includes(g.role) || customExportRole.test(g.role);
+      expect({ resource: g.resource, role: g.role, allowed }).toEqual({
+        resource: g.resource,
+        role: g.role,
+        allowed: true,
+      });
+      const block = stack.doc.resource[g.type][g.resource.split('.')[1]];
+      if (conditioned.includes(g.role)) expect(block.condition?.expression).toMatch(/^resource\.name\./);
+    }
   });
 
   test(

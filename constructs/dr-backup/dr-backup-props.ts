@@ -1,0 +1,62 @@
+import { IEncryptionKeys } from '../core/encryption-keys';
+import { MultiRegionDb } from '../multi-region-db/multi-region-db';
+import { Duration } from './duration';
+
+export interface DrBackupProps {
+  /** The database tier to back up and judge against the objectives. */
+  readonly database: MultiRegionDb;
+  /**
+   * Recovery point objective: the most data (as time) a disaster may lose. Drives point-in-time
+   * recovery and replica requirements, turbo replication of the bucket (below 12 h), the export
+   * interval and the staleness alert window.
+   */
+  readonly rpo: Duration;
+  /**
+   * Recovery time objective: how long the database may be unavailable. Below 4 h a cross-region
+   * replica is required, below 1 h a designated DR replica; Cloud SQL cannot go below 5 min.
+   */
+  readonly rto: Duration;
+  /** Base name of the resources (2-22 lowercase letters, digits, "-"). @default - the construct id, lowercased */
+  readonly name?: string;
+  /** Production defaults and rules. @default - the enclosing PlatformStack's, else false */
+  readonly production?: boolean;
+  /** Name of the backup bucket (globally unique, 3-58 characters; the access-log bucket adds "-logs"). @default - "<project id>-<name>" */
+  readonly bucketName?: string;
+  /**
+   * Dual-region location of the backup bucket.
+   * @default - the predefined dual-region on the primary's continent: "NAM4" (us), "EUR4" (europe), "ASIA1" (asia)
+   */
+  readonly bucketLocation?: string;
+  /**
+   * KMS location of the bucket keys (the multi-region that contains `bucketLocation`).
+   * @default - "us" for NAM4, "eu" for EUR4, "asia" for ASIA1
+   */
+  readonly bucketKeyLocation?: string;
+  /**
+   * CMEK source: a STORAGE key in `bucketKeyLocation`. Required in production.
+   * @default - Google-managed encryption (refused in production)
+   */
+  readonly encryptionKeys?: IEncryptionKeys;
+  /** Days an object in the bucket cannot be deleted or replaced (the retention policy). @default 30 */
+  readonly retentionDays?: number;
+  /**
+   * Lock the retention policy. Irreversible: a locked policy can never be shortened or removed,
+   * and the bucket cannot be deleted until every object has aged out.
+   * @default false
+   */
+  readonly lockRetentionPolicy?: boolean;
+  /** Days deleted objects stay recoverable (soft delete), 7..90. @default 30 */
+  readonly softDeleteDays?: number;
+  /** Days after which exports are deleted (after moving to Nearline at 30 and Coldline at 90). @default 365 */
+  readonly deleteAfterDays?: number;
+  /**
+   * A Backup and DR vault (immutable backups with an enforced minimum retention) and a daily
+   * backup plan for every Cloud SQL primary.
+   * @default - true in production, false elsewhere
+   */
+  readonly backupVault?: boolean;
+  /** Minimum enforced retention of backups in the vault, in days. @default 30 */
+  readonly vaultMinimumRetentionDays?: number;
+  /** Monitoring notification channels (ids) of the staleness alert. @default - none: the incident shows in the console only */
+  readonly notificationChannels?: string[];
+}

@@ -1,0 +1,148 @@
+import { CLOUD_RUN_REGIONS } from '../core/regions';
+import { Rule, isToken } from '../core/validation';
+import { DatabaseEngine, SqlEdition } from './database-engine';
+import { MultiRegionDbProps } from './multi-region-db-props';
+import { maxConnectionsForTier } from './sql-tier';
+
+/** Props after defaults are applied: what the rules judge. */
+export interface ResolvedDbProps extends MultiRegionDbProps {
+  readonly engine: DatabaseEngine;
+  readonly name: string;
+  readonly production: boolean;
+  readonly regions: string[];
+  readonly edition: SqlEdition;
+  readonly tier: string;
+  readonly readReplicaRegions: string[];
+  readonly shards: number;
+  readonly pointInTimeRecovery: boolean;
+  readonly transactionLogRetentionDays: number;
+  readonly retainedBackups: number;
+  /** Undefined when no default could be derived (a rule then asks for it). */
+  readonly backupLocation?: string;
+  readonly maintenanceDay: number;
+  readonly maintenanceHour: number;
+}
+
+/** Cloud SQL instance names allow 98 characters; ours add up to "-s15-replica-northamerica-northeast2" (36). */
+const NAME = /^[a-z][a-z0-9-]{0,28}[a-z0-9]$/;
+const HHMM = /^([01]\d|2[0-3]):[0-5]\d$/;
+export const MAX_SHARDS = 16;
+
+const known = (v: unknown): boolean => v !== undefined && !isToken(v);
+const wholeIn = (v: number, lo: number, hi: number): boolean => Number.isInteger(v) && v >= lo && v <= hi;
+const sql = (p: ResolvedDbProps): boolean => p.engine.isPostgres;
+const primary = (p: ResolvedDbProps): string | undefined => (isToken(p.regions) ? undefined : p.regions[0]);
+const unknownRegions = (p: ResolvedDbProps): string[] =>
+  p.allowUnlistedRegions || isToken(p.regions) ? [] : p.regions.filter((r) => !CLOUD_RUN_REGIONS.includes(r));
+const replicasInPrimary = (p: ResolvedDbProps): boolean =>
+  !isToken(p.readReplicaRegions) && primary(p) !== undefined && p.readReplicaRegions.includes(primary(p)!);
+
+export const MULTI_REGION_DB_RULES: ReadonlyArray<Rule<ResolvedDbProps>> = [
+  {
+    when: (p) => known(p.name) && !NAME.test(p.name),
+    say: (p) =>
+      `name "${p.name}" is not a valid base name: use 2-30 lowercase letters, digits and "-", starting with a letter (it defaults to the construct id, lowercased)`,
+  },
+  {
+    when: (p) => !isToken(p.regions) && p.regions.length === 0,
+    say: () => 'regions is empty: give at least one region, e.g. ["us-central1"], or create the database inside a PlatformStack',
+  },
+  {
+    when: (p) => unknownRegions(p).length > 0,
+    say: (p) =>
+      `regions contains unknown region(s) ${unknownRegions(p).join(', ')}: use Cloud SQL regions such as us-central1 (or set allowUnlistedRegions)`,
+  },
+  {
+    when: (p) => sql(p) && !p.network,
+    say: () =>
+      'network is missing: Cloud SQL gets a private IP only, so give the VPC (e.g. "projects/p/global/networks/convai"), or use DatabaseEngine.firestore()',
+  },
+  {
+    when: (p) => p.production && !p.encryptionKeys,
+    say: () =>
+      'encryptionKeys is missing: production data must be encrypted with customer-managed keys; pass SecureSecrets (or any IEncryptionKeys) with DATABASE keys in every region',
+  },
+  {
+    when: (p) => sql(p) && known(p.engine.version) && !/^POSTGRES_\d+$/.test(p.engine.version!),
+    say: (p) => `engine version "${p.engine.version}" is not a Cloud SQL PostgreSQL version: use e.g. "POSTGRES_17"`,
+  },
+  {
+    when: (p) => sql(p) && known(p.tier) && maxConnectionsForTier(p.tier) === undefined,
+    say: (p) =>
+      `tier "${p.tier}" is not a tier this library can size: use db-custom-<vCPUs>-<MiB> (Enterprise) or db-perf-optimized-N-<vCPUs> (Enterprise Plus)`,
+  },
+  {
+    when: (p) => sql(p) && known(p.tier) && (p.edition === SqlEdition.ENTERPRISE_PLUS) !== p.tier.startsWith('db-perf-optimized-N-'),
+    say: (p) =>
+      `tier "${p.tier}" does not fit edition ${p.edition.value}: Enterprise Plus runs db-perf-optimized-N-* tiers, Enterprise runs db-custom-* (shared-core tiers are not for this tier)`,
+  },
+  {
+    when: (p) => known(p.shards) && !wholeIn(p.shards, 1, MAX_SHARDS),
+    say: (p) => `shards is ${p.shards}: use a whole number from 1 to ${MAX_SHARDS}`,
+  },
+  {
+    when: (p) => replicasInPrimary(p),
+    say: (p) =>
+      `readReplicaRegions includes the primary region ${primary(p)}: cross-region replicas protect against losing that region; high availability covers zones`,
+  },
+  {
+    when: (p) => known(p.drReplicaRegion) && !isToken(p.readReplicaRegions) && !p.readReplicaRegions.includes(p.drReplicaRegion!),
+    say: (p) =>
+      `drReplicaRegion ${p.drReplicaRegion} has no replica: add it to readReplicaRegions (${p.readReplicaRegions.join(', ') || 'empty'})`,
+  },
+  {
+    when: (p) => sql(p) && known(p.drReplicaRegion) && p.edition !== SqlEdition.ENTERPRISE_PLUS,
+    say: (p) =>
+      `drReplicaRegion is set with edition ${p.edition.value}: a designated DR replica (replication cluster) needs SqlEdition.ENTERPRISE_PLUS`,
+  },
+  {
+    when: (p) =>
+      known(p.transactionLogRetentionDays) && !wholeIn(p.transactionLogRetentionDays, 1, p.edition.maxTransactionLogRetentionDays),
+    say: (p) =>
+      `transactionLogRetentionDays is ${p.transactionLogRetentionDays}: ${p.edition.value} keeps 1..${p.edition.maxTransactionLogRetentionDays} days`,
+  },
+  {
+    when: (p) => known(p.retainedBackups) && !wholeIn(p.retainedBackups, 1, 365),
+    say: (p) => `retainedBackups is ${p.retainedBackups}: use 1..365 backups`,
+  },
+  {
+    when: (p) => sql(p) && p.backupLocation === undefined,
+    say: (p) =>
+      `backupLocation is missing and none can be derived for ${primary(p)}: give a region or multi-region other than the primary region, e.g. "us"`,
+  },
+  {
+    when: (p) => sql(p) && known(p.backupLocation) && p.backupLocation === primary(p),
+    say: (p) =>
+      `backupLocation is the primary region ${p.backupLocation}: a regional outage would take the backups too; use another region or a multi-region such as "us"`,
+  },
+  {
+    when: (p) => known(p.backupStartTime) && !HHMM.test(p.backupStartTime!),
+    say: (p) => `backupStartTime is "${p.backupStartTime}": use "HH:MM" in UTC, e.g. "02:00"`,
+  },
+  {
+    when: (p) => known(p.maintenanceDay) && !wholeIn(p.maintenanceDay, 1, 7),
+    say: (p) => `maintenanceDay is ${p.maintenanceDay}: use 1 (Monday) .. 7 (Sunday)`,
+  },
+  {
+    when: (p) => known(p.maintenanceHour) && !wholeIn(p.maintenanceHour, 0, 23),
+    say: (p) => `maintenanceHour is ${p.maintenanceHour}: use 0..23 (UTC)`,
+  },
+  {
+    when: (p) => known(p.privateServicesAccessPrefixLength) && !wholeIn(p.privateServicesAccessPrefixLength!, 8, 24),
+    say: (p) =>
+      `privateServicesAccessPrefixLength is ${p.privateServicesAccessPrefixLength}: use 8..24 (/24 is the smallest range Google accepts)`,
+  },
+  {
+    when: (p) => !sql(p) && !['nam5', 'eur3'].includes(p.engine.firestoreOptions?.locationId ?? 'nam5'),
+    say: (p) =>
+      `engine Firestore location "${p.engine.firestoreOptions?.locationId}" is not a multi-region: use "nam5" or "eur3" so a regional outage loses no writes`,
+  },
+];
+
+/** The multi-region location a region's backups default to when there is no second region. */
+export function continentMultiRegion(region: string): string | undefined {
+  if (/^(us|northamerica)-/.test(region)) return 'us';
+  if (/^europe-/.test(region)) return 'eu';
+  if (/^asia-/.test(region)) return 'asia';
+  return undefined;
+}
