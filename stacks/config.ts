@@ -48,7 +48,7 @@ const Environment = z
     nlpQuotaPerMinute: z.number().int().positive().optional(),
     /** GCS bucket for Terraform state; local state when absent. */
     stateBucket: z.string().optional(),
-    /** Run the webhook on GKE (a GkeWebhookPlatformStack) instead of Cloud Run. */
+    /** Run the webhook on GKE (a hardened cluster in the first region) instead of Cloud Run. */
     gke: Gke.optional(),
   })
   .strict();
@@ -94,7 +94,8 @@ export const DEFAULT_CONFIG: PlatformConfigShape = {
       name: 'prod-gke',
       projectId: 'convai-reference-gke',
       environment: 'prod',
-      regions: ['us-central1'],
+      // The cluster serves from the first region; the second holds the database's DR replica.
+      regions: ['us-central1', 'us-east1'],
       domains: ['webhook.gke.convai.example.com'],
       image: REFERENCE_IMAGE,
       team: 'conversational-ai',

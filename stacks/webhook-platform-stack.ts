@@ -1,35 +1,45 @@
-import { GcsBackend, Lazy, LocalBackend } from 'cdktf';
+import { DataGoogleClientConfig } from '@cdktf/provider-google/lib/data-google-client-config';
+import { DataGoogleProject } from '@cdktf/provider-google/lib/data-google-project';
+import { MonitoringNotificationChannel } from '@cdktf/provider-google/lib/monitoring-notification-channel';
+import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
+import { Fn, GcsBackend, Lazy, LocalBackend } from 'cdktf';
 import { Construct } from 'constructs';
 import { PlatformStack } from '../constructs/core/platform-stack';
+import { DrBackup } from '../constructs/dr-backup/dr-backup';
+import { Duration } from '../constructs/dr-backup/duration';
+import { GkeClusterMode, HardenedGkeCluster } from '../constructs/gke/hardened-gke-cluster';
+import { MultiRegionDb } from '../constructs/multi-region-db/multi-region-db';
+import { Platform } from '../constructs/scalable-webhook/platform';
 import { ScalableWebhook } from '../constructs/scalable-webhook/scalable-webhook';
 import { SecureSecrets } from '../constructs/secure-secrets/secure-secrets';
 import { SecurityMonitoring } from '../constructs/security-monitoring/security-monitoring';
 import { SloAlerting } from '../constructs/slo-alerting/slo-alerting';
 import { SloTarget } from '../constructs/slo-alerting/slo-target';
-import { MonitoringNotificationChannel } from '@cdktf/provider-google/lib/monitoring-notification-channel';
-import { DataGoogleProject } from '@cdktf/provider-google/lib/data-google-project';
-import { EnvironmentConfig } from './config';
-import { DrBackup } from '../constructs/dr-backup/dr-backup';
-import { Duration } from '../constructs/dr-backup/duration';
-import { MultiRegionDb } from '../constructs/multi-region-db/multi-region-db';
+import { EnvironmentConfig, GkeConfig } from './config';
 import { PlatformNetwork } from './platform-network';
 
 /** Where DrBackup's bucket keys live: the KMS multi-region of its default dual-region (NAM4 → us). */
 const BACKUP_KEY_LOCATION = 'us';
+/** Namespace of the webhook on GKE. */
+const GKE_NAMESPACE = 'convai-webhook';
 
 /**
- * One environment of the reference platform. Later constructs (database, secrets, SLOs, backups)
- * are composed here as they land.
+ * One environment of the reference platform, on Cloud Run (default) or GKE (`gke` in the
+ * environment's config): keys and secrets first, then the network, the multi-region database and
+ * its backups, the webhook, threat detection and SLO alerting. Every environment gets the same
+ * security, data and monitoring path; only the compute differs.
  */
 export class WebhookPlatformStack extends PlatformStack {
   public readonly webhook: ScalableWebhook;
   /** CMEK keys per region and purpose (IEncryptionKeys for the data constructs), and the platform's secrets. */
   public readonly secrets: SecureSecrets;
-  /** Issue 4: the VPC for the database's private IPs and the webhook's egress. */
-  public readonly network: PlatformNetwork;
-  /** Issue 4: the persistent tier (feedback, analytics, persistent cache). */
+  /** The VPC for the database's private IPs and Cloud Run's egress (Cloud Run environments; GKE brings its own network). */
+  public readonly network?: PlatformNetwork;
+  /** The hardened cluster the webhook runs on (GKE environments). */
+  public readonly cluster?: HardenedGkeCluster;
+  /** The persistent tier (turn events, feedback, persistent cache). */
   public readonly database: MultiRegionDb;
-  /** Issue 4: backups sized by the environment's RPO/RTO. */
+  /** Backups sized by the environment's RPO/RTO. */
   public readonly backups: DrBackup;
   /** Threat-detection metrics and alerts (IAM changes, key creation, secret reads, KMS, Cloud Armor, auth failures). */
   public readonly securityMonitoring: SecurityMonitoring;
@@ -47,92 +57,161 @@ export class WebhookPlatformStack extends PlatformStack {
     if (config.stateBucket) new GcsBackend(this, { bucket: config.stateBucket, prefix: `convai/${config.name}` });
     else new LocalBackend(this, { path: `terraform.${config.name}.tfstate` });
 
-    // Keys first: every construct that stores data takes them (IEncryptionKeys).
-    // Issue 4: plus the multi-region that holds the backup bucket's key.
+    // Keys first: every construct that stores data takes them (IEncryptionKeys), plus the
+    // multi-region that holds the backup bucket's key.
     this.secrets = new SecureSecrets(this, 'secrets', { name: 'convai', regions: [...config.regions, BACKUP_KEY_LOCATION] });
 
-    // ---- Issue 4: database tier and backups ----
-    this.network = new PlatformNetwork(this, 'network', { name: `convai-${config.name}`, regions: config.regions });
-    this.database = new MultiRegionDb(this, 'database', {
-      name: 'convai-db',
-      network: this.network.network.id,
-      encryptionKeys: this.secrets,
-    });
-    // Production: lose at most 15 minutes, be back within 30 (DR replica switchover). Dev has one
-    // region, so a day's loss and a restore from backup are what it can promise.
+    // GKE environments run in the cluster's VPC; Cloud Run ones get a VPC for Direct VPC egress.
+    let networkId: string;
+    if (config.gke) {
+      networkId = `projects/${config.projectId}/global/networks/${config.gke.network}`;
+    } else {
+      this.network = new PlatformNetwork(this, 'network', { name: `convai-${config.name}`, regions: config.regions });
+      networkId = this.network.network.id;
+    }
+    this.database = new MultiRegionDb(this, 'database', { name: 'convai-db', network: networkId, encryptionKeys: this.secrets });
+    // Production: lose at most 15 minutes, be back within 30 (DR replica switchover). A
+    // single-region environment can only promise a day's loss and a restore from backup.
+    const multiRegion = config.regions.length > 1;
     this.backups = new DrBackup(this, 'backups', {
       database: this.database,
       name: 'convai-backups',
-      rpo: this.production ? Duration.minutes(15) : Duration.hours(24),
-      rto: this.production ? Duration.minutes(30) : Duration.hours(8),
+      rpo: this.production && multiRegion ? Duration.minutes(15) : Duration.hours(24),
+      rto: this.production && multiRegion ? Duration.minutes(30) : Duration.hours(8),
       encryptionKeys: this.secrets,
       bucketKeyLocation: BACKUP_KEY_LOCATION,
     });
-    // The runtime's shared secret (AUTH_MODE=shared-secret): the value is added out of band
-    // before the first deploy, see docs/security/secrets.md.
-    const sharedSecret = this.secrets.addSecret('webhook-shared-secret', {
-      annotations: { purpose: 'webhook-shared-secret-auth' },
-    });
 
-    this.webhook = new ScalableWebhook(this, 'webhook', {
-      image: config.image,
-      domains: config.domains,
-      minInstances: config.minInstances,
-      maxInstances: config.maxInstances,
-      env: {
-        NODE_ENV: 'production',
-        PLATFORM_ENV: config.environment,
-        // Issue 4: IAM database auth, no password. Lazy: the URL names the webhook's own service account.
-        DATABASE_URL: Lazy.stringValue({ produce: () => this.database.databaseUrl(this.webhook.serviceAccount.email) }),
-        PG_IAM_AUTH: 'true',
-      },
-      secretEnv: { WEBHOOK_SHARED_SECRET: { secret: sharedSecret.secretId } },
-    });
+    // Alerts reach people: pages to on-call, tickets to the team (from the environment's config).
+    const pageChannels = this.emailChannels(config, 'page-channel', config.alerting?.pageEmails ?? []);
+    const ticketChannels = config.alerting?.ticketEmails
+      ? this.emailChannels(config, 'ticket-channel', config.alerting.ticketEmails)
+      : undefined;
 
-    // Issue 4: the webhook connects to the database with IAM auth, over Direct VPC egress.
+    // The runtime reads its database with IAM auth (no password). Lazy: the URL names the
+    // webhook's own service account, which exists only once the webhook does.
+    const databaseEnv = {
+      DATABASE_URL: Lazy.stringValue({ produce: () => this.database.databaseUrl(this.webhook.serviceAccount.email) }),
+      PG_IAM_AUTH: 'true',
+    };
+    if (config.gke) {
+      this.cluster = this.gkeCluster(config.gke, config);
+      this.webhook = this.gkeWebhook(config, config.gke, this.cluster, databaseEnv);
+    } else {
+      this.webhook = this.cloudRunWebhook(config, databaseEnv);
+    }
     this.database.grantConnect('webhook', this.webhook.serviceAccount.email);
-    this.webhook.services.forEach((service, i) =>
-      service.addOverride('template.vpc_access', {
-        network_interfaces: [{ network: this.network.network.id, subnetwork: this.network.subnets[i].id }],
-        egress: 'PRIVATE_RANGES_ONLY',
-      }),
-    );
 
     // Only the webhook reads secret values; any other reader is a finding.
     this.securityMonitoring = new SecurityMonitoring(this, 'security-monitoring', {
       name: 'convai-security',
       expectedSecretAccessors: [this.webhook.serviceAccount.email],
+      notificationChannels: pageChannels.length > 0 ? pageChannels : undefined,
     });
 
-    // --- issue 6: SLOs, burn-rate/forecast/quality alerts, uptime check, dashboard ---
-    this.slos = this.sloAlerting(config);
-  }
-
-  private sloAlerting(config: EnvironmentConfig): SloAlerting {
-    const channels = (id: string, emails: string[]): string[] =>
-      emails.map(
-        (email, i) =>
-          new MonitoringNotificationChannel(this, `${id}-${i}`, {
-            displayName: `${config.name} ${id}: ${email}`,
-            type: 'email',
-            labels: { email_address: email },
-          }).id,
-      );
-    const pageChannels = channels('page-channel', config.alerting?.pageEmails ?? []);
-    const ticketEmails = config.alerting?.ticketEmails;
-    // The uptime check calls the IAM-protected webhook with the Monitoring service agent's ID token.
-    const project = new DataGoogleProject(this, 'monitoring-project');
-    this.webhook.grantInvoke(
-      'uptime-check',
-      `serviceAccount:service-${project.number}@gcp-sa-monitoring-notification.iam.gserviceaccount.com`,
-    );
-    return new SloAlerting(this, 'slo', {
+    this.slos = new SloAlerting(this, 'slo', {
       name: 'webhook',
-      target: SloTarget.cloudRun({ services: this.webhook.services }),
+      target: this.cluster
+        ? SloTarget.gkeWorkload({
+            cluster: this.cluster.cluster.name,
+            location: config.regions[0],
+            namespace: GKE_NAMESPACE,
+            service: this.webhook.gke!.service.metadata.name,
+            regions: [config.regions[0]],
+            maxReplicas: config.gke?.maxReplicas,
+          })
+        : SloTarget.cloudRun({ services: this.webhook.services }),
       pageChannels,
-      ticketChannels: ticketEmails ? channels('ticket-channel', ticketEmails) : undefined,
+      ticketChannels,
       uptimeHost: config.domains[0],
       nlpQuotaPerMinute: config.nlpQuotaPerMinute,
+      cloudSqlDatabaseIds: this.database.primaries.map((i) => `${config.projectId}:${i.name}`),
+      cloudSqlMaxConnections: this.database.maxConnections || undefined,
     });
+  }
+
+  private cloudRunWebhook(config: EnvironmentConfig, databaseEnv: Record<string, string>): ScalableWebhook {
+    // Dialogflow sends this value in the X-Webhook-Secret header (configured on the agent's
+    // webhook), beside the service agent's ID token that Cloud Run IAM checks. The value is added
+    // out of band before the first deploy: docs/security/secrets.md.
+    const sharedSecret = this.secrets.addSecret('webhook-shared-secret', { annotations: { purpose: 'webhook-shared-secret-auth' } });
+    const webhook = new ScalableWebhook(this, 'webhook', {
+      image: config.image,
+      domains: config.domains,
+      minInstances: config.minInstances,
+      maxInstances: config.maxInstances,
+      env: { NODE_ENV: 'production', PLATFORM_ENV: config.environment, AUTH_MODE: 'shared-secret', ...databaseEnv },
+      secretEnv: { WEBHOOK_SHARED_SECRET: { secret: sharedSecret.secretId } },
+    });
+    // Cloud Run reaches the database's private IP through Direct VPC egress in each region.
+    webhook.services.forEach((service, i) =>
+      service.addOverride('template.vpc_access', {
+        network_interfaces: [{ network: this.network!.network.id, subnetwork: this.network!.subnets[i].id }],
+        egress: 'PRIVATE_RANGES_ONLY',
+      }),
+    );
+    // The uptime check calls the IAM-protected webhook with the Monitoring service agent's ID token.
+    const project = new DataGoogleProject(this, 'monitoring-project');
+    webhook.grantInvoke('uptime-check', `serviceAccount:service-${project.number}@gcp-sa-monitoring-notification.iam.gserviceaccount.com`);
+    return webhook;
+  }
+
+  private gkeCluster(gke: GkeConfig, config: EnvironmentConfig): HardenedGkeCluster {
+    const cluster = new HardenedGkeCluster(this, 'cluster', {
+      name: `convai-${config.name}`,
+      region: config.regions[0],
+      zones: gke.zones,
+      network: gke.network,
+      subnetwork: gke.subnetwork,
+      podsRangeName: gke.podsRangeName,
+      servicesRangeName: gke.servicesRangeName,
+      masterAuthorizedNetworks: gke.masterAuthorizedNetworks,
+      mode: gke.autopilot ? GkeClusterMode.autopilot() : GkeClusterMode.standard(),
+    });
+    // The Kubernetes provider talks to the new cluster with the caller's Google credentials.
+    const client = new DataGoogleClientConfig(this, 'google-client');
+    new KubernetesProvider(this, 'kubernetes', {
+      host: `https://${cluster.cluster.endpoint}`,
+      token: client.accessToken,
+      clusterCaCertificate: Fn.base64decode(cluster.cluster.masterAuth.clusterCaCertificate),
+    });
+    return cluster;
+  }
+
+  private gkeWebhook(
+    config: EnvironmentConfig,
+    gke: GkeConfig,
+    cluster: HardenedGkeCluster,
+    databaseEnv: Record<string, string>,
+  ): ScalableWebhook {
+    const range = this.database.privateServicesRange;
+    return new ScalableWebhook(this, 'webhook', {
+      image: config.image,
+      domains: config.domains,
+      // One cluster serves from its own region; the other regions hold database replicas.
+      regions: [config.regions[0]],
+      platform: Platform.gke({
+        zones: cluster.zones,
+        network: cluster.network,
+        nodeServiceAccount: cluster.nodeServiceAccount.email,
+        workloadIdentityPool: cluster.workloadIdentityPool,
+        namespace: GKE_NAMESPACE,
+        minReplicas: gke.minReplicas,
+        maxReplicas: gke.maxReplicas,
+        databaseCidr: range ? `${range.address}/${range.prefixLength}` : undefined,
+      }),
+      env: { PLATFORM_ENV: config.environment, ...databaseEnv },
+    });
+  }
+
+  private emailChannels(config: EnvironmentConfig, id: string, emails: string[]): string[] {
+    return emails.map(
+      (email, i) =>
+        new MonitoringNotificationChannel(this, `${id}-${i}`, {
+          displayName: `${config.name} ${id}: ${email}`,
+          type: 'email',
+          labels: { email_address: email },
+        }).id,
+    );
   }
 }

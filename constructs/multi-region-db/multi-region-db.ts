@@ -85,6 +85,8 @@ export class MultiRegionDb extends Construct {
   public readonly firestore?: FirestoreDatabase;
   /** Escape hatch: the private services access connection, when this construct made it. */
   public readonly privateServicesAccess?: ServiceNetworkingConnection;
+  /** The address range reserved for private services access (when this construct created it): the database's private IPs come from it. */
+  public readonly privateServicesRange?: ComputeGlobalAddress;
   /** Name of the application database. */
   public readonly databaseName: string;
   /** `max_connections` of each instance, from the tier (0 for Firestore, or when the tier is a token). */
@@ -159,14 +161,14 @@ export class MultiRegionDb extends Construct {
     this.maxConnections = maxConnectionsForTier(p.tier) ?? 0;
 
     if (p.createPrivateServicesAccess ?? true) {
-      const range = new ComputeGlobalAddress(this, 'private-services-range', {
+      const range = (this.privateServicesRange = new ComputeGlobalAddress(this, 'private-services-range', {
         name: `${p.name}-psa`,
         description: 'Private services access range for the Cloud SQL instances (private IP only).',
         purpose: 'VPC_PEERING',
         addressType: 'INTERNAL',
         prefixLength: p.privateServicesAccessPrefixLength ?? 20,
         network: p.network!,
-      });
+      }));
       this.privateServicesAccess = new ServiceNetworkingConnection(this, 'private-services-access', {
         network: p.network!,
         service: 'servicenetworking.googleapis.com',

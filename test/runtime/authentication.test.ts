@@ -87,6 +87,9 @@ describe('shared secret authentication', () => {
     [{ authorization: `Bearer ${SECRET}` }, 200],
     [{ authorization: `Basic ${Buffer.from(`dialogflow:${SECRET}`).toString('base64')}` }, 200],
     [{ 'x-webhook-secret': SECRET }, 200],
+    // Cloud Run: the ID token for Cloud Run IAM in Authorization, the secret beside it.
+    [{ authorization: 'Bearer eyJhbGciOiJSUzI1NiJ9.e30.c2ln', 'x-webhook-secret': SECRET }, 200],
+    [{ authorization: `Bearer ${SECRET}`, 'x-webhook-secret': 'wrong-secret-of-some-length' }, 401],
     [{ authorization: 'Bearer wrong-secret-of-some-length' }, 401],
     [{ authorization: `Basic ${Buffer.from('dialogflow:nope').toString('base64')}` }, 401],
     [{}, 401],

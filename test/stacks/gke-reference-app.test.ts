@@ -4,13 +4,13 @@ import { join } from 'node:path';
 import { Testing } from 'cdktf';
 import { LABELLED_TYPES, REQUIRED_LABELS } from '../../constructs/core/policy-catalog';
 import { DEFAULT_CONFIG, loadConfig } from '../../stacks/config';
-import { GkeWebhookPlatformStack } from '../../stacks/gke-webhook-platform-stack';
+import { WebhookPlatformStack } from '../../stacks/webhook-platform-stack';
 import { only, resources, synth } from '../helpers/synth';
 
 const config = DEFAULT_CONFIG.environments.find((e) => e.name === 'prod-gke')!;
 
 describe('reference platform app: the GKE environment', () => {
-  const stack = new GkeWebhookPlatformStack(Testing.app(), { ...config, gke: config.gke! });
+  const stack = new WebhookPlatformStack(Testing.app(), config);
   const json = synth(stack);
 
   test('is production, one region, a hardened cluster and the webhook on it', () => {

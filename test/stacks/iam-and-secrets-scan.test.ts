@@ -35,7 +35,16 @@ describe.each(stacks.map((s) => [s.name, s] as const))('%s stack', (_name, stack
     // workflow's sys.log writes entries, which carry no resource name to condition on) and
     // DrBackup's custom export role (export + get only; the export polls SQL operations, named
     // projects/p/operations/<id>, which an instance-name condition would refuse).
-    const unconditionable = ['roles/logging.logWriter'];
+    // GKE nodes: Google's minimal node service account roles (telemetry has no per-resource IAM),
+    // plus artifactregistry.reader to pull images — the cluster does not know which repositories
+    // its workloads use, so that read-only grant is project-wide.
+    const unconditionable = [
+      'roles/logging.logWriter',
+      'roles/monitoring.metricWriter',
+      'roles/monitoring.viewer',
+      'roles/stackdriver.resourceMetadata.writer',
+      'roles/artifactregistry.reader',
+    ];
     const conditioned = ['roles/cloudsql.client', 'roles/cloudsql.instanceUser', 'roles/workflows.invoker'];
     const customExportRole = /^\$\{google_project_iam_custom_role\.backups_sql-export-role_\w+\.name\}$/;
     for (const g of projectLevel) {

@@ -36,6 +36,7 @@ describe('reference platform: SLOs and alerting', () => {
       'quality',
       'saturation',
       'saturation',
+      'saturation',
       'sli',
       'sli',
       'sli',
@@ -49,7 +50,7 @@ describe('reference platform: SLOs and alerting', () => {
         .filter((p) => p.conditions.some((c: Json) => c.condition_threshold?.forecast_options))
         .map((p) => p.user_labels.saturation)
         .sort(),
-    ).toEqual(['instances', 'nlp_quota']);
+    ).toEqual(['cloud_sql', 'instances', 'nlp_quota']);
     // maxInstances 20 in the prod config: warn at 16.
     expect(policies.find((p) => p.user_labels.saturation === 'instances')!.conditions[0].condition_threshold.threshold_value).toBe(16);
     expect(Object.values(resources(prod, 'google_monitoring_uptime_check_config'))[0].monitored_resource.labels.host).toBe(

@@ -39,10 +39,12 @@ export class Authenticator {
   }
 
   private sharedSecret(headers: { get(name: string): string | undefined | null }): AuthResult {
+    // X-Webhook-Secret first: on Cloud Run, Authorization carries the service agent's ID token
+    // for Cloud Run IAM, and the secret travels beside it.
     const authorization = headers.get('authorization') ?? '';
     let presented = headers.get('x-webhook-secret') ?? '';
-    if (authorization.startsWith('Bearer ')) presented = authorization.slice(7);
-    else if (authorization.startsWith('Basic ')) {
+    if (!presented && authorization.startsWith('Bearer ')) presented = authorization.slice(7);
+    else if (!presented && authorization.startsWith('Basic ')) {
       const decoded = Buffer.from(authorization.slice(6), 'base64').toString('utf8');
       presented = decoded.slice(decoded.indexOf(':') + 1);
     }

@@ -51,7 +51,18 @@ export const DEFAULT_SHAPE: WorkloadShape = {
 };
 
 /** Acknowledgements as users type or say them; some are in the runtime's skip list, some are not. */
-export const ACKNOWLEDGEMENTS = ['yes', 'no', 'thanks', 'ok', 'thank you', 'Yes.', 'yes please', 'no thanks', 'okay thanks', 'great, thanks!'];
+export const ACKNOWLEDGEMENTS = [
+  'yes',
+  'no',
+  'thanks',
+  'ok',
+  'thank you',
+  'Yes.',
+  'yes please',
+  'no thanks',
+  'okay thanks',
+  'great, thanks!',
+];
 
 /** A small, fast, seedable PRNG (mulberry32): the same seed gives the same workload on every machine. */
 export function rng(seed: number): () => number {
@@ -194,11 +205,15 @@ export function realisticSequence(utterances: readonly Utterance[], turns: numbe
 }
 
 /** Every unique utterance at most once (the first `turns` of a fixed shuffle), in conversations of a few turns. */
-export function noRepetitionSequence(utterances: readonly Utterance[], turns: number, shape: WorkloadShape = DEFAULT_SHAPE): Conversation[] {
+export function noRepetitionSequence(
+  utterances: readonly Utterance[],
+  turns: number,
+  shape: WorkloadShape = DEFAULT_SHAPE,
+): Conversation[] {
   const random = rng(shape.seed + 1);
   const order = shuffled(utterances, random).slice(0, Math.min(turns, utterances.length));
   const out: Conversation[] = [];
-  for (let i = 0; i < order.length; ) {
+  for (let i = 0; i < order.length;) {
     const length = Math.min(conversationLength(shape, random), order.length - i);
     out.push({ turns: order.slice(i, i + length).map((u) => ({ kind: 'corpus' as const, text: u.text, category: u.category })) });
     i += length;

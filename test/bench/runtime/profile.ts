@@ -35,6 +35,8 @@ export interface FunctionRow {
 
 export interface ProfileSummary {
   readonly file: string;
+  /** What was summarized: the measured window only, or (when it could not be located) the whole profile. */
+  readonly scope: string;
   readonly totalMs: number;
   /** Self time per group, idle excluded from `busyMs`. */
   readonly busyMs: number;
@@ -61,15 +63,30 @@ export function groupOf(frame: CallFrame): string {
   return url;
 }
 
-export function summarizeProfile(file: string, topN = 25): ProfileSummary {
+/**
+ * `window` is in microseconds of the monotonic clock (`process.hrtime`), which on Linux is the
+ * clock V8 stamps profiles with: samples outside it (start-up, module loading, the cold pass)
+ * are left out, so the summary describes the warm hot path only.
+ */
+export function summarizeProfile(file: string, window?: { fromUs: number; toUs: number }, topN = 25): ProfileSummary {
   const profile = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const self = new Map<number, number>();
   const samples = profile.samples ?? [];
   const deltas = profile.timeDeltas ?? [];
+  let scope = 'whole process lifetime';
   if (samples.length > 0) {
     // timeDeltas[i] is the time before sample i; attribute it to the sample that ends it.
-    for (let i = 0; i < samples.length; i++) self.set(samples[i], (self.get(samples[i]) ?? 0) + Math.max(0, deltas[i] ?? 0) / 1000);
+    const inWindow = (t: number) => !window || (t >= window.fromUs && t <= window.toUs);
+    let t = profile.startTime;
+    const stamps = samples.map((_, i) => (t += deltas[i] ?? 0));
+    const useWindow = window !== undefined && stamps.some(inWindow);
+    if (useWindow) scope = `the measured warm run only (${((window.toUs - window.fromUs) / 1e6).toFixed(1)} s)`;
+    else if (window) scope = 'whole process lifetime (the warm window was not found in the profile clock)';
+    for (let i = 0; i < samples.length; i++) {
+      if (useWindow && !inWindow(stamps[i])) continue;
+      self.set(samples[i], (self.get(samples[i]) ?? 0) + Math.max(0, deltas[i] ?? 0) / 1000);
+    }
   } else {
     const total = (profile.endTime - profile.startTime) / 1000;
     const hits = profile.nodes.reduce((a, n) => a + (n.hitCount ?? 0), 0) || 1;
@@ -96,6 +113,7 @@ export function summarizeProfile(file: string, topN = 25): ProfileSummary {
   const share = (ms: number) => (busyMs > 0 ? ms / busyMs : 0);
   return {
     file,
+    scope,
     totalMs,
     busyMs,
     groups: [...groups.entries()]

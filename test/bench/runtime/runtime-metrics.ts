@@ -14,7 +14,11 @@ export async function scrapeMetrics(url: string): Promise<Samples> {
     if (line.startsWith('#') || !line) continue;
     const m = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{[^}]*\})? ([-+\d.eE]+|NaN|[+-]Inf)$/.exec(line);
     if (!m) continue;
-    if (!/^(cache_requests_total|nlp_skipped_total|nlp_coalesced_total|nlp_calls_total|write_queue_|webhook_degraded_replies_total)/.test(m[1]))
+    if (
+      !/^(cache_requests_total|nlp_skipped_total|nlp_coalesced_total|nlp_calls_total|write_queue_|webhook_degraded_replies_total)/.test(
+        m[1],
+      )
+    )
       continue;
     out.set(`${m[1]}${m[2] ?? ''}`, Number(m[3]));
   }

@@ -32,7 +32,17 @@ export const USAGE = `npm run bench:runtime -- [--quick] [--duration <s>] [--con
                             [--latency <ms>] [--deadline <ms>] [--profile]`;
 
 export function parseSettings(argv: string[]): Settings {
-  const known = new Set(['--quick', '--profile', '--duration', '--connections', '--turns', '--rounds', '--latency', '--deadline', '--help']);
+  const known = new Set([
+    '--quick',
+    '--profile',
+    '--duration',
+    '--connections',
+    '--turns',
+    '--rounds',
+    '--latency',
+    '--deadline',
+    '--help',
+  ]);
   for (const a of argv) if (a.startsWith('--') && !known.has(a)) throw new Error(`unknown flag ${a}\nusage: ${USAGE}`);
   const quick = argv.includes('--quick');
   return {
