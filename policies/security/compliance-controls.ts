@@ -68,8 +68,8 @@ export const COMPLIANCE_CONTROLS: readonly ComplianceControl[] = [
     framework: 'CIS GCP 3.0',
     id: '6.1.1',
     title: 'Cloud SQL requires SSL for incoming connections',
-    enforcedBy: ['CKV_GCP_6'],
-    note: 'Applies once MultiRegionDb lands.',
+    enforcedBy: ['CKV_GCP_6', 'setting:MultiRegionDb.sslMode'],
+    note: 'MultiRegionDb requires TLS (ssl_mode ENCRYPTED_ONLY) with IAM database authentication; CKV_GCP_6 is suppressed with that reason because it accepts only client certificates.',
   },
   {
     framework: 'CIS GCP 3.0',
@@ -94,7 +94,7 @@ export const COMPLIANCE_CONTROLS: readonly ComplianceControl[] = [
     id: 'CC6.7',
     title: 'Data in transit is encrypted',
     enforcedBy: ['CKV_CONVAI_6', 'CKV_CONVAI_7', 'CKV_CONVAI_8', 'CKV_GCP_6', 'CKV_GCP_97'],
-    note: 'CKV_GCP_6 (Cloud SQL requires SSL) and CKV_GCP_97 (Memorystore in-transit encryption) judge the database and cache tiers once they are in the stacks.',
+    note: 'The database requires TLS (MultiRegionDb, see CIS 6.1.1); CKV_GCP_97 (Memorystore in-transit encryption) applies when a Memorystore cache tier is added — the reference stacks have none yet, the runtime accepts rediss:// URLs.',
   },
   {
     framework: 'SOC 2',
@@ -113,8 +113,13 @@ export const COMPLIANCE_CONTROLS: readonly ComplianceControl[] = [
     framework: 'GDPR',
     id: 'Art. 5(1)(e)',
     title: 'Storage limitation (retention)',
-    enforcedBy: ['setting:PlatformSecret.versionDestroyTtlDays'],
-    note: 'Retention of conversation data (database, log buckets, backups) is set by the data constructs (MultiRegionDb, DrBackup) and is not yet mapped here.',
+    enforcedBy: [
+      'setting:PlatformSecret.versionDestroyTtlDays',
+      'setting:DrBackup.retentionDays',
+      'setting:DrBackup.deleteAfterDays',
+      'setting:MultiRegionDb.transactionLogRetentionDays',
+    ],
+    note: 'Conversation data in the runtime lives in monthly partitions of turn_events (runtime/src/storage/migrations.ts): a month past retention is dropped whole.',
   },
   {
     framework: 'GDPR',
