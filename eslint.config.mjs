@@ -9,6 +9,7 @@ export default tseslint.config(
       'lib/',
       'build/',
       'dist/',
+      'runtime/dist/',
       'cdktf.out/',
       'reports/',
       '.venv-checkov/',

@@ -130,6 +130,24 @@ describe('tiered cache and durable writes with real Redis and Postgres', () => {
     expect(rows[0]).toEqual({ n: turns, distinct_ids: turns });
   });
 
+  test('rate limits and idempotency are shared across instances through Redis', async () => {
+    const a = await instance({ RATE_LIMIT_PER_MINUTE: '3' });
+    const b = await instance({ RATE_LIMIT_PER_MINUTE: '3' });
+    const session = { sessionInfo: { session: `projects/p/locations/l/agents/a/sessions/shared-${Date.now()}` } };
+    const statuses: number[] = [];
+    for (const rt of [a, b, a, b]) statuses.push((await rt.post('/webhook/cx', cxRequest('hello again there', 'default', session))).status);
+    expect(statuses).toEqual([200, 200, 200, 429]);
+
+    // A Dialogflow retry that lands on another instance replays the first instance's reply.
+    const retried = cxRequest('This is awful, I hate this and nothing works', 'sentiment-escalation');
+    const first = await (await a.post('/webhook/cx', retried)).text();
+    // The reply is stored in Redis in the background; wait until it is there.
+    const key = `idem:cx:${retried.detectIntentResponseId}:sentiment-escalation`;
+    for (let i = 0; i < 100 && !(await a.redis!.exists(key)); i++) await new Promise((r) => setTimeout(r, 20));
+    const second = await (await b.post('/webhook/cx', retried)).text();
+    expect(second).toBe(first);
+  });
+
   test('turn events are stored redacted, in the monthly partition', async () => {
     const rt = await instance();
     const session = `pii-${Date.now()}`;
