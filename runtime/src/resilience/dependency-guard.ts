@@ -51,7 +51,13 @@ export class DependencyGuard {
       breaker: new ConsecutiveBreaker(options.failuresToOpen ?? 5),
     });
     this.breaker.onStateChange((state) => options.onStateChange?.(this.name, stateName(state)));
-    this.policy = wrap(bulkhead(options.maxConcurrent), this.breaker, timeout(options.timeoutMs, TimeoutStrategy.Aggressive));
+    // abortOnReturn off: by default cockatiel aborts the signal after every successful call, which
+    // allocates a DOMException per call (measured: 4% of warm CPU, 4.6x the cost of execute()).
+    this.policy = wrap(
+      bulkhead(options.maxConcurrent),
+      this.breaker,
+      timeout(options.timeoutMs, { strategy: TimeoutStrategy.Aggressive, abortOnReturn: false }),
+    );
   }
 
   /** `closed`, `half_open` or `open`. */

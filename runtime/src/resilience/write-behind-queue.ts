@@ -3,7 +3,7 @@ export interface WriteBehindQueueOptions<T> {
   readonly name: string;
   /** Writes one batch; throws when the store is unavailable (the batch is kept and retried). */
   readonly flush: (batch: T[]) => Promise<void>;
-  /** Items per flush. @default 200 */
+  /** Items per flush (one multi-row statement). @default 500 */
   readonly maxBatch?: number;
   /** Flush cadence while healthy. @default 250 */
   readonly intervalMs?: number;
@@ -36,7 +36,7 @@ export class WriteBehindQueue<T> {
   private readonly capacity: number;
 
   constructor(private readonly options: WriteBehindQueueOptions<T>) {
-    this.maxBatch = options.maxBatch ?? 200;
+    this.maxBatch = options.maxBatch ?? 500;
     this.capacity = options.capacity ?? 100_000;
     this.timer = setInterval(() => void this.flushOnce(), options.intervalMs ?? 250);
     this.timer.unref();
@@ -76,6 +76,9 @@ export class WriteBehindQueue<T> {
         this.items.splice(0, batch.length);
         this.failures = 0;
         this.nextAttemptAt = 0;
+        // A full batch means more is waiting: keep writing instead of waiting for the next tick,
+        // or the queue's throughput would be capped at maxBatch per interval.
+        if (this.items.length >= this.maxBatch) setImmediate(() => void this.flushOnce());
       })
       .catch((error: unknown) => {
         this.failures += 1;
