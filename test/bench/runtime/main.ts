@@ -10,7 +10,7 @@
  *
  * Every server is a child process (the load generator keeps its own event loop); the fake NL
  * server too. NLP calls and billed units come from the fake server's counters, not from the
- * system under test. Results go to reports/bench-runtime.json.
+ * system under test. Results go to reports/bench-runtime.json (--quick: bench-runtime-quick.json).
  *
  * A benchmark reports; it does not judge: a missed target prints MISS and exits 0. Exit 1 only
  * when something broke (a server did not start, a run failed).
@@ -27,7 +27,8 @@ import { USAGE, parseSettings } from './settings';
 import { startStores } from './stores';
 
 const REPO = join(__dirname, '..', '..', '..', '..'); // build/test/bench/runtime -> repository root
-const REPORT = join(REPO, 'reports', 'bench-runtime.json');
+/** A --quick run writes beside the full run's JSON, not over it. */
+const reportFile = (quick: boolean) => join(REPO, 'reports', quick ? 'bench-runtime-quick.json' : 'bench-runtime.json');
 
 async function main(): Promise<void> {
   if (process.argv.includes('--help')) {
@@ -85,7 +86,8 @@ async function main(): Promise<void> {
     printProfile(profile, log);
   }
 
-  writeJson(REPORT, {
+  const report = reportFile(settings.quick);
+  writeJson(report, {
     date: new Date().toISOString(),
     machine: { cores: availableParallelism(), cpu, memGiB: totalmem() / 2 ** 30, node: process.version },
     settings,
@@ -95,7 +97,7 @@ async function main(): Promise<void> {
     targets: verdicts,
     profile,
   });
-  log(`\nwritten: ${REPORT}`);
+  log(`\nwritten: ${report}`);
 }
 
 let exiting = false;

@@ -16,6 +16,7 @@ interface ProfileNode {
   id: number;
   callFrame: CallFrame;
   hitCount?: number;
+  children?: number[];
 }
 interface CpuProfile {
   nodes: ProfileNode[];
@@ -31,6 +32,8 @@ export interface FunctionRow {
   readonly group: string;
   readonly selfMs: number;
   readonly share: number;
+  /** For node-core and native frames: the package (or our code) whose call accounts for most of this time. */
+  readonly via?: string;
 }
 
 export interface ProfileSummary {
@@ -41,6 +44,11 @@ export interface ProfileSummary {
   /** Self time per group, idle excluded from `busyMs`. */
   readonly busyMs: number;
   readonly groups: Array<{ group: string; selfMs: number; share: number }>;
+  /**
+   * The same time with node core and native frames charged to the nearest package (or our code)
+   * that called them: e.g. a socket writev under @redis/client counts for @redis/client.
+   */
+  readonly byCaller: Array<{ group: string; selfMs: number; share: number }>;
   readonly top: FunctionRow[];
 }
 
@@ -92,7 +100,20 @@ export function summarizeProfile(file: string, window?: { fromUs: number; toUs: 
     const hits = profile.nodes.reduce((a, n) => a + (n.hitCount ?? 0), 0) || 1;
     for (const n of profile.nodes) self.set(n.id, ((n.hitCount ?? 0) / hits) * total);
   }
-  const fnTotals = new Map<string, { fn: string; location: string; group: string; selfMs: number }>();
+  const parent = new Map<number, number>();
+  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const isLibrary = (g: string) => g !== 'node core' && !g.startsWith('(');
+  const callerGroup = (id: number): string => {
+    const own = groupOf(byId.get(id)!.callFrame);
+    if (isLibrary(own) || own === '(gc)' || own === '(idle)' || own === '(program: native, not attributed)') return own;
+    for (let p = parent.get(id); p !== undefined; p = parent.get(p)) {
+      const g = groupOf(byId.get(p)!.callFrame);
+      if (isLibrary(g)) return g;
+    }
+    return own;
+  };
+  const callers = new Map<string, number>();
+  const fnTotals = new Map<string, { fn: string; location: string; group: string; selfMs: number; callers: Map<string, number> }>();
   const groups = new Map<string, number>();
   let totalMs = 0;
   for (const [id, ms] of self) {
@@ -100,13 +121,22 @@ export function summarizeProfile(file: string, window?: { fromUs: number; toUs: 
     if (!node) continue;
     const f = node.callFrame;
     const group = groupOf(f);
+    const caller = callerGroup(id);
     const short = f.url.replace(/^.*node_modules\//, '').replace(/^.*\/runtime\/dist\//, 'runtime/dist/');
     const location = f.url ? `${short}:${f.lineNumber + 1}` : '';
     const key = `${f.functionName}@${location}`;
-    const row = fnTotals.get(key) ?? { fn: f.functionName || '(anonymous)', location, group, selfMs: 0 };
+    const row = fnTotals.get(key) ?? {
+      fn: f.functionName || '(anonymous)',
+      location,
+      group,
+      selfMs: 0,
+      callers: new Map<string, number>(),
+    };
     row.selfMs += ms;
+    row.callers.set(caller, (row.callers.get(caller) ?? 0) + ms);
     fnTotals.set(key, row);
     groups.set(group, (groups.get(group) ?? 0) + ms);
+    callers.set(caller, (callers.get(caller) ?? 0) + ms);
     totalMs += ms;
   }
   const busyMs = totalMs - (groups.get('(idle)') ?? 0);
@@ -120,10 +150,17 @@ export function summarizeProfile(file: string, window?: { fromUs: number; toUs: 
       .filter(([g]) => g !== '(idle)')
       .map(([group, selfMs]) => ({ group, selfMs, share: share(selfMs) }))
       .sort((a, b) => b.selfMs - a.selfMs),
+    byCaller: [...callers.entries()]
+      .filter(([g]) => g !== '(idle)')
+      .map(([group, selfMs]) => ({ group, selfMs, share: share(selfMs) }))
+      .sort((a, b) => b.selfMs - a.selfMs),
     top: [...fnTotals.values()]
       .filter((r) => r.group !== '(idle)')
       .sort((a, b) => b.selfMs - a.selfMs)
       .slice(0, topN)
-      .map((r) => ({ ...r, share: share(r.selfMs) })),
+      .map(({ callers: byCaller, ...r }) => {
+        const via = [...byCaller.entries()].sort((a, b) => b[1] - a[1])[0]?.[0];
+        return { ...r, share: share(r.selfMs), ...(via && via !== r.group && { via }) };
+      }),
   };
 }

@@ -94,8 +94,13 @@ export function printProfile(p: ProfileSummary, log: (s: string) => void): void 
   log('  self time by package:');
   for (const g of p.groups.slice(0, 15))
     log(`    ${(g.share * 100).toFixed(1).padStart(5)}%  ${g.selfMs.toFixed(0).padStart(7)} ms  ${g.group}`);
+  log('  the same, node core and native time charged to the package that called it:');
+  for (const g of p.byCaller.slice(0, 15))
+    log(`    ${(g.share * 100).toFixed(1).padStart(5)}%  ${g.selfMs.toFixed(0).padStart(7)} ms  ${g.group}`);
   log('  top functions by self time:');
-  for (const f of p.top) log(`    ${(f.share * 100).toFixed(1).padStart(5)}%  ${f.fn}  [${f.group}] ${f.location}`);
+  for (const f of p.top) {
+    log(`    ${(f.share * 100).toFixed(1).padStart(5)}%  ${f.fn}  [${f.group}${f.via ? `, called from ${f.via}` : ''}] ${f.location}`);
+  }
 }
 
 export function writeJson(file: string, data: unknown): void {

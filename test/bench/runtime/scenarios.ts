@@ -48,6 +48,12 @@ const BUILD = (repo: string, file: string) => join(repo, 'build', 'test', 'bench
 let runCounter = 0;
 const runId = (id: string) => `${id}-${process.pid}-${++runCounter}`;
 
+/**
+ * Let calls still in flight when autocannon stops (up to one per connection) reach the fake
+ * before its counters are read, so they are charged to the scenario that caused them.
+ */
+const settle = () => new Promise((r) => setTimeout(r, 300));
+
 function per1k(n: number, turns: number): number {
   return turns > 0 ? (n / turns) * 1000 : 0;
 }
@@ -60,8 +66,10 @@ async function measured(
   sequence: ScenarioResult['sequence'],
   loads: () => Promise<LoadResult[]>,
 ): Promise<ScenarioResult> {
+  await settle();
   const before = await ctx.fake.snapshot();
   const results = await loads();
+  await settle();
   const nlp = usageBetween(before, await ctx.fake.snapshot());
   const load = combine(results);
   ctx.log(
@@ -232,11 +240,13 @@ export async function runAll(ctx: BenchContext): Promise<AllResults> {
 
   const aRuns: LoadResult[] = [];
   const dRuns: LoadResult[] = [];
+  await settle();
   const warmBefore = await ctx.fake.snapshot();
   for (let round = 0; round < s.rounds; round++) {
     aRuns.push(await load(ctx, 'a', bare, ctx.realistic, { seconds: s.durationSeconds }));
     dRuns.push(await load(ctx, 'd', runtime, ctx.realistic, { seconds: s.durationSeconds }));
   }
+  await settle();
   const afterWarm = await scrapeMetrics(runtime.url);
   const warmUsage = usageBetween(warmBefore, await ctx.fake.snapshot());
   const a = await measured(ctx, 'a', '(a) bare node:http (ceiling)', 'realistic', async () => aRuns);
