@@ -1,34 +1,15 @@
-"""CKV_CONVAI_36: Log bucket is encrypted with a customer-managed key.
+"""CKV_CONVAI_36: Log bucket is encrypted with a customer-managed key (`cmek_settings.kms_key_name` set).
 
-Same rule as POLICY_RULES CKV_CONVAI_36 (constructs/core/policy-catalog.ts): `cmek_settings.kms_key_name` must name a KMS key
-(SecureSecrets' key for the resource's region and purpose). Unset or empty means Google-managed
-encryption, which the platform does not accept for customer data.
-
-Python, not YAML: the key is nearly always a reference (`${google_kms_crypto_key.k.id}`) and
-checkov 3.3.30's YAML solvers give no result on values holding interpolations.
+Same rule as POLICY_RULES CKV_CONVAI_36 (constructs/core/policy-catalog.ts); the logic is shared
+with the other CMEK rules in cdktf_values.CmekCheck.
 """
-from checkov.common.models.enums import CheckCategories, CheckResult
-from checkov.terraform.checks.resource.base_resource_check import BaseResourceCheck
-
-from cdktf_values import is_set, value_at
+from cdktf_values import CmekCheck
 
 RESOURCE_TYPES = ["google_logging_project_bucket_config"]
 
-
-class LogBucketCmek(BaseResourceCheck):
-    def __init__(self):
-        super().__init__(
-            name="Log bucket is encrypted with a customer-managed key",
-            id="CKV_CONVAI_36",
-            categories=[CheckCategories.ENCRYPTION],
-            supported_resources=RESOURCE_TYPES,
-        )
-
-    def scan_resource_conf(self, conf):
-        if is_set(value_at(conf, "cmek_settings", "kms_key_name")):
-            return CheckResult.PASSED
-        self.details = ["cmek_settings.kms_key_name is unset, so Google-managed keys encrypt the data"]
-        return CheckResult.FAILED
-
-
-check = LogBucketCmek()
+check = CmekCheck(
+    id="CKV_CONVAI_36",
+    name="Log bucket is encrypted with a customer-managed key",
+    supported_resources=RESOURCE_TYPES,
+    key_path=("cmek_settings", "kms_key_name"),
+)

@@ -7,6 +7,9 @@ Not a check: checkov's loader imports every .py here (and puts this folder on sy
 what lets the checks `import cdktf_values`); this module registers nothing.
 """
 
+from checkov.common.models.enums import CheckCategories, CheckResult
+from checkov.terraform.checks.resource.base_resource_check import BaseResourceCheck
+
 PRODUCTION_ENVS = ("prod", "production")
 
 
@@ -48,3 +51,23 @@ def value_at(conf, *path):
 def is_set(value):
     """A non-empty value: a literal or a reference (which names a key Terraform will resolve)."""
     return isinstance(value, str) and value.strip() != ""
+
+
+# --- shared rule: customer-managed encryption keys (CKV_CONVAI_32..36) -----------------------
+# Each of those rules says the same thing about a different resource: the attribute that names
+# the KMS key must be set; unset or empty means Google-managed encryption, which the platform does
+# not accept for customer data. Python, not YAML: the key is nearly always a reference and
+# checkov 3.3.30's YAML solvers give no result on values holding interpolations. Defining the
+# class registers nothing; each CKV_CONVAI_3x file instantiates it once.
+
+class CmekCheck(BaseResourceCheck):
+    def __init__(self, id, name, supported_resources, key_path):
+        """`key_path`: the attribute path to the key name, e.g. ("encryption", "default_kms_key_name")."""
+        self.key_path = tuple(key_path)
+        super().__init__(name=name, id=id, categories=[CheckCategories.ENCRYPTION], supported_resources=supported_resources)
+
+    def scan_resource_conf(self, conf):
+        if is_set(value_at(conf, *self.key_path)):
+            return CheckResult.PASSED
+        self.details = [f"{'.'.join(self.key_path)} is unset, so Google-managed keys encrypt the data"]
+        return CheckResult.FAILED

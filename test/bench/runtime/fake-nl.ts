@@ -6,12 +6,11 @@ import { ChildProcess, fork } from 'node:child_process';
 import { join } from 'node:path';
 import { Feature } from '../../../runtime/src/nlp/enrichment-types';
 import { FakeLanguageCounters } from '../../runtime/support/fake-language-server';
-import { BilledCounters, FakeCommand } from './fake-nl-child';
+import { FakeCommand } from './fake-nl-child';
 import { track } from './processes';
 
 export interface FakeSnapshot {
   readonly stats: FakeLanguageCounters;
-  readonly billed: BilledCounters;
 }
 
 /** What one scenario cost: counter differences between two snapshots. */
@@ -26,10 +25,9 @@ export interface NlpUsage {
 
 export function usageBetween(before: FakeSnapshot, after: FakeSnapshot): NlpUsage {
   const features: Feature[] = ['sentiment', 'entities', 'classification', 'moderation'];
-  const unitsByFeature = Object.fromEntries(features.map((f) => [f, after.billed.units[f] - before.billed.units[f]])) as Record<
-    Feature,
-    number
-  >;
+  const unitsByFeature = Object.fromEntries(
+    features.map((f) => [f, after.stats.features[f].billedUnits - before.stats.features[f].billedUnits]),
+  ) as Record<Feature, number>;
   return {
     calls: after.stats.totalCalls - before.stats.totalCalls,
     billedUnits: Object.values(unitsByFeature).reduce((a, b) => a + b, 0),
@@ -96,7 +94,7 @@ export class FakeNl {
 
   async snapshot(): Promise<FakeSnapshot> {
     const msg = await this.send({ cmd: 'stats' });
-    return { stats: msg.stats, billed: msg.billed };
+    return { stats: msg.stats };
   }
 
   async stop(): Promise<void> {

@@ -14,6 +14,7 @@ import * as path from 'node:path';
 import * as fs from 'node:fs';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
+import { billedUnits } from '../../../runtime/src/nlp/billing';
 
 export type LanguageRpc = 'AnalyzeSentiment' | 'AnalyzeEntities' | 'ClassifyText' | 'ModerateText' | 'AnnotateText';
 /** Billing units: the API charges per feature, whichever RPC carried it. */
@@ -122,6 +123,10 @@ export interface FeatureCounters {
   calls: number;
   /** Unicode code points of `document.content` received for the feature: the unit the API bills by. */
   characters: number;
+  /** Calls answered successfully that asked for the feature (what the API bills). */
+  answered: number;
+  /** Billed units of those answered calls, per call: ceil(chars / 1,000), moderation per 100. */
+  billedUnits: number;
 }
 
 export interface FakeLanguageCounters {
@@ -173,10 +178,10 @@ function emptyCounters(): FakeLanguageCounters {
     calls: { AnalyzeSentiment: 0, AnalyzeEntities: 0, ClassifyText: 0, ModerateText: 0, AnnotateText: 0 },
     totalCalls: 0,
     features: {
-      sentiment: { calls: 0, characters: 0 },
-      entities: { calls: 0, characters: 0 },
-      classification: { calls: 0, characters: 0 },
-      moderation: { calls: 0, characters: 0 },
+      sentiment: { calls: 0, characters: 0, answered: 0, billedUnits: 0 },
+      entities: { calls: 0, characters: 0, answered: 0, billedUnits: 0 },
+      classification: { calls: 0, characters: 0, answered: 0, billedUnits: 0 },
+      moderation: { calls: 0, characters: 0, answered: 0, billedUnits: 0 },
     },
     failedCalls: 0,
     cancelledCalls: 0,
@@ -298,7 +303,8 @@ export class FakeLanguageServer {
     counters.lastDeadlineMs = deadline instanceof Date ? deadline.getTime() : deadline;
     counters.lastRequest = { rpc, request };
     const characters = codePoints(request.document?.content ?? '');
-    for (const feature of requestedFeatures(rpc, request)) {
+    const features = requestedFeatures(rpc, request);
+    for (const feature of features) {
       counters.features[feature].calls += 1;
       counters.features[feature].characters += characters;
     }
@@ -316,6 +322,12 @@ export class FakeLanguageServer {
       if (state.settled) return;
       settle();
       if (err) counters.failedCalls += 1;
+      else {
+        for (const feature of features) {
+          counters.features[feature].answered += 1;
+          counters.features[feature].billedUnits += billedUnits(request.document?.content ?? '', feature);
+        }
+      }
       callback(err, response);
     };
     call.on('cancelled', () => {

@@ -93,7 +93,8 @@ export class PostgresServer {
     this.dataDir = join(root, 'data');
     // Postgres refuses to run as root; the Debian package's `postgres` user runs it instead.
     // Absolute path: CI's PATH may not include /usr/sbin.
-    this.runAs = process.getuid?.() === 0 ? [findBinary('runuser', ['/usr/sbin', '/sbin', '/usr/bin', '/bin']), '-u', 'postgres', '--'] : [];
+    this.runAs =
+      process.getuid?.() === 0 ? [findBinary('runuser', ['/usr/sbin', '/sbin', '/usr/bin', '/bin']), '-u', 'postgres', '--'] : [];
   }
 
   static async start(): Promise<PostgresServer> {
