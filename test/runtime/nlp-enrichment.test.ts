@@ -129,7 +129,8 @@ describe('Natural Language enrichment', () => {
     fake.setLatency(3_000);
     const started = Date.now();
     const params = await post('Why is there a fee on my statement?', 'enrich');
-    expect(Date.now() - started).toBeLessThan(300 + 250);
+    // Far below the fake's 3 s: the 300 ms deadline ended the call (margin for a loaded CI machine).
+    expect(Date.now() - started).toBeLessThan(1_500);
     expect(params.webhook_degraded_reasons).toEqual(['nlp-timeout']);
   });
 
@@ -140,7 +141,8 @@ describe('Natural Language enrichment', () => {
     expect(callsWhenOpened).toBe(3);
     const started = Date.now();
     const params = await post('Is the app down right now? again', 'enrich');
-    expect(Date.now() - started).toBeLessThan(100); // no waiting on a dead dependency
+    // No waiting on a dead dependency: an open breaker answers before the 300 ms deadline could pass.
+    expect(Date.now() - started).toBeLessThan(300);
     expect(params.webhook_degraded_reasons).toEqual(['nlp-open']);
     expect(fake.stats.totalCalls).toBe(callsWhenOpened);
 
