@@ -97,7 +97,8 @@ async function handleWebhook(c: Context, protocol: Protocol, deps: AppDependenci
           return c.json({ error: 'invalid request', detail: 'the body must be a JSON object (a Dialogflow WebhookRequest)' }, 400);
         }
         const turn = deps.processor.parse(protocol, body);
-        tag = turn.tag;
+        // Callers choose the tag: only registered ones become metric labels.
+        tag = deps.processor.metricTag(turn.tag);
         span.setAttributes({ 'dialogflow.protocol': protocol, 'dialogflow.tag': turn.tag });
         const retryAfter = await deps.rateLimiter.consume(`${protocol}:${turn.session || c.req.header('x-forwarded-for') || 'anonymous'}`);
         if (retryAfter !== undefined) {
@@ -108,11 +109,7 @@ async function handleWebhook(c: Context, protocol: Protocol, deps: AppDependenci
         const budget = { remainingMs: () => deadline - Date.now() };
         const { body: json } = await deps.idempotency.once(
           turn.responseId ? `${protocol}:${turn.responseId}:${turn.tag}` : '',
-          async () => {
-            const processed = await deps.processor.process(turn, budget, startedAt);
-            tag = processed.tag;
-            return processed.json;
-          },
+          async () => (await deps.processor.process(turn, budget, startedAt)).json,
         );
         return c.body(json, 200, { 'content-type': 'application/json; charset=utf-8' });
       } catch (error) {

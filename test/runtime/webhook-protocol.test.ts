@@ -108,10 +108,13 @@ describe('webhook protocol (local analyzer, no database)', () => {
     await validReply(res, 'cx');
   });
 
-  test('an unknown tag falls back to the default handler: empty reply, no NLP call', async () => {
+  test('an unknown tag falls back to the default handler: empty reply, no NLP call, and no new metric label', async () => {
     const reply = await validReply(await runtime.post('/webhook/cx', cxRequest('whatever', 'no-such-tag')), 'cx');
     expect(reply.fulfillmentResponse.messages).toEqual([]);
     expect(replyParameters(reply).nlp_analyzer).toBeUndefined();
+    const metrics = await runtime.metrics.registry.metrics();
+    expect(metrics).not.toContain('no-such-tag');
+    expect(metrics).toMatch(/webhook_requests_total\{tag="unknown",protocol="cx",code="200"\}/);
   });
 
   test('idempotent on detectIntentResponseId + tag: a retried turn replays the reply without re-running side effects', async () => {

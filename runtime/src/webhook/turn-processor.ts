@@ -65,6 +65,11 @@ export class TurnProcessor {
     return protocol === 'cx' ? parseCxRequest(body) : parseEsRequest(body);
   }
 
+  /** The tag as a metrics label: registered tags as themselves, anything else `unknown` (bounded cardinality). */
+  metricTag(tag: string): string {
+    return this.o.handlers.resolve(tag).known ? tag : 'unknown';
+  }
+
   async process(turn: Turn, budget: Budget, startedAt: number): Promise<ProcessedTurn> {
     const { definition, known } = this.o.handlers.resolve(turn.tag);
     const tag = known ? turn.tag : 'unknown';
