@@ -34,7 +34,10 @@ describe('tiered cache and durable writes with real Redis and Postgres', () => {
         RATE_LIMIT_PER_MINUTE: '10000',
         ...env,
       },
-      { analyzer: new GoogleLanguageAnalyzer(fake.clientOptions()) },
+      {
+        analyzer: new GoogleLanguageAnalyzer(fake.clientOptions()),
+        registerHandlers: (r) => r.register('open-ticket', { handle: () => ({ messages: [`ticket ${Math.random()}`] }) }),
+      },
     );
     runtimes.push(rt);
     await waitUntil(() => rt.redis?.isReady === true);
@@ -139,10 +142,10 @@ describe('tiered cache and durable writes with real Redis and Postgres', () => {
     expect(statuses).toEqual([200, 200, 200, 429]);
 
     // A Dialogflow retry that lands on another instance replays the first instance's reply.
-    const retried = cxRequest('This is awful, I hate this and nothing works', 'sentiment-escalation');
+    const retried = cxRequest('Please open a ticket for my missing refund', 'open-ticket');
     const first = await (await a.post('/webhook/cx', retried)).text();
     // The reply is stored in Redis in the background; wait until it is there.
-    const key = `idem:cx:${retried.detectIntentResponseId}:sentiment-escalation`;
+    const key = `idem:cx:${retried.detectIntentResponseId}:open-ticket`;
     for (let i = 0; i < 100 && !(await a.redis!.exists(key)); i++) await new Promise((r) => setTimeout(r, 20));
     const second = await (await b.post('/webhook/cx', retried)).text();
     expect(second).toBe(first);

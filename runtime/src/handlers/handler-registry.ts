@@ -5,6 +5,14 @@ import { HandlerInput, HandlerResult } from '../protocol/turn';
 export interface HandlerDefinition {
   /** Features analyzed before `handle` runs; only these are billed. @default none */
   readonly features?: readonly Feature[];
+  /**
+   * The handler changes something outside the reply (a ticket, a payment, a counter in a
+   * database), so a turn Dialogflow delivers twice must not run it twice: its replies are stored
+   * per `detectIntentResponseId` + tag and replayed. A handler whose reply depends only on the
+   * request and its enrichment can say false and skip that bookkeeping (two Redis round trips).
+   * @default true
+   */
+  readonly sideEffects?: boolean;
   handle(input: HandlerInput): HandlerResult | Promise<HandlerResult>;
 }
 
@@ -17,7 +25,7 @@ export class HandlerRegistry {
   private readonly handlers = new Map<string, HandlerDefinition>();
 
   constructor() {
-    this.handlers.set('default', { handle: () => ({}) });
+    this.handlers.set('default', { sideEffects: false, handle: () => ({}) });
   }
 
   register(tag: string, definition: HandlerDefinition): this {

@@ -31,6 +31,8 @@ export function registerReferenceHandlers(registry: HandlerRegistry, options: Re
   return registry
     .register('sentiment-escalation', {
       features: ['sentiment'],
+      // The streak lives in the session parameters of the request: a replay computes the same reply.
+      sideEffects: false,
       handle: ({ turn, nlp }): HandlerResult => {
         const score = nlp.analysis.sentiment?.score;
         const previous = Number(turn.parameters[HANDLER_PARAMETERS.negativeTurns] ?? 0) || 0;
@@ -49,6 +51,7 @@ export function registerReferenceHandlers(registry: HandlerRegistry, options: Re
     })
     .register('capture-entities', {
       features: ['entities'],
+      sideEffects: false,
       handle: ({ nlp }) => {
         const parameters: Record<string, JsonValue> = {};
         for (const entity of nlp.analysis.entities ?? []) {
@@ -59,5 +62,5 @@ export function registerReferenceHandlers(registry: HandlerRegistry, options: Re
         return { parameters };
       },
     })
-    .register('enrich', { features: ['sentiment', 'entities'], handle: () => ({}) });
+    .register('enrich', { features: ['sentiment', 'entities'], sideEffects: false, handle: () => ({}) });
 }

@@ -70,6 +70,11 @@ export class TurnProcessor {
     return this.o.handlers.resolve(tag).known ? tag : 'unknown';
   }
 
+  /** Whether the tag's handler must run at most once per turn (see HandlerDefinition.sideEffects). */
+  hasSideEffects(tag: string): boolean {
+    return this.o.handlers.resolve(tag).definition.sideEffects ?? true;
+  }
+
   async process(turn: Turn, budget: Budget, startedAt: number): Promise<ProcessedTurn> {
     const { definition, known } = this.o.handlers.resolve(turn.tag);
     const tag = known ? turn.tag : 'unknown';

@@ -117,8 +117,9 @@ describe('answers', () => {
 
     const stats = fake.stats;
     expect(stats.calls.AnnotateText).toBe(1);
-    expect(stats.features.entities).toEqual({ calls: 1, characters: TEXT.length });
-    expect(stats.features.moderation).toEqual({ calls: 1, characters: TEXT.length });
+    // 130 characters: one unit of entities (per 1,000), two of moderation (per 100).
+    expect(stats.features.entities).toEqual({ calls: 1, characters: TEXT.length, answered: 1, billedUnits: 1 });
+    expect(stats.features.moderation).toEqual({ calls: 1, characters: TEXT.length, answered: 1, billedUnits: 2 });
     expect(stats.features.sentiment.calls).toBe(0);
     expect(stats.features.classification.calls).toBe(0);
   });
