@@ -54,6 +54,8 @@ const schema = z
     DATABASE_MODE: z.enum(['postgres', 'embedded', 'off']).optional(),
     PG_IAM_AUTH: bool.default('false'),
     PGLITE_DATA_DIR: z.string().optional(),
+    TURN_EVENTS_RETENTION_MONTHS: int(1, 120).default(13),
+    MAINTENANCE_INTERVAL_MINUTES: int(1, 24 * 60).default(60),
 
     RATE_LIMIT_PER_MINUTE: int(1, 1_000_000).default(300),
     MAX_BODY_BYTES: int(1024, 10 * 1024 * 1024).default(256 * 1024),
@@ -151,6 +153,10 @@ export interface RuntimeConfig {
     readonly url?: string;
     readonly iamAuth: boolean;
     readonly pgliteDataDir?: string;
+    /** Months of turn events kept (monthly partitions beyond are dropped). */
+    readonly turnEventsRetentionMonths: number;
+    /** How often partitions are rolled and expired cache rows purged. */
+    readonly maintenanceIntervalMinutes: number;
   };
   /** Circuit breakers: consecutive failures to open, and time open before a trial call. */
   readonly breaker: { readonly failuresToOpen: number; readonly halfOpenAfterMs: number };
@@ -207,6 +213,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       url: e.DATABASE_URL,
       iamAuth: e.PG_IAM_AUTH,
       pgliteDataDir: e.PGLITE_DATA_DIR,
+      turnEventsRetentionMonths: e.TURN_EVENTS_RETENTION_MONTHS,
+      maintenanceIntervalMinutes: e.MAINTENANCE_INTERVAL_MINUTES,
     },
     breaker: { failuresToOpen: e.BREAKER_FAILURES_TO_OPEN, halfOpenAfterMs: e.BREAKER_HALF_OPEN_MS },
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,

@@ -19,6 +19,7 @@ import { Authenticator } from './security/authenticator';
 import { PiiRedactor, parseExtraPatterns } from './security/pii-redaction';
 import { SessionRateLimiter } from './security/rate-limiter';
 import { Database, openDatabase } from './storage/database';
+import { runMaintenance } from './storage/maintenance';
 import { migrate } from './storage/migrations';
 import { writeTurnEvents } from './storage/turn-event-writer';
 import { createLogger } from './telemetry/logger';
@@ -110,6 +111,7 @@ export async function createRuntime(config: RuntimeConfig, overrides: RuntimeOve
   let l3: PostgresTier | undefined;
   let events: WriteBehindQueue<TurnEvent> | undefined;
   let schemaReady = Promise.resolve();
+  let maintenanceTimer: NodeJS.Timeout | undefined;
   if (config.database.mode !== 'off') {
     const db = await openDatabase({
       url: config.database.url,
@@ -121,6 +123,14 @@ export async function createRuntime(config: RuntimeConfig, overrides: RuntimeOve
     schemaReady = migrateWithRetry(db, logger).then(() => {
       schemaMigrated = true;
     });
+    // Roll partitions, drop months past retention, purge expired cache rows. Not through the
+    // request-path guard: DDL may take longer than its 500 ms, and a failed round just waits for the next.
+    const maintain = () =>
+      runMaintenance(db, { turnEventsRetentionMonths: config.database.turnEventsRetentionMonths })
+        .then((r) => logger.info({ event: 'db.maintenance', ...r }, 'database maintenance'))
+        .catch((error: unknown) => logger.warn({ err: error }, 'database maintenance skipped'));
+    maintenanceTimer = setInterval(() => void schemaReady.then(maintain), config.database.maintenanceIntervalMinutes * 60_000);
+    maintenanceTimer.unref();
     const queueHooks = (name: string) => ({
       onFlushError: (error: unknown, pending: number) =>
         logger.warn({ err: error, queue: name, pending }, 'write-behind flush failed; will retry'),
@@ -223,6 +233,7 @@ export async function createRuntime(config: RuntimeConfig, overrides: RuntimeOve
     schemaReady,
     async close(deadlineMs = config.shutdownDeadlineMs) {
       readiness.draining();
+      if (maintenanceTimer) clearInterval(maintenanceTimer);
       const end = Date.now() + deadlineMs;
       let left = 0;
       for (const queue of queues) {
