@@ -2,6 +2,7 @@ import { SpanStatusCode, context, propagation, trace } from '@opentelemetry/api'
 import { Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { Logger } from 'pino';
+import { SESSION_PARAMETERS } from './nlp/session-parameters';
 import { Protocol } from './protocol/turn';
 import { Authenticator } from './security/authenticator';
 import { SessionRateLimiter } from './security/rate-limiter';
@@ -131,6 +132,6 @@ async function handleWebhook(c: Context, protocol: Protocol, deps: AppDependenci
 }
 
 function emptyDegradedReply(protocol: Protocol): Record<string, unknown> {
-  const parameters = { webhook_degraded: true, webhook_degraded_reasons: ['internal-error'] };
+  const parameters = { [SESSION_PARAMETERS.degraded]: true, [SESSION_PARAMETERS.degradedReasons]: ['internal-error'] };
   return protocol === 'cx' ? { sessionInfo: { parameters } } : { fulfillmentText: '' };
 }

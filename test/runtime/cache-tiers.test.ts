@@ -2,7 +2,7 @@ import { Client } from 'pg';
 import { createClient } from 'redis';
 import { GoogleLanguageAnalyzer } from '../../runtime/src/nlp/google-analyzer';
 import { FakeLanguageServer } from './support/fake-language-server';
-import { PostgresServer, RedisServer } from './support/local-servers';
+import { PostgresServer, RedisServer, waitFor } from './support/local-servers';
 import { TestRuntime, cxRequest, metricValue, replyParameters, scrape, startRuntime, validReply } from './support/runtime-harness';
 
 /**
@@ -40,7 +40,7 @@ describe('tiered cache and durable writes with real Redis and Postgres', () => {
       },
     );
     runtimes.push(rt);
-    await waitUntil(() => rt.redis?.isReady === true);
+    await waitFor(() => rt.redis?.isReady === true, 'redis connected', 10_000);
     return rt;
   }
 
@@ -72,7 +72,7 @@ describe('tiered cache and durable writes with real Redis and Postgres', () => {
     fake.reset();
     const a = await instance();
     await ask(a, 'What is the exchange rate for my transfer to Japan?');
-    await waitUntil(() => a.queues.every((q) => q.pending === 0));
+    await waitFor(() => a.queues.every((q) => q.pending === 0), 'write queues flushed', 10_000);
     const rows = await sql('SELECT count(*)::int AS n FROM nlp_cache_entries');
     expect(rows[0].n).toBeGreaterThan(0);
 
@@ -98,7 +98,7 @@ describe('tiered cache and durable writes with real Redis and Postgres', () => {
     } finally {
       await redis.resume();
     }
-    await waitUntil(() => rt.redis?.isReady === true, 10_000);
+    await waitFor(() => rt.redis?.isReady === true, 'redis connected', 10_000);
     await new Promise((r) => setTimeout(r, 350)); // breaker half-open window
     const before = metricValue(await scrape(rt), 'cache_requests_total', { tier: 'l2', result: 'miss' });
     await ask(rt, 'A new question after Redis came back about card limits');
@@ -108,7 +108,7 @@ describe('tiered cache and durable writes with real Redis and Postgres', () => {
   test('Postgres down mid-run: turns are answered, turn events queue up, and all arrive exactly once when it returns', async () => {
     const rt = await instance();
     await rt.post('/webhook/cx', cxRequest('warm up the pool before the outage', 'default'));
-    await waitUntil(() => rt.queues.every((q) => q.pending === 0));
+    await waitFor(() => rt.queues.every((q) => q.pending === 0), 'write queues flushed', 10_000);
     const sessions = `outage-${Date.now()}`;
     const turns = 25;
     await postgres.stop();
@@ -125,7 +125,7 @@ describe('tiered cache and durable writes with real Redis and Postgres', () => {
     } finally {
       await postgres.resume();
     }
-    await waitUntil(() => rt.queues.every((q) => q.pending === 0), 20_000);
+    await waitFor(() => rt.queues.every((q) => q.pending === 0), 'write queues flushed', 20_000);
     const rows = await sql<{ n: number; distinct_ids: number }>(
       'SELECT count(*)::int AS n, count(DISTINCT id)::int AS distinct_ids FROM turn_events WHERE session_id LIKE $1',
       [`${sessions}/%`],
@@ -158,7 +158,7 @@ describe('tiered cache and durable writes with real Redis and Postgres', () => {
       '/webhook/cx',
       cxRequest('my card 4111 1111 1111 1111 and email bob@example.com', 'default', { sessionInfo: { session } }),
     );
-    await waitUntil(() => rt.queues.every((q) => q.pending === 0));
+    await waitFor(() => rt.queues.every((q) => q.pending === 0), 'write queues flushed', 10_000);
     const rows = await sql('SELECT tableoid::regclass::text AS partition, text_redacted FROM turn_events WHERE session_id = $1', [session]);
     const now = new Date();
     expect(rows).toEqual([
@@ -169,11 +169,3 @@ describe('tiered cache and durable writes with real Redis and Postgres', () => {
     ]);
   });
 });
-
-async function waitUntil(check: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > end) throw new Error('condition not reached in time');
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}

@@ -19,9 +19,3 @@ export function asNumber(value: unknown): number | undefined {
 export function asParameters(value: unknown): Record<string, JsonValue> {
   return asObject(value) as Record<string, JsonValue>;
 }
-
-/** The last path segment of a resource name, e.g. the session id of a session name. */
-export function lastSegment(name: string): string {
-  const i = name.lastIndexOf('/');
-  return i >= 0 ? name.slice(i + 1) : name;
-}

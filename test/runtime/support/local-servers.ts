@@ -22,7 +22,8 @@ export async function freePort(): Promise<number> {
   });
 }
 
-async function waitFor(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 20_000): Promise<void> {
+/** Poll `check` every 25-50 ms until it holds; throws naming `what` after `timeoutMs`. */
+export async function waitFor(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 20_000): Promise<void> {
   const end = Date.now() + timeoutMs;
   while (Date.now() < end) {
     try {
