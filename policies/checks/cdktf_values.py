@@ -71,3 +71,32 @@ class CmekCheck(BaseResourceCheck):
             return CheckResult.PASSED
         self.details = [f"{'.'.join(self.key_path)} is unset, so Google-managed keys encrypt the data"]
         return CheckResult.FAILED
+
+
+# --- shared rule: no public IAM members (CKV_CONVAI_4 on Cloud Run, CKV_CONVAI_38 on data) ----
+PUBLIC_MEMBERS = ("allUsers", "allAuthenticatedUsers")
+
+
+class PublicMemberCheck(BaseResourceCheck):
+    """IAM member/binding resources must not name allUsers or allAuthenticatedUsers.
+
+    Python, not YAML: members usually hold interpolations, on which checkov 3.3.30's YAML solvers
+    give no result. `consequence` finishes the failure message, e.g. "makes the service public".
+    """
+
+    def __init__(self, id, name, supported_resources, consequence):
+        self.consequence = consequence
+        super().__init__(name=name, id=id, categories=[CheckCategories.IAM], supported_resources=supported_resources)
+
+    def scan_resource_conf(self, conf):
+        if "members" in conf:
+            # A list attribute arrives wrapped once more: [["user:a", "allUsers"]].
+            members = one(conf.get("members"))
+            members = members if isinstance(members, list) else [members]
+        elif "member" in conf:
+            members = [one(conf.get("member"))]
+        else:
+            members = []
+        public = [m for m in members if isinstance(m, str) and m in PUBLIC_MEMBERS]
+        self.details = [f"member {', '.join(public)} {self.consequence}"] if public else []
+        return CheckResult.FAILED if public else CheckResult.PASSED
