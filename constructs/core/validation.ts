@@ -16,6 +16,16 @@ export function isToken(value: unknown): boolean {
   return Token.isUnresolved(value);
 }
 
+/** A value that is set and resolved: the only kind a rule judges. */
+export function isKnown(value: unknown): boolean {
+  return value !== undefined && !isToken(value);
+}
+
+/** The values that occur more than once in `xs`, each listed once. */
+export function duplicatesIn(xs: string[]): string[] {
+  return [...new Set(xs.filter((x, i) => xs.indexOf(x) !== i))];
+}
+
 /**
  * Check every rule and throw one error that lists all broken rules, so a user fixes them in one
  * round rather than one per synth.

@@ -1,4 +1,4 @@
-import { Rule, isToken } from '../core/validation';
+import { Rule, isKnown } from '../core/validation';
 import { DrBackupProps } from './dr-backup-props';
 import { RecoveryCapabilities, recoveryProblems } from './recovery-plan';
 
@@ -17,7 +17,6 @@ export interface ResolvedDrBackupProps extends DrBackupProps {
 const NAME = /^[a-z][a-z0-9-]{0,20}[a-z0-9]$/;
 /** 3..58 characters: the access-log bucket appends "-logs" and bucket names stop at 63. */
 const BUCKET = /^[a-z0-9][a-z0-9_-]{1,56}[a-z0-9]$/;
-const known = (v: unknown): boolean => v !== undefined && !isToken(v);
 const wholeIn = (v: number, lo: number, hi: number): boolean => Number.isInteger(v) && v >= lo && v <= hi;
 const objectiveProblems = (p: ResolvedDrBackupProps): string[] => (p.rpo && p.rto ? recoveryProblems(p.rpo, p.rto, p.capabilities) : []);
 
@@ -32,12 +31,12 @@ export const DR_BACKUP_RULES: ReadonlyArray<Rule<ResolvedDrBackupProps>> = [
     say: (p) => objectiveProblems(p)[i],
   })),
   {
-    when: (p) => known(p.name) && !NAME.test(p.name),
+    when: (p) => isKnown(p.name) && !NAME.test(p.name),
     say: (p) =>
       `name "${p.name}" is not a valid base name: use 2-22 lowercase letters, digits and "-", starting with a letter (it defaults to the construct id, lowercased)`,
   },
   {
-    when: (p) => known(p.bucketName) && !BUCKET.test(p.bucketName!),
+    when: (p) => isKnown(p.bucketName) && !BUCKET.test(p.bucketName!),
     say: (p) =>
       `bucketName "${p.bucketName}" is not a bucket name: use 3-58 lowercase letters, digits, "-" and "_" (the access-log bucket adds "-logs")`,
   },
@@ -52,23 +51,23 @@ export const DR_BACKUP_RULES: ReadonlyArray<Rule<ResolvedDrBackupProps>> = [
       'encryptionKeys is missing: production backups must be encrypted with customer-managed keys; pass SecureSecrets (or any IEncryptionKeys) with a STORAGE key in the bucket key location',
   },
   {
-    when: (p) => known(p.retentionDays) && !wholeIn(p.retentionDays, 1, 3650),
+    when: (p) => isKnown(p.retentionDays) && !wholeIn(p.retentionDays, 1, 3650),
     say: (p) => `retentionDays is ${p.retentionDays}: use 1..3650 days`,
   },
   {
-    when: (p) => known(p.softDeleteDays) && !wholeIn(p.softDeleteDays, 7, 90),
+    when: (p) => isKnown(p.softDeleteDays) && !wholeIn(p.softDeleteDays, 7, 90),
     say: (p) => `softDeleteDays is ${p.softDeleteDays}: Cloud Storage keeps soft-deleted objects 7..90 days`,
   },
   {
     when: (p) =>
-      known(p.deleteAfterDays) &&
-      known(p.retentionDays) &&
+      isKnown(p.deleteAfterDays) &&
+      isKnown(p.retentionDays) &&
       !(Number.isInteger(p.deleteAfterDays) && p.deleteAfterDays >= Math.max(p.retentionDays, 91)),
     say: (p) =>
       `deleteAfterDays is ${p.deleteAfterDays}: use a whole number ≥ ${Math.max(p.retentionDays, 91)} (at least the retention period, and past the Coldline move at 90 days)`,
   },
   {
-    when: (p) => known(p.vaultMinimumRetentionDays) && !wholeIn(p.vaultMinimumRetentionDays, 1, 36159),
+    when: (p) => isKnown(p.vaultMinimumRetentionDays) && !wholeIn(p.vaultMinimumRetentionDays, 1, 36159),
     say: (p) => `vaultMinimumRetentionDays is ${p.vaultMinimumRetentionDays}: use 1..36159 days`,
   },
 ];

@@ -1,5 +1,5 @@
 import { CLOUD_RUN_REGIONS } from '../core/regions';
-import { Rule, isToken } from '../core/validation';
+import { Rule, isToken, isKnown } from '../core/validation';
 import { DatabaseEngine, SqlEdition } from './database-engine';
 import { MultiRegionDbProps } from './multi-region-db-props';
 import { maxConnectionsForTier } from './sql-tier';
@@ -28,7 +28,6 @@ const NAME = /^[a-z][a-z0-9-]{0,28}[a-z0-9]$/;
 const HHMM = /^([01]\d|2[0-3]):[0-5]\d$/;
 export const MAX_SHARDS = 16;
 
-const known = (v: unknown): boolean => v !== undefined && !isToken(v);
 const wholeIn = (v: number, lo: number, hi: number): boolean => Number.isInteger(v) && v >= lo && v <= hi;
 const sql = (p: ResolvedDbProps): boolean => p.engine.isPostgres;
 const primary = (p: ResolvedDbProps): string | undefined => (isToken(p.regions) ? undefined : p.regions[0]);
@@ -39,7 +38,7 @@ const replicasInPrimary = (p: ResolvedDbProps): boolean =>
 
 export const MULTI_REGION_DB_RULES: ReadonlyArray<Rule<ResolvedDbProps>> = [
   {
-    when: (p) => known(p.name) && !NAME.test(p.name),
+    when: (p) => isKnown(p.name) && !NAME.test(p.name),
     say: (p) =>
       `name "${p.name}" is not a valid base name: use 2-30 lowercase letters, digits and "-", starting with a letter (it defaults to the construct id, lowercased)`,
   },
@@ -63,21 +62,21 @@ export const MULTI_REGION_DB_RULES: ReadonlyArray<Rule<ResolvedDbProps>> = [
       'encryptionKeys is missing: production data must be encrypted with customer-managed keys; pass SecureSecrets (or any IEncryptionKeys) with DATABASE keys in every region',
   },
   {
-    when: (p) => sql(p) && known(p.engine.version) && !/^POSTGRES_\d+$/.test(p.engine.version!),
+    when: (p) => sql(p) && isKnown(p.engine.version) && !/^POSTGRES_\d+$/.test(p.engine.version!),
     say: (p) => `engine version "${p.engine.version}" is not a Cloud SQL PostgreSQL version: use e.g. "POSTGRES_17"`,
   },
   {
-    when: (p) => sql(p) && known(p.tier) && maxConnectionsForTier(p.tier) === undefined,
+    when: (p) => sql(p) && isKnown(p.tier) && maxConnectionsForTier(p.tier) === undefined,
     say: (p) =>
       `tier "${p.tier}" is not a tier this library can size: use db-custom-<vCPUs>-<MiB> (Enterprise) or db-perf-optimized-N-<vCPUs> (Enterprise Plus)`,
   },
   {
-    when: (p) => sql(p) && known(p.tier) && (p.edition === SqlEdition.ENTERPRISE_PLUS) !== p.tier.startsWith('db-perf-optimized-N-'),
+    when: (p) => sql(p) && isKnown(p.tier) && (p.edition === SqlEdition.ENTERPRISE_PLUS) !== p.tier.startsWith('db-perf-optimized-N-'),
     say: (p) =>
       `tier "${p.tier}" does not fit edition ${p.edition.value}: Enterprise Plus runs db-perf-optimized-N-* tiers, Enterprise runs db-custom-* (shared-core tiers are not for this tier)`,
   },
   {
-    when: (p) => known(p.shards) && !wholeIn(p.shards, 1, MAX_SHARDS),
+    when: (p) => isKnown(p.shards) && !wholeIn(p.shards, 1, MAX_SHARDS),
     say: (p) => `shards is ${p.shards}: use a whole number from 1 to ${MAX_SHARDS}`,
   },
   {
@@ -86,23 +85,23 @@ export const MULTI_REGION_DB_RULES: ReadonlyArray<Rule<ResolvedDbProps>> = [
       `readReplicaRegions includes the primary region ${primary(p)}: cross-region replicas protect against losing that region; high availability covers zones`,
   },
   {
-    when: (p) => known(p.drReplicaRegion) && !isToken(p.readReplicaRegions) && !p.readReplicaRegions.includes(p.drReplicaRegion!),
+    when: (p) => isKnown(p.drReplicaRegion) && !isToken(p.readReplicaRegions) && !p.readReplicaRegions.includes(p.drReplicaRegion!),
     say: (p) =>
       `drReplicaRegion ${p.drReplicaRegion} has no replica: add it to readReplicaRegions (${p.readReplicaRegions.join(', ') || 'empty'})`,
   },
   {
-    when: (p) => sql(p) && known(p.drReplicaRegion) && p.edition !== SqlEdition.ENTERPRISE_PLUS,
+    when: (p) => sql(p) && isKnown(p.drReplicaRegion) && p.edition !== SqlEdition.ENTERPRISE_PLUS,
     say: (p) =>
       `drReplicaRegion is set with edition ${p.edition.value}: a designated DR replica (replication cluster) needs SqlEdition.ENTERPRISE_PLUS`,
   },
   {
     when: (p) =>
-      known(p.transactionLogRetentionDays) && !wholeIn(p.transactionLogRetentionDays, 1, p.edition.maxTransactionLogRetentionDays),
+      isKnown(p.transactionLogRetentionDays) && !wholeIn(p.transactionLogRetentionDays, 1, p.edition.maxTransactionLogRetentionDays),
     say: (p) =>
       `transactionLogRetentionDays is ${p.transactionLogRetentionDays}: ${p.edition.value} keeps 1..${p.edition.maxTransactionLogRetentionDays} days`,
   },
   {
-    when: (p) => known(p.retainedBackups) && !wholeIn(p.retainedBackups, 1, 365),
+    when: (p) => isKnown(p.retainedBackups) && !wholeIn(p.retainedBackups, 1, 365),
     say: (p) => `retainedBackups is ${p.retainedBackups}: use 1..365 backups`,
   },
   {
@@ -111,24 +110,24 @@ export const MULTI_REGION_DB_RULES: ReadonlyArray<Rule<ResolvedDbProps>> = [
       `backupLocation is missing and none can be derived for ${primary(p)}: give a region or multi-region other than the primary region, e.g. "us"`,
   },
   {
-    when: (p) => sql(p) && known(p.backupLocation) && p.backupLocation === primary(p),
+    when: (p) => sql(p) && isKnown(p.backupLocation) && p.backupLocation === primary(p),
     say: (p) =>
       `backupLocation is the primary region ${p.backupLocation}: a regional outage would take the backups too; use another region or a multi-region such as "us"`,
   },
   {
-    when: (p) => known(p.backupStartTime) && !HHMM.test(p.backupStartTime!),
+    when: (p) => isKnown(p.backupStartTime) && !HHMM.test(p.backupStartTime!),
     say: (p) => `backupStartTime is "${p.backupStartTime}": use "HH:MM" in UTC, e.g. "02:00"`,
   },
   {
-    when: (p) => known(p.maintenanceDay) && !wholeIn(p.maintenanceDay, 1, 7),
+    when: (p) => isKnown(p.maintenanceDay) && !wholeIn(p.maintenanceDay, 1, 7),
     say: (p) => `maintenanceDay is ${p.maintenanceDay}: use 1 (Monday) .. 7 (Sunday)`,
   },
   {
-    when: (p) => known(p.maintenanceHour) && !wholeIn(p.maintenanceHour, 0, 23),
+    when: (p) => isKnown(p.maintenanceHour) && !wholeIn(p.maintenanceHour, 0, 23),
     say: (p) => `maintenanceHour is ${p.maintenanceHour}: use 0..23 (UTC)`,
   },
   {
-    when: (p) => known(p.privateServicesAccessPrefixLength) && !wholeIn(p.privateServicesAccessPrefixLength!, 8, 24),
+    when: (p) => isKnown(p.privateServicesAccessPrefixLength) && !wholeIn(p.privateServicesAccessPrefixLength!, 8, 24),
     say: (p) =>
       `privateServicesAccessPrefixLength is ${p.privateServicesAccessPrefixLength}: use 8..24 (/24 is the smallest range Google accepts)`,
   },

@@ -1,4 +1,4 @@
-import { isToken, Rule } from '../core/validation';
+import { isToken, Rule, isKnown } from '../core/validation';
 import { memoryMiB } from './cloud-run-sizing';
 import { GkePlatformOptions } from './platform';
 
@@ -24,7 +24,6 @@ const ZONE = /^[a-z]+-[a-z]+\d+-[a-z]$/;
 const CIDR = /^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$/;
 const CPU = /^(\d+(?:\.\d+)?)(m?)$/;
 
-const known = (v: unknown): boolean => v !== undefined && !isToken(v);
 /** CPU quantity in cores ("250m" = 0.25), undefined if malformed. */
 export function cpuCores(cpu: string): number | undefined {
   const m = CPU.exec(cpu);
@@ -34,10 +33,10 @@ export function cpuCores(cpu: string): number | undefined {
 const regionOf = (zone: string): string => zone.replace(/-[a-z]$/, '');
 const zoneRegions = (o: ResolvedGkeOptions): string[] => [...new Set((o.zones ?? []).filter((z) => !isToken(z)).map(regionOf))];
 const badCidrs = (o: ResolvedGkeOptions): string[] =>
-  [o.redisCidr, o.databaseCidr, ...(o.googleApisCidrs ?? [])].filter((c): c is string => known(c) && !CIDR.test(c!));
+  [o.redisCidr, o.databaseCidr, ...(o.googleApisCidrs ?? [])].filter((c): c is string => isKnown(c) && !CIDR.test(c!));
 const badQuantities = (o: ResolvedGkeOptions): string[] => [
-  ...(['cpuRequest', 'cpuLimit'] as const).filter((k) => known(o[k]) && cpuCores(o[k]) === undefined).map((k) => `${k} "${o[k]}"`),
-  ...(['memoryRequest', 'memoryLimit'] as const).filter((k) => known(o[k]) && memoryMiB(o[k]) === undefined).map((k) => `${k} "${o[k]}"`),
+  ...(['cpuRequest', 'cpuLimit'] as const).filter((k) => isKnown(o[k]) && cpuCores(o[k]) === undefined).map((k) => `${k} "${o[k]}"`),
+  ...(['memoryRequest', 'memoryLimit'] as const).filter((k) => isKnown(o[k]) && memoryMiB(o[k]) === undefined).map((k) => `${k} "${o[k]}"`),
 ];
 const requestAboveLimit = (o: ResolvedGkeOptions): string[] => {
   const out: string[] = [];
@@ -49,7 +48,7 @@ const requestAboveLimit = (o: ResolvedGkeOptions): string[] => {
 
 export const GKE_WORKLOAD_RULES: ReadonlyArray<Rule<ResolvedGkeOptions>> = [
   {
-    when: (o) => known(o.namespace) && (!DNS_LABEL.test(o.namespace) || RESERVED_NAMESPACES.includes(o.namespace)),
+    when: (o) => isKnown(o.namespace) && (!DNS_LABEL.test(o.namespace) || RESERVED_NAMESPACES.includes(o.namespace)),
     say: (o) =>
       `namespace "${o.namespace}" is not usable: Kubernetes needs a DNS label (1-63 lowercase letters, digits, "-", starting and ending alphanumeric) and the webhook must not share ${RESERVED_NAMESPACES.join('/')}; pick e.g. "convai-webhook"`,
   },
@@ -58,35 +57,35 @@ export const GKE_WORKLOAD_RULES: ReadonlyArray<Rule<ResolvedGkeOptions>> = [
     say: () => 'zones is empty: give the zones of the cluster\'s nodes, e.g. ["us-central1-a", "us-central1-b", "us-central1-c"]',
   },
   {
-    when: (o) => (o.zones ?? []).some((z) => known(z) && !ZONE.test(z)),
-    say: (o) => `zones ${o.zones.filter((z) => known(z) && !ZONE.test(z)).join(', ')} are not zone names: use e.g. "us-central1-a"`,
+    when: (o) => (o.zones ?? []).some((z) => isKnown(z) && !ZONE.test(z)),
+    say: (o) => `zones ${o.zones.filter((z) => isKnown(z) && !ZONE.test(z)).join(', ')} are not zone names: use e.g. "us-central1-a"`,
   },
   {
     when: (o) => zoneRegions(o).length > 1,
     say: (o) => `zones span regions ${zoneRegions(o).join(', ')}: one GKE cluster serves one region; list zones of one region`,
   },
   {
-    when: (o) => known(o.network) && o.network.trim() === '',
+    when: (o) => isKnown(o.network) && o.network.trim() === '',
     say: () => "network is empty: give the cluster's VPC network, so load-balancer health checks can be allowed to the pods",
   },
   {
-    when: (o) => known(o.minReplicas) && !(Number.isInteger(o.minReplicas) && o.minReplicas >= 1),
+    when: (o) => isKnown(o.minReplicas) && !(Number.isInteger(o.minReplicas) && o.minReplicas >= 1),
     say: (o) => `minReplicas is ${o.minReplicas}: use a whole number ≥ 1 (≥ 2 in production)`,
   },
   {
-    when: (o) => o.production && known(o.minReplicas) && Number.isInteger(o.minReplicas) && o.minReplicas >= 1 && o.minReplicas < 2,
+    when: (o) => o.production && isKnown(o.minReplicas) && Number.isInteger(o.minReplicas) && o.minReplicas >= 1 && o.minReplicas < 2,
     say: (o) => `minReplicas is ${o.minReplicas} in production: use at least 2 so a node upgrade or a zone failure leaves a pod serving`,
   },
   {
-    when: (o) => known(o.maxReplicas) && known(o.minReplicas) && o.maxReplicas < o.minReplicas,
+    when: (o) => isKnown(o.maxReplicas) && isKnown(o.minReplicas) && o.maxReplicas < o.minReplicas,
     say: (o) => `maxReplicas (${o.maxReplicas}) is below minReplicas (${o.minReplicas}): raise maxReplicas or lower minReplicas`,
   },
   {
-    when: (o) => known(o.pdbMinAvailable) && !(Number.isInteger(o.pdbMinAvailable) && o.pdbMinAvailable >= 0),
+    when: (o) => isKnown(o.pdbMinAvailable) && !(Number.isInteger(o.pdbMinAvailable) && o.pdbMinAvailable >= 0),
     say: (o) => `pdbMinAvailable is ${o.pdbMinAvailable}: use a whole number ≥ 0`,
   },
   {
-    when: (o) => known(o.pdbMinAvailable) && known(o.minReplicas) && o.pdbMinAvailable >= o.minReplicas,
+    when: (o) => isKnown(o.pdbMinAvailable) && isKnown(o.minReplicas) && o.pdbMinAvailable >= o.minReplicas,
     say: (o) =>
       `pdbMinAvailable (${o.pdbMinAvailable}) is not below minReplicas (${o.minReplicas}): the PodDisruptionBudget would block every eviction and no node could be drained; use at most ${o.minReplicas - 1}`,
   },
@@ -108,12 +107,12 @@ export const GKE_WORKLOAD_RULES: ReadonlyArray<Rule<ResolvedGkeOptions>> = [
   },
   {
     when: (o) =>
-      known(o.targetCpuUtilization) &&
+      isKnown(o.targetCpuUtilization) &&
       !(Number.isInteger(o.targetCpuUtilization) && o.targetCpuUtilization >= 10 && o.targetCpuUtilization <= 95),
     say: (o) => `targetCpuUtilization is ${o.targetCpuUtilization}: use a whole percentage in 10..95 (60 leaves headroom for bursts)`,
   },
   {
-    when: (o) => known(o.targetRequestsPerSecond) && !(o.targetRequestsPerSecond! > 0),
+    when: (o) => isKnown(o.targetRequestsPerSecond) && !(o.targetRequestsPerSecond! > 0),
     say: (o) => `targetRequestsPerSecond is ${o.targetRequestsPerSecond}: use a positive number of requests per second per pod`,
   },
   {

@@ -1,6 +1,6 @@
 import { PUBLIC_MEMBERS } from '../core/policy-catalog';
 import { CLOUD_RUN_REGIONS } from '../core/regions';
-import { Rule, isToken } from '../core/validation';
+import { Rule, isToken, isKnown, duplicatesIn } from '../core/validation';
 import { sizingProblems } from './cloud-run-sizing';
 import { Platform } from './platform';
 import { ScalableWebhookProps } from './scalable-webhook-props';
@@ -28,9 +28,6 @@ const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /** Cloud Run reserves these; setting them fails the deploy. */
 const RESERVED_ENV = ['PORT', 'K_SERVICE', 'K_REVISION', 'K_CONFIGURATION'];
 
-const known = (v: unknown): boolean => v !== undefined && !isToken(v);
-const duplicates = (xs: string[]): string[] => [...new Set(xs.filter((x, i) => xs.indexOf(x) !== i))];
-
 // What each list rule finds, computed by one function so the check and its message agree.
 const unknownRegions = (p: ResolvedWebhookProps): string[] =>
   p.allowUnlistedRegions || isToken(p.regions) ? [] : p.regions.filter((r) => !CLOUD_RUN_REGIONS.includes(r));
@@ -43,7 +40,7 @@ const SECRET_FILE_PATH = /^(\/[A-Za-z0-9._-]+)+\/[A-Za-z0-9._-]+$/;
 const badSecretFilePaths = (p: ResolvedWebhookProps): string[] =>
   Object.keys(p.secretFiles ?? {}).filter((k) => !SECRET_FILE_PATH.test(k) || k.includes('/../') || /^\/(dev|proc|sys|tmp)(\/|$)/.test(k));
 const sharedSecretDirs = (p: ResolvedWebhookProps): string[] =>
-  duplicates(Object.keys(p.secretFiles ?? {}).map((k) => k.slice(0, k.lastIndexOf('/'))));
+  duplicatesIn(Object.keys(p.secretFiles ?? {}).map((k) => k.slice(0, k.lastIndexOf('/'))));
 const namesInBothEnvs = (p: ResolvedWebhookProps): string[] => Object.keys(p.env ?? {}).filter((k) => k in (p.secretEnv ?? {}));
 
 /** The region of the GKE platform's zones, when known. */
@@ -54,12 +51,12 @@ export function gkeRegion(p: ScalableWebhookProps): string | undefined {
 
 export const SCALABLE_WEBHOOK_RULES: ReadonlyArray<Rule<ResolvedWebhookProps>> = [
   {
-    when: (p) => known(p.image) && !(IMAGE_REFERENCE.test(p.image) && HAS_TAG_OR_DIGEST.test(p.image)),
+    when: (p) => isKnown(p.image) && !(IMAGE_REFERENCE.test(p.image) && HAS_TAG_OR_DIGEST.test(p.image)),
     say: (p) =>
       `image "${p.image}" is not a full reference: give registry host, path and a tag or digest, e.g. "us-docker.pkg.dev/my-project/convai/webhook@sha256:<64 hex>"`,
   },
   {
-    when: (p) => known(p.name) && !NAME.test(p.name),
+    when: (p) => isKnown(p.name) && !NAME.test(p.name),
     say: (p) =>
       `name "${p.name}" is not a valid base name: use 2-26 lowercase letters, digits and "-", starting with a letter and not ending with "-" (it defaults to the construct id, lowercased: pass name explicitly if the id does not fit)`,
   },
@@ -68,8 +65,8 @@ export const SCALABLE_WEBHOOK_RULES: ReadonlyArray<Rule<ResolvedWebhookProps>> =
     say: () => 'regions is empty: give at least one region, e.g. ["us-central1"], or create the webhook inside a PlatformStack',
   },
   {
-    when: (p) => !isToken(p.regions) && duplicates(p.regions).length > 0,
-    say: (p) => `regions lists ${duplicates(p.regions).join(', ')} more than once: list each region once`,
+    when: (p) => !isToken(p.regions) && duplicatesIn(p.regions).length > 0,
+    say: (p) => `regions lists ${duplicatesIn(p.regions).join(', ')} more than once: list each region once`,
   },
   {
     when: (p) => unknownRegions(p).length > 0,
@@ -77,24 +74,24 @@ export const SCALABLE_WEBHOOK_RULES: ReadonlyArray<Rule<ResolvedWebhookProps>> =
       `regions contains unknown region(s) ${unknownRegions(p).join(', ')}: use Cloud Run regions such as us-central1, europe-west1 (or set allowUnlistedRegions for a region newer than this library)`,
   },
   {
-    when: (p) => known(p.minInstances) && !(Number.isInteger(p.minInstances) && p.minInstances >= 0),
+    when: (p) => isKnown(p.minInstances) && !(Number.isInteger(p.minInstances) && p.minInstances >= 0),
     say: (p) => `minInstances is ${p.minInstances}: use a whole number ≥ 0`,
   },
   {
-    when: (p) => known(p.maxInstances) && !(Number.isInteger(p.maxInstances) && p.maxInstances >= 1),
+    when: (p) => isKnown(p.maxInstances) && !(Number.isInteger(p.maxInstances) && p.maxInstances >= 1),
     say: (p) => `maxInstances is ${p.maxInstances}: use a whole number ≥ 1`,
   },
   {
-    when: (p) => known(p.minInstances) && known(p.maxInstances) && p.minInstances > p.maxInstances,
+    when: (p) => isKnown(p.minInstances) && isKnown(p.maxInstances) && p.minInstances > p.maxInstances,
     say: (p) =>
       `minInstances (${p.minInstances}) is greater than maxInstances (${p.maxInstances}): raise maxInstances or lower minInstances`,
   },
   {
-    when: (p) => known(p.concurrency) && !(Number.isInteger(p.concurrency) && p.concurrency >= 1 && p.concurrency <= 1000),
+    when: (p) => isKnown(p.concurrency) && !(Number.isInteger(p.concurrency) && p.concurrency >= 1 && p.concurrency <= 1000),
     say: (p) => `concurrency is ${p.concurrency}: Cloud Run accepts 1..1000 requests per instance; 80 suits an I/O-bound webhook`,
   },
   {
-    when: (p) => known(p.cpu) && known(p.memory) && sizingProblems(p.cpu, p.memory).length > 0,
+    when: (p) => isKnown(p.cpu) && isKnown(p.memory) && sizingProblems(p.cpu, p.memory).length > 0,
     say: (p) => sizingProblems(p.cpu, p.memory).join('; '),
   },
   {
@@ -112,11 +109,11 @@ export const SCALABLE_WEBHOOK_RULES: ReadonlyArray<Rule<ResolvedWebhookProps>> =
     say: (p) => `domains has ${p.domains.length} names: a managed certificate covers at most 100`,
   },
   {
-    when: (p) => known(p.requestTimeoutSeconds) && !(p.requestTimeoutSeconds! >= 1 && p.requestTimeoutSeconds! <= 3600),
+    when: (p) => isKnown(p.requestTimeoutSeconds) && !(p.requestTimeoutSeconds! >= 1 && p.requestTimeoutSeconds! <= 3600),
     say: (p) => `requestTimeoutSeconds is ${p.requestTimeoutSeconds}: use 1..3600 (Dialogflow waits at most 30)`,
   },
   {
-    when: (p) => known(p.containerPort) && !(Number.isInteger(p.containerPort) && p.containerPort! >= 1 && p.containerPort! <= 65535),
+    when: (p) => isKnown(p.containerPort) && !(Number.isInteger(p.containerPort) && p.containerPort! >= 1 && p.containerPort! <= 65535),
     say: (p) => `containerPort is ${p.containerPort}: use a port in 1..65535`,
   },
   {

@@ -3,7 +3,7 @@ import { SecretManagerSecretIamMember } from '@cdktf/provider-google/lib/secret-
 import { Fn, ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 import { IEncryptionKeys, KeyPurpose } from '../core/encryption-keys';
-import { Rule, isToken, validateProps } from '../core/validation';
+import { Rule, isToken, validateProps, isKnown } from '../core/validation';
 import { SecretAccess } from './secret-access';
 
 const DAY_SECONDS = 86_400;
@@ -39,20 +39,19 @@ export interface PlatformSecretProps extends PlatformSecretOptions {
 }
 
 const SECRET_ID = /^[A-Za-z0-9_-]{1,255}$/;
-const known = (v: unknown): boolean => v !== undefined && !isToken(v);
 const wholeIn = (v: number, min: number, max: number): boolean => Number.isInteger(v) && v >= min && v <= max;
 
 const RULES: ReadonlyArray<Rule<PlatformSecretProps>> = [
   {
-    when: (p) => known(p.secretId) && !SECRET_ID.test(p.secretId!),
+    when: (p) => isKnown(p.secretId) && !SECRET_ID.test(p.secretId!),
     say: (p) => `secretId "${p.secretId}" is not a Secret Manager id: use 1-255 letters, digits, "-" and "_"`,
   },
   {
-    when: (p) => known(p.rotationDays) && !wholeIn(p.rotationDays!, 1, 365),
+    when: (p) => isKnown(p.rotationDays) && !wholeIn(p.rotationDays!, 1, 365),
     say: (p) => `rotationDays is ${p.rotationDays}: give a whole number of days from 1 to 365`,
   },
   {
-    when: (p) => known(p.versionDestroyTtlDays) && !wholeIn(p.versionDestroyTtlDays!, 1, 30),
+    when: (p) => isKnown(p.versionDestroyTtlDays) && !wholeIn(p.versionDestroyTtlDays!, 1, 30),
     say: (p) => `versionDestroyTtlDays is ${p.versionDestroyTtlDays}: give a whole number of days from 1 to 30`,
   },
   {

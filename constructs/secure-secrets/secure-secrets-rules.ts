@@ -1,4 +1,4 @@
-import { Rule, isToken } from '../core/validation';
+import { Rule, isToken, isKnown, duplicatesIn } from '../core/validation';
 import { SecureSecretsProps } from './secure-secrets-props';
 
 /** Props after defaults are applied: what the rules judge. */
@@ -16,14 +16,12 @@ const LOCATION = /^[a-z]+(-[a-z]+[0-9]+)?$/;
 /** A region, not a multi-region. */
 const REGION = /-[a-z]+[0-9]+$/;
 
-const known = (v: unknown): boolean => v !== undefined && !isToken(v);
-const duplicates = (xs: string[]): string[] => [...new Set(xs.filter((x, i) => xs.indexOf(x) !== i))];
 const badLocations = (p: ResolvedSecureSecretsProps): string[] =>
   isToken(p.regions) ? [] : p.regions.filter((r) => !isToken(r) && !LOCATION.test(r));
 
 export const SECURE_SECRETS_RULES: ReadonlyArray<Rule<ResolvedSecureSecretsProps>> = [
   {
-    when: (p) => known(p.name) && !NAME.test(p.name),
+    when: (p) => isKnown(p.name) && !NAME.test(p.name),
     say: (p) =>
       `name "${p.name}" is not a valid base name: use 2-20 lowercase letters, digits and "-", starting with a letter (it defaults to the construct id, lowercased)`,
   },
@@ -32,8 +30,8 @@ export const SECURE_SECRETS_RULES: ReadonlyArray<Rule<ResolvedSecureSecretsProps
     say: () => 'regions is empty: give at least one region, e.g. ["us-central1"], or create SecureSecrets inside a PlatformStack',
   },
   {
-    when: (p) => !isToken(p.regions) && duplicates(p.regions).length > 0,
-    say: (p) => `regions lists ${duplicates(p.regions).join(', ')} more than once: list each location once`,
+    when: (p) => !isToken(p.regions) && duplicatesIn(p.regions).length > 0,
+    say: (p) => `regions lists ${duplicatesIn(p.regions).join(', ')} more than once: list each location once`,
   },
   {
     when: (p) => badLocations(p).length > 0,
@@ -47,19 +45,19 @@ export const SECURE_SECRETS_RULES: ReadonlyArray<Rule<ResolvedSecureSecretsProps
       `regions has only multi-regions (${p.regions.join(', ')}): add at least one region such as "us-central1"; secret replicas, the rotation topic and the audit log bucket need one`,
   },
   {
-    when: (p) => known(p.rotationDays) && !(Number.isInteger(p.rotationDays) && p.rotationDays >= 1 && p.rotationDays <= 90),
+    when: (p) => isKnown(p.rotationDays) && !(Number.isInteger(p.rotationDays) && p.rotationDays >= 1 && p.rotationDays <= 90),
     say: (p) =>
       `rotationDays is ${p.rotationDays}: give a whole number of days from 1 to 90 (CIS GCP 1.10 asks for rotation within 90 days)`,
   },
   {
     when: (p) =>
-      known(p.destroyScheduledDays) &&
+      isKnown(p.destroyScheduledDays) &&
       !(Number.isInteger(p.destroyScheduledDays) && p.destroyScheduledDays >= 1 && p.destroyScheduledDays <= 120),
     say: (p) => `destroyScheduledDays is ${p.destroyScheduledDays}: give a whole number of days from 1 to 120 (Cloud KMS limits)`,
   },
   {
     when: (p) =>
-      known(p.auditLogRetentionDays) &&
+      isKnown(p.auditLogRetentionDays) &&
       !(Number.isInteger(p.auditLogRetentionDays) && p.auditLogRetentionDays! >= 0 && p.auditLogRetentionDays! <= 3650),
     say: (p) => `auditLogRetentionDays is ${p.auditLogRetentionDays}: give 0 (no bucket) or a whole number of days from 1 to 3650`,
   },

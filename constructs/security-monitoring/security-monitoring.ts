@@ -3,7 +3,7 @@ import { MonitoringAlertPolicy, MonitoringAlertPolicyConditions } from '@cdktf/p
 import { Construct } from 'constructs';
 import { PlatformStack } from '../core/platform-stack';
 import { Runbooks } from '../core/runbooks';
-import { Rule, isToken, validateProps } from '../core/validation';
+import { Rule, isToken, validateProps, isKnown } from '../core/validation';
 import { SIGNALS, SecuritySignal } from './security-signals';
 
 export interface SecurityMonitoringProps {
@@ -24,14 +24,13 @@ export interface SecurityMonitoringProps {
 }
 
 const NAME = /^[a-z][a-z0-9-]{0,30}[a-z0-9]$/;
-const known = (v: unknown): boolean => v !== undefined && !isToken(v);
 const EMAIL = /^[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}$/;
 const badAccessors = (p: SecurityMonitoringProps): string[] =>
   (p.expectedSecretAccessors ?? []).filter((e) => !isToken(e) && !EMAIL.test(e));
 
 const RULES: ReadonlyArray<Rule<SecurityMonitoringProps & { name: string }>> = [
   {
-    when: (p) => known(p.name) && !NAME.test(p.name),
+    when: (p) => isKnown(p.name) && !NAME.test(p.name),
     say: (p) => `name "${p.name}" is not valid: use 2-32 lowercase letters, digits and "-", starting with a letter`,
   },
   {
@@ -40,11 +39,11 @@ const RULES: ReadonlyArray<Rule<SecurityMonitoringProps & { name: string }>> = [
       `expectedSecretAccessors has ${badAccessors(p).join(', ')}: give service account emails (e.g. "webhook-run@p.iam.gserviceaccount.com"), without the "serviceAccount:" prefix`,
   },
   {
-    when: (p) => known(p.blockedRequestsPerMinute) && !(p.blockedRequestsPerMinute! > 0),
+    when: (p) => isKnown(p.blockedRequestsPerMinute) && !(p.blockedRequestsPerMinute! > 0),
     say: (p) => `blockedRequestsPerMinute is ${p.blockedRequestsPerMinute}: give a positive rate, e.g. 100`,
   },
   {
-    when: (p) => known(p.authFailuresPer5Minutes) && !(p.authFailuresPer5Minutes! > 0),
+    when: (p) => isKnown(p.authFailuresPer5Minutes) && !(p.authFailuresPer5Minutes! > 0),
     say: (p) => `authFailuresPer5Minutes is ${p.authFailuresPer5Minutes}: give a positive count, e.g. 20`,
   },
 ];
