@@ -4,7 +4,7 @@ import { Database, Queryable } from './database';
  * Schema migrations, applied in order at start under an advisory lock (many instances start at
  * once on a rollout). Never edit a shipped migration: add the next one.
  *
- * The append-only tables (`turn_events`, `feedback`) are range-partitioned by month on
+ * The append-only `turn_events` table is range-partitioned by month on
  * `created_at`: old months are dropped or archived whole (retention without vacuum storms), and
  * queries for a period touch only its partitions. A DEFAULT partition catches rows for months
  * whose partition does not exist yet, so a write is never refused for want of a partition;
@@ -50,6 +50,78 @@ export const MIGRATIONS: ReadonlyArray<{ readonly id: number; readonly name: str
       ) PARTITION BY RANGE (created_at)`,
       `CREATE TABLE IF NOT EXISTS turn_events_default PARTITION OF turn_events DEFAULT`,
       `CREATE INDEX IF NOT EXISTS turn_events_session ON turn_events (session_id, created_at)`,
+    ],
+  },
+  {
+    id: 3,
+    name: 'continuous improvement: turn quality, conversations, feedback, experiment exposures',
+    statements: [
+      // Per-turn quality signals (see quality/quality-score.ts) and the experiment variants the
+      // session was in when the turn was answered ({"<experiment id>": "<variant>"}).
+      `ALTER TABLE turn_events ADD COLUMN IF NOT EXISTS intent_confidence real`,
+      `ALTER TABLE turn_events ADD COLUMN IF NOT EXISTS repeated boolean NOT NULL DEFAULT false`,
+      `ALTER TABLE turn_events ADD COLUMN IF NOT EXISTS low_confidence boolean NOT NULL DEFAULT false`,
+      `ALTER TABLE turn_events ADD COLUMN IF NOT EXISTS escalated boolean NOT NULL DEFAULT false`,
+      `ALTER TABLE turn_events ADD COLUMN IF NOT EXISTS quality_score real`,
+      `ALTER TABLE turn_events ADD COLUMN IF NOT EXISTS experiments jsonb NOT NULL DEFAULT '{}'`,
+      `CREATE INDEX IF NOT EXISTS turn_events_response ON turn_events (response_id)`,
+      // One row per conversation (Dialogflow session), upserted as turns arrive: the running
+      // counters, the quality components and the score with explicit feedback folded in.
+      `CREATE TABLE IF NOT EXISTS conversations (
+        session_id            text PRIMARY KEY,
+        started_at            timestamptz NOT NULL,
+        updated_at            timestamptz NOT NULL,
+        language_code         text NOT NULL,
+        first_tag             text NOT NULL,
+        last_tag              text NOT NULL,
+        last_intent           text,
+        last_page             text,
+        flow                  text,
+        environment           text NOT NULL,
+        turns                 integer NOT NULL,
+        no_match_turns        integer NOT NULL,
+        low_confidence_turns  integer NOT NULL,
+        repeated_turns        integer NOT NULL,
+        escalated             boolean NOT NULL,
+        ended                 boolean NOT NULL DEFAULT false,
+        sentiment_first       real,
+        sentiment_last        real,
+        sentiment_mean        real,
+        expected_turns        integer,
+        feedback_score        real,
+        quality_components    jsonb NOT NULL,
+        quality_score         real NOT NULL,
+        experiments           jsonb NOT NULL DEFAULT '{}'
+      )`,
+      `CREATE INDEX IF NOT EXISTS conversations_updated_at ON conversations (updated_at)`,
+      // Explicit feedback. Not partitioned: the primary key must be unique across all time so a
+      // retried or re-queued write is stored once (a partitioned key would have to include the date).
+      `CREATE TABLE IF NOT EXISTS feedback (
+        id                 text PRIMARY KEY,
+        received_at        timestamptz NOT NULL,
+        session_id         text NOT NULL,
+        response_id        text,
+        kind               text NOT NULL CHECK (kind IN ('thumbs', 'csat')),
+        score              real NOT NULL,
+        normalized_score   real NOT NULL CHECK (normalized_score BETWEEN 0 AND 1),
+        comment_redacted   text,
+        comment_sentiment  real,
+        comment_entities   text[] NOT NULL DEFAULT '{}',
+        language_code      text NOT NULL,
+        experiments        jsonb NOT NULL DEFAULT '{}',
+        region             text NOT NULL
+      )`,
+      `CREATE INDEX IF NOT EXISTS feedback_session ON feedback (session_id)`,
+      `CREATE INDEX IF NOT EXISTS feedback_received_at ON feedback (received_at)`,
+      // First exposure of a session to an experiment: the denominator of every experiment metric.
+      `CREATE TABLE IF NOT EXISTS experiment_exposures (
+        experiment_id   text NOT NULL,
+        session_id      text NOT NULL,
+        variant         text NOT NULL,
+        config_version  integer NOT NULL,
+        exposed_at      timestamptz NOT NULL,
+        PRIMARY KEY (experiment_id, session_id)
+      )`,
     ],
   },
 ];
