@@ -3,7 +3,9 @@ import { Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { Logger } from 'pino';
 import { SESSION_PARAMETERS } from './nlp/session-parameters';
+import { FeedbackService } from './feedback/feedback-service';
 import { Protocol } from './protocol/turn';
+import { handleFeedback } from './feedback/feedback-route';
 import { Authenticator } from './security/authenticator';
 import { SessionRateLimiter } from './security/rate-limiter';
 import { RuntimeMetrics } from './telemetry/metrics';
@@ -13,6 +15,7 @@ import { TurnProcessor } from './webhook/turn-processor';
 
 export interface AppDependencies {
   readonly processor: TurnProcessor;
+  readonly feedback: FeedbackService;
   readonly authenticator: Authenticator;
   readonly rateLimiter: SessionRateLimiter;
   readonly idempotency: IdempotencyStore;
@@ -25,6 +28,9 @@ export interface AppDependencies {
 }
 
 const tracer = trace.getTracer('convai-webhook');
+
+/** A rating with a 2,000-character comment fits easily; anything bigger is not feedback. */
+const FEEDBACK_MAX_BODY_BYTES = 16 * 1024;
 
 /**
  * The HTTP surface. Webhook routes answer every well-formed call with 200 — degraded when a
@@ -54,6 +60,15 @@ export function createApp(deps: AppDependencies): Hono {
       (c) => handleWebhook(c, protocol, deps),
     );
   }
+
+  app.post(
+    '/feedback',
+    bodyLimit({
+      maxSize: FEEDBACK_MAX_BODY_BYTES,
+      onError: (c) => c.json({ error: 'request body too large', detail: `limit is ${FEEDBACK_MAX_BODY_BYTES} bytes` }, 413),
+    }),
+    (c) => handleFeedback(c, deps),
+  );
 
   app.notFound((c) => c.json({ error: 'not found', path: c.req.path }, 404));
   // Last line of defence; the webhook routes catch their own errors and never get here.

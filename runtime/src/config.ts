@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { ExperimentsFile, loadExperimentsFile, parseExperiments } from './experiments/experiment-config';
+import { DEFAULT_LOW_CONFIDENCE, DEFAULT_QUALITY_WEIGHTS, QUALITY_COMPONENTS, QualityWeights } from './quality/quality-score';
 
 /**
  * Runtime configuration, read once from environment variables at start and validated, so a
@@ -7,6 +9,19 @@ import { z } from 'zod';
  */
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+/** A JSON object in one variable, e.g. QUALITY_WEIGHTS='{"feedback":0.3}'. */
+const jsonObject = <T extends z.ZodTypeAny>(shape: T) =>
+  z
+    .string()
+    .transform((v, ctx) => {
+      try {
+        return JSON.parse(v) as unknown;
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'is not valid JSON' });
+        return z.NEVER;
+      }
+    })
+    .pipe(shape);
 const list = z.string().transform((v) =>
   v
     .split(',')
@@ -57,6 +72,17 @@ const schema = z
     TURN_EVENTS_RETENTION_MONTHS: int(1, 120).default(13),
     MAINTENANCE_INTERVAL_MINUTES: int(1, 24 * 60).default(60),
 
+    QUALITY_WEIGHTS: jsonObject(
+      z
+        .object(Object.fromEntries(QUALITY_COMPONENTS.map((c) => [c, z.number().min(0).max(100).optional()])))
+        .strict('keys must be quality components: ' + QUALITY_COMPONENTS.join(', ')),
+    ).optional(),
+    QUALITY_LOW_CONFIDENCE: z.coerce.number().min(0).max(1).default(DEFAULT_LOW_CONFIDENCE),
+    QUALITY_EXPECTED_TURNS: jsonObject(z.record(z.number().int().min(1).max(1000))).default('{"*":10}'),
+    EXPERIMENTS_FILE: z.string().optional(),
+    EXPERIMENTS_JSON: z.string().optional(),
+    FEEDBACK_ANALYSIS_BUDGET_MS: int(0, 10_000).default(2_000),
+
     RATE_LIMIT_PER_MINUTE: int(1, 1_000_000).default(300),
     MAX_BODY_BYTES: int(1024, 10 * 1024 * 1024).default(256 * 1024),
     SHUTDOWN_DEADLINE_MS: int(100, 60_000).default(8_000),
@@ -106,6 +132,12 @@ const schema = z
         path: ['DATABASE_URL'],
         message: 'is required in production (the embedded database lives and dies with one instance); or set DATABASE_MODE=off',
       });
+    }
+    if (env.EXPERIMENTS_FILE && env.EXPERIMENTS_JSON) {
+      ctx.addIssue({ code: 'custom', path: ['EXPERIMENTS_JSON'], message: 'set EXPERIMENTS_FILE or EXPERIMENTS_JSON, not both' });
+    }
+    if (env.QUALITY_WEIGHTS && Object.values({ ...DEFAULT_QUALITY_WEIGHTS, ...env.QUALITY_WEIGHTS }).every((w) => !w)) {
+      ctx.addIssue({ code: 'custom', path: ['QUALITY_WEIGHTS'], message: 'gives every component weight 0: at least one must count' });
     }
     if (env.NLP_DEADLINE_MS >= env.WEBHOOK_BUDGET_MS) {
       ctx.addIssue({
@@ -160,6 +192,17 @@ export interface RuntimeConfig {
   };
   /** Circuit breakers: consecutive failures to open, and time open before a trial call. */
   readonly breaker: { readonly failuresToOpen: number; readonly halfOpenAfterMs: number };
+  readonly quality: {
+    readonly weights: QualityWeights;
+    /** Intent confidence below which a match counts as low-confidence. */
+    readonly lowConfidence: number;
+    /** Expected turns per CX flow id; `*` for the rest. */
+    readonly expectedTurns: Readonly<Record<string, number>>;
+  };
+  /** The versioned experiments document; absent runs no experiments. */
+  readonly experiments?: ExperimentsFile;
+  /** Longest wait for the analysis of a feedback comment. */
+  readonly feedbackAnalysisBudgetMs: number;
   readonly rateLimitPerMinute: number;
   readonly maxBodyBytes: number;
   readonly shutdownDeadlineMs: number;
@@ -177,6 +220,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(`Invalid runtime configuration:\n${lines.join('\n')}`);
   }
   const e = parsed.data;
+  let experiments: ExperimentsFile | undefined;
+  try {
+    if (e.EXPERIMENTS_FILE) experiments = loadExperimentsFile(e.EXPERIMENTS_FILE);
+    else if (e.EXPERIMENTS_JSON) experiments = parseExperiments(JSON.parse(e.EXPERIMENTS_JSON), 'EXPERIMENTS_JSON');
+  } catch (error) {
+    throw new ConfigError(`Invalid runtime configuration:\n  - ${(error as Error).message}`);
+  }
   const production = e.NODE_ENV === 'production';
   // Without credentials there is nothing to call: run on the local analyzer so `npm start` works offline.
   const hasGoogle = Boolean(e.GOOGLE_APPLICATION_CREDENTIALS || e.K_SERVICE || e.NLP_API_ENDPOINT);
@@ -217,6 +267,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maintenanceIntervalMinutes: e.MAINTENANCE_INTERVAL_MINUTES,
     },
     breaker: { failuresToOpen: e.BREAKER_FAILURES_TO_OPEN, halfOpenAfterMs: e.BREAKER_HALF_OPEN_MS },
+    quality: {
+      weights: { ...DEFAULT_QUALITY_WEIGHTS, ...(e.QUALITY_WEIGHTS as Partial<QualityWeights> | undefined) },
+      lowConfidence: e.QUALITY_LOW_CONFIDENCE,
+      expectedTurns: e.QUALITY_EXPECTED_TURNS,
+    },
+    experiments,
+    feedbackAnalysisBudgetMs: e.FEEDBACK_ANALYSIS_BUDGET_MS,
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
     maxBodyBytes: e.MAX_BODY_BYTES,
     shutdownDeadlineMs: e.SHUTDOWN_DEADLINE_MS,

@@ -29,6 +29,12 @@ import { IdempotencyStore } from './webhook/idempotency-store';
 import { Readiness } from './webhook/readiness';
 import { TurnEvent, TurnProcessor } from './webhook/turn-processor';
 import { credentials } from '@grpc/grpc-js';
+import { ExperimentEngine, Exposure } from './experiments/experiment-engine';
+import { FeedbackService } from './feedback/feedback-service';
+import { ConversationSnapshot, ConversationTracker } from './quality/conversation-tracker';
+import { writeConversations } from './storage/conversation-writer';
+import { writeExposures } from './storage/exposure-writer';
+import { FeedbackRecord, writeFeedback } from './storage/feedback-writer';
 
 export interface RuntimeOverrides {
   /** Replace the Natural Language client (benchmarks and tests pass one pointed at a fake). */
@@ -110,6 +116,9 @@ export async function createRuntime(config: RuntimeConfig, overrides: RuntimeOve
   let postgresGuard: DependencyGuard | undefined;
   let l3: PostgresTier | undefined;
   let events: WriteBehindQueue<TurnEvent> | undefined;
+  let conversations: WriteBehindQueue<ConversationSnapshot> | undefined;
+  let exposures: WriteBehindQueue<Exposure> | undefined;
+  let feedback: WriteBehindQueue<FeedbackRecord> | undefined;
   let schemaReady = Promise.resolve();
   let maintenanceTimer: NodeJS.Timeout | undefined;
   if (config.database.mode !== 'off') {
@@ -142,7 +151,24 @@ export async function createRuntime(config: RuntimeConfig, overrides: RuntimeOve
       flush: (batch) => writeTurnEvents(db, batch),
       ...queueHooks('turn-events'),
     });
-    queues.push(l3.queue as WriteBehindQueue<unknown>, events as WriteBehindQueue<unknown>);
+    const weights = config.quality.weights;
+    conversations = new WriteBehindQueue<ConversationSnapshot>({
+      name: 'conversations',
+      flush: (batch) => writeConversations(db, batch, weights),
+      ...queueHooks('conversations'),
+    });
+    exposures = new WriteBehindQueue<Exposure>({
+      name: 'experiment-exposures',
+      flush: (batch) => writeExposures(db, batch),
+      ...queueHooks('experiment-exposures'),
+    });
+    // Feedback is refused (503, the client retries) rather than dropped when this queue is full.
+    feedback = new WriteBehindQueue<FeedbackRecord>({
+      name: 'feedback',
+      flush: (batch) => writeFeedback(db, batch, weights),
+      ...queueHooks('feedback'),
+    });
+    queues.push(...([l3.queue, events, conversations, exposures, feedback] as WriteBehindQueue<unknown>[]));
     metrics.watchQueues(queues);
   }
 
@@ -199,17 +225,32 @@ export async function createRuntime(config: RuntimeConfig, overrides: RuntimeOve
       ...(database?.kind === 'pglite' ? ['postgres-embedded'] : []),
     ],
   );
+  const redactor = new PiiRedactor(parseExtraPatterns(overrides.piiPatterns ?? process.env.PII_EXTRA_PATTERNS));
   const processor = new TurnProcessor({
     handlers,
     enricher,
-    redactor: new PiiRedactor(parseExtraPatterns(overrides.piiPatterns ?? process.env.PII_EXTRA_PATTERNS)),
+    redactor,
     metrics,
     logger,
     region: config.region,
+    experiments: new ExperimentEngine(config.experiments),
+    tracker: new ConversationTracker(config.quality),
     events,
+    conversations,
+    exposures,
+  });
+  const feedbackService = new FeedbackService({
+    enricher,
+    redactor,
+    queue: feedback,
+    metrics,
+    logger,
+    region: config.region,
+    analysisBudgetMs: config.feedbackAnalysisBudgetMs,
   });
   const app = createApp({
     processor,
+    feedback: feedbackService,
     authenticator: new Authenticator(config.auth),
     rateLimiter: new SessionRateLimiter(config.rateLimitPerMinute, redis),
     idempotency: new IdempotencyStore(redis, redisGuard),

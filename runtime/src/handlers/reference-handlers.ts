@@ -1,3 +1,4 @@
+import { numberSetting } from '../experiments/experiment-engine';
 import { HandlerResult, JsonValue } from '../protocol/turn';
 import { HandlerRegistry } from './handler-registry';
 
@@ -33,11 +34,13 @@ export function registerReferenceHandlers(registry: HandlerRegistry, options: Re
       features: ['sentiment'],
       // The streak lives in the session parameters of the request: a replay computes the same reply.
       sideEffects: false,
-      handle: ({ turn, nlp }): HandlerResult => {
+      handle: ({ turn, nlp, experiments }): HandlerResult => {
         const score = nlp.analysis.sentiment?.score;
+        // An experiment can try another threshold (experiments/experiments.json: settings.negativeThreshold).
+        const threshold = numberSetting(experiments, 'negativeThreshold') ?? options.negativeThreshold;
         const previous = Number(turn.parameters[HANDLER_PARAMETERS.negativeTurns] ?? 0) || 0;
         // A turn we could not score neither extends nor breaks the streak.
-        const negativeTurns = score === undefined ? previous : score <= options.negativeThreshold ? previous + 1 : 0;
+        const negativeTurns = score === undefined ? previous : score <= threshold ? previous + 1 : 0;
         if (negativeTurns < options.escalateAfterNegativeTurns || turn.parameters[HANDLER_PARAMETERS.escalated] === true) {
           return { parameters: { [HANDLER_PARAMETERS.negativeTurns]: negativeTurns } };
         }

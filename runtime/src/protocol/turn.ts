@@ -1,3 +1,4 @@
+import { ExperimentAssignment } from '../experiments/experiment-engine';
 import { Enrichment } from '../nlp/enrichment-types';
 
 /** The protocol the turn arrived on: Dialogflow CX v3 or ES v2. */
@@ -51,6 +52,8 @@ export interface HandlerResult {
 export interface HandlerInput {
   readonly turn: Turn;
   readonly nlp: Enrichment;
+  /** Experiments this turn is in, by experiment id: the variant and its settings (experiments/). */
+  readonly experiments: Readonly<Record<string, ExperimentAssignment>>;
 }
 
 /** What the protocol layer renders into a CX or ES response. */

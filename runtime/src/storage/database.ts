@@ -110,3 +110,18 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   if (options.url) return new PostgresDatabase({ ...options, url: options.url });
   return PgliteDatabase.open(options.pgliteDataDir);
 }
+
+/** Run `fn` in one transaction on one connection. */
+export async function inTransaction<T>(db: Pick<Database, 'withSession'>, fn: (tx: Queryable) => Promise<T>): Promise<T> {
+  return db.withSession(async (tx) => {
+    await tx.query('BEGIN');
+    try {
+      const result = await fn(tx);
+      await tx.query('COMMIT');
+      return result;
+    } catch (error) {
+      await tx.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    }
+  });
+}

@@ -19,6 +19,12 @@ const COLUMNS = [
   'nlp_source',
   'latency_ms',
   'region',
+  'intent_confidence',
+  'repeated',
+  'low_confidence',
+  'escalated',
+  'quality_score',
+  'experiments',
 ];
 
 /**
@@ -46,6 +52,12 @@ export async function writeTurnEvents(db: Database, batch: TurnEvent[]): Promise
       e.nlpSource,
       e.latencyMs,
       e.region,
+      e.intentConfidence ?? null,
+      e.repeated,
+      e.lowConfidence,
+      e.escalated,
+      e.qualityScore ?? null,
+      JSON.stringify(e.experiments),
     );
     return `(${COLUMNS.map((_, j) => `$${i * COLUMNS.length + j + 1}`).join(', ')})`;
   });

@@ -1,5 +1,8 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
+/** Tenths: the score's scale is 0..1 and dashboards read means and "share below 0.5". */
+const QUALITY_BUCKETS = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1];
+
 /**
  * Every metric the runtime exports on `/metrics`, in one registry per app instance (tests build
  * several apps in one process). Names are a contract with the SloAlerting dashboards: change
@@ -89,6 +92,39 @@ export class RuntimeMetrics {
     name: 'webhook_auth_failures_total',
     help: 'Requests rejected with 401, by reason.',
     labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
+
+  // --- continuous improvement (quality, feedback, experiments) -----------------------------------
+  readonly turnQuality = new Histogram({
+    name: 'conversation_turn_quality_score',
+    help: 'Quality score of each turn, 0 (bad) .. 1 (good); see docs/improvement/quality-score.md.',
+    labelNames: ['tag'] as const,
+    buckets: QUALITY_BUCKETS,
+    registers: [this.registry],
+  });
+  readonly conversationQuality = new Histogram({
+    name: 'conversation_quality_score',
+    help: 'Quality score of conversations when they end (handoff or end of session), from their turns.',
+    buckets: QUALITY_BUCKETS,
+    registers: [this.registry],
+  });
+  readonly qualitySignals = new Counter({
+    name: 'conversation_quality_signals_total',
+    help: 'Turns showing a quality problem, by signal (no_match, low_confidence, repeated, escalated).',
+    labelNames: ['signal'] as const,
+    registers: [this.registry],
+  });
+  readonly feedbackReceived = new Counter({
+    name: 'feedback_received_total',
+    help: 'User feedback accepted, by kind (thumbs, csat) and value (up/down, 1-5).',
+    labelNames: ['kind', 'value'] as const,
+    registers: [this.registry],
+  });
+  readonly experimentExposures = new Counter({
+    name: 'experiment_exposures_total',
+    help: 'First exposures of sessions to experiments, by experiment and variant (both from the versioned config).',
+    labelNames: ['experiment', 'variant'] as const,
     registers: [this.registry],
   });
 

@@ -10,6 +10,8 @@ import { HandlerResult, JsonValue, Protocol, Turn } from '../protocol/turn';
 import { WriteBehindQueue } from '../resilience/write-behind-queue';
 import { PiiRedactor } from '../security/pii-redaction';
 import { RuntimeMetrics } from '../telemetry/metrics';
+import { EXPERIMENTS_PARAMETER, ExperimentEngine, Exposure, TurnExperiments } from '../experiments/experiment-engine';
+import { ConversationSnapshot, ConversationTracker, ObservedTurn, QUALITY_PARAMETER } from '../quality/conversation-tracker';
 import { serializeWithinLimit } from './response-size';
 
 /** One row of `turn_events` (see storage/migrations.ts); text is redacted before it gets here. */
@@ -31,6 +33,13 @@ export interface TurnEvent {
   readonly nlpSource: string;
   readonly latencyMs: number;
   readonly region: string;
+  readonly intentConfidence?: number;
+  readonly repeated: boolean;
+  readonly lowConfidence: boolean;
+  readonly escalated: boolean;
+  readonly qualityScore?: number;
+  /** Experiments the session is in: `{"<experiment>": "<variant>"}`. */
+  readonly experiments: Record<string, string>;
 }
 
 export interface ProcessedTurn {
@@ -46,8 +55,14 @@ export interface TurnProcessorOptions {
   readonly metrics: RuntimeMetrics;
   readonly logger: Logger;
   readonly region: string;
+  readonly experiments: ExperimentEngine;
+  readonly tracker: ConversationTracker;
   /** Durable turn log; absent when no database is configured. */
   readonly events?: WriteBehindQueue<TurnEvent>;
+  /** Conversation rows (quality per conversation); absent when no database is configured. */
+  readonly conversations?: WriteBehindQueue<ConversationSnapshot>;
+  /** First exposures to experiments; absent when no database is configured. */
+  readonly exposures?: WriteBehindQueue<Exposure>;
 }
 
 /** Time kept back for serializing and sending the reply after the handler. */
@@ -76,7 +91,8 @@ export class TurnProcessor {
   }
 
   async process(turn: Turn, budget: Budget, startedAt: number): Promise<ProcessedTurn> {
-    const { definition, known } = this.o.handlers.resolve(turn.tag);
+    const experiments = this.o.experiments.evaluate(turn);
+    const { definition, known } = this.handlerFor(turn.tag, experiments);
     const tag = known ? turn.tag : 'unknown';
     const reasons: string[] = [];
 
@@ -97,15 +113,28 @@ export class TurnProcessor {
 
     let result: HandlerResult = {};
     try {
-      result = await withDeadline(Promise.resolve(definition.handle({ turn, nlp })), budget.remainingMs() - SEND_RESERVE_MS);
+      const input = { turn, nlp, experiments: experiments.active };
+      result = await withDeadline(Promise.resolve(definition.handle(input)), budget.remainingMs() - SEND_RESERVE_MS);
     } catch (error) {
       reasons.push(error instanceof HandlerTimeout ? 'handler-timeout' : 'handler-error');
       this.o.logger.error({ err: error instanceof HandlerTimeout ? undefined : error, tag }, 'handler failed; replying without it');
     }
 
+    const escalated = result.liveAgentHandoff !== undefined;
+    const quality = this.o.tracker.observe(turn, tag, {
+      sentiment: nlp.analysis.sentiment?.score,
+      escalated,
+      ended: escalated || END_SESSION.test(result.targetPage ?? ''),
+      experiments: experiments.membership,
+    });
+
     const parameters: Record<string, JsonValue> = {
       ...enrichmentParameters(nlp),
+      // The variant's parameters first: a handler can still override them deliberately.
+      ...experiments.parameters,
       ...(result.parameters ?? {}),
+      [QUALITY_PARAMETER]: quality.parameter,
+      ...(Object.keys(experiments.membership).length > 0 && { [EXPERIMENTS_PARAMETER]: experiments.membership }),
       [SESSION_PARAMETERS.degraded]: reasons.length > 0,
       [SESSION_PARAMETERS.degradedReasons]: reasons,
     };
@@ -118,13 +147,35 @@ export class TurnProcessor {
     );
     if (truncated) reasons.push('response-truncated');
     for (const reason of reasons) this.o.metrics.degradedReplies.inc({ reason });
-    this.record(turn, tag, nlp, reasons, Date.now() - startedAt);
+    this.record(turn, tag, nlp, reasons, Date.now() - startedAt, quality, experiments, escalated);
     return { json, tag, degraded: reasons.length > 0 };
   }
 
-  private record(turn: Turn, tag: string, nlp: Enrichment, reasons: string[], latencyMs: number): void {
+  /** The tag's handler, or the one an experiment's variant puts in its place. */
+  private handlerFor(tag: string, experiments: TurnExperiments) {
+    const own = this.o.handlers.resolve(tag);
+    if (!experiments.handler) return own;
+    const replacement = this.o.handlers.resolve(experiments.handler);
+    if (replacement.known) return { definition: replacement.definition, known: own.known };
+    // A typo in the experiments file must not break the conversation: run the tag's own handler.
+    this.o.logger.warn({ handler: experiments.handler, tag }, "experiment variant names an unregistered handler; using the tag's own");
+    return own;
+  }
+
+  private record(
+    turn: Turn,
+    tag: string,
+    nlp: Enrichment,
+    reasons: string[],
+    latencyMs: number,
+    quality: ObservedTurn,
+    experiments: TurnExperiments,
+    escalated: boolean,
+  ): void {
     const sentimentScore = nlp.analysis.sentiment?.score;
-    this.o.logger.info(
+    const { metrics, logger, region } = this.o;
+    const conversation = quality.conversation;
+    logger.info(
       {
         event: 'webhook.turn',
         tag,
@@ -135,10 +186,37 @@ export class TurnProcessor {
         sentimentScore,
         nlpSource: nlp.source,
         latencyMs,
-        region: this.o.region,
+        region,
+        qualityScore: quality.turnScore,
+        conversationQualityScore: quality.conversationScore,
+        experiments: experiments.membership,
       },
       'turn',
     );
+    if (quality.turnScore !== undefined) metrics.turnQuality.observe({ tag }, quality.turnScore);
+    if (quality.turnComponents.understanding === 0) metrics.qualitySignals.inc({ signal: 'no_match' });
+    if (quality.lowConfidence) metrics.qualitySignals.inc({ signal: 'low_confidence' });
+    if (quality.repeated) metrics.qualitySignals.inc({ signal: 'repeated' });
+    if (escalated) metrics.qualitySignals.inc({ signal: 'escalated' });
+    if (quality.endedNow && quality.conversationScore !== undefined) {
+      metrics.conversationQuality.observe(quality.conversationScore);
+      logger.info(
+        {
+          event: 'conversation.ended',
+          qualityScore: quality.conversationScore,
+          turns: conversation.turns,
+          escalated: conversation.escalated,
+          region,
+        },
+        'conversation ended',
+      );
+    }
+    for (const exposure of experiments.exposures) {
+      metrics.experimentExposures.inc({ experiment: exposure.experimentId, variant: exposure.variant });
+      logger.info({ event: 'experiment.exposure', experiment: exposure.experimentId, variant: exposure.variant, region }, 'exposure');
+      this.o.exposures?.enqueue(exposure);
+    }
+    this.o.conversations?.enqueue(conversation);
     this.o.events?.enqueue({
       id: randomUUID(),
       createdAt: new Date(),
@@ -156,10 +234,19 @@ export class TurnProcessor {
       degradedReasons: reasons,
       nlpSource: nlp.source,
       latencyMs,
-      region: this.o.region,
+      region,
+      intentConfidence: turn.intent?.confidence,
+      repeated: quality.repeated,
+      lowConfidence: quality.lowConfidence,
+      escalated,
+      qualityScore: quality.turnScore,
+      experiments: experiments.membership,
     });
   }
 }
+
+/** CX's built-in page that ends the session. */
+const END_SESSION = /\/pages\/END_SESSION$/;
 
 class HandlerTimeout extends Error {}
 

@@ -1,0 +1,91 @@
+import { QualityWeights } from '../quality/quality-score';
+import { ConversationSnapshot } from '../quality/conversation-tracker';
+import { rescoreConversations } from './conversation-rescore';
+import { Database, inTransaction } from './database';
+
+const COLUMNS = [
+  'session_id',
+  'started_at',
+  'updated_at',
+  'language_code',
+  'first_tag',
+  'last_tag',
+  'last_intent',
+  'last_page',
+  'flow',
+  'environment',
+  'turns',
+  'no_match_turns',
+  'low_confidence_turns',
+  'repeated_turns',
+  'escalated',
+  'ended',
+  'sentiment_first',
+  'sentiment_last',
+  'sentiment_mean',
+  'expected_turns',
+  'quality_components',
+  'quality_score',
+  'experiments',
+] as const;
+
+/** Columns a later snapshot of the same conversation replaces (everything but the key and the start). */
+const UPDATED = COLUMNS.filter((c) => c !== 'session_id' && c !== 'started_at' && c !== 'first_tag');
+
+/**
+ * Upsert conversation snapshots and rescore them with their feedback, in one transaction.
+ * Snapshots of one session in a batch collapse to the latest; an older snapshot never
+ * overwrites a newer one (a retried batch, or two instances serving one session), and
+ * `experiments` only grows, so a variant once recorded stays recorded.
+ */
+export async function writeConversations(db: Database, batch: ConversationSnapshot[], weights: QualityWeights): Promise<void> {
+  const latest = new Map<string, ConversationSnapshot>();
+  for (const s of batch) {
+    const seen = latest.get(s.sessionId);
+    if (!seen || s.turns > seen.turns || (s.turns === seen.turns && s.updatedAt >= seen.updatedAt)) latest.set(s.sessionId, s);
+  }
+  const rows = [...latest.values()];
+  const params: unknown[] = [];
+  const values = rows.map((s, i) => {
+    params.push(
+      s.sessionId,
+      s.startedAt,
+      s.updatedAt,
+      s.languageCode,
+      s.firstTag,
+      s.lastTag,
+      s.lastIntent ?? null,
+      s.lastPage ?? null,
+      s.flow ?? null,
+      s.environment,
+      s.turns,
+      s.noMatchTurns,
+      s.lowConfidenceTurns,
+      s.repeatedTurns,
+      s.escalated,
+      s.ended,
+      s.sentimentFirst ?? null,
+      s.sentimentLast ?? null,
+      s.sentimentMean ?? null,
+      s.expectedTurns ?? null,
+      JSON.stringify(s.components),
+      0, // the real score is set by the rescore below, with feedback
+      JSON.stringify(s.experiments),
+    );
+    return `(${COLUMNS.map((_, j) => `$${i * COLUMNS.length + j + 1}`).join(', ')})`;
+  });
+  await inTransaction(db, async (tx) => {
+    await tx.query(
+      `INSERT INTO conversations AS c (${COLUMNS.join(', ')}) VALUES ${values.join(', ')}
+       ON CONFLICT (session_id) DO UPDATE SET
+         ${UPDATED.map((c) => (c === 'experiments' ? `experiments = c.experiments || EXCLUDED.experiments` : `${c} = EXCLUDED.${c}`)).join(',\n         ')}
+       WHERE c.turns < EXCLUDED.turns OR (c.turns = EXCLUDED.turns AND c.updated_at <= EXCLUDED.updated_at)`,
+      params,
+    );
+    await rescoreConversations(
+      tx,
+      rows.map((r) => r.sessionId),
+      weights,
+    );
+  });
+}
