@@ -4,11 +4,11 @@
  * (sentiment + entities, comparable to the naive baseline's two calls), the session's
  * parameters as the previous reply left them, and a unique detectIntentResponseId.
  */
-import { TurnSpec } from './corpus';
+import { TurnSpec } from '../../../tools/corpus/banking77';
 
 const AGENT = 'projects/acme-bench/locations/global/agents/3f1c2b7a-bench';
 
-export type Parameters = Record<string, unknown>;
+import { Parameters } from '../../../tools/corpus/cx-session-parameters';
 
 export function cxWebhookRequest(turn: TurnSpec, session: string, responseId: string, parameters: Parameters): Record<string, unknown> {
   const intent = turn.category
@@ -25,22 +25,4 @@ export function cxWebhookRequest(turn: TurnSpec, session: string, responseId: st
     ...query,
     languageCode: 'en',
   };
-}
-
-/** The session parameters after a reply, as CX would carry them into the next request (null deletes). */
-export function mergeReplyParameters(previous: Parameters, replyBody: string): Parameters {
-  let reply: { sessionInfo?: { parameters?: Parameters } };
-  try {
-    reply = JSON.parse(replyBody);
-  } catch {
-    return previous;
-  }
-  const updates = reply?.sessionInfo?.parameters;
-  if (!updates || typeof updates !== 'object') return previous;
-  const next: Parameters = { ...previous };
-  for (const [k, v] of Object.entries(updates)) {
-    if (v === null) delete next[k];
-    else next[k] = v;
-  }
-  return next;
 }

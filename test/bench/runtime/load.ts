@@ -8,8 +8,9 @@
  */
 import { performance } from 'node:perf_hooks';
 import autocannon from 'autocannon';
-import { Conversation } from './corpus';
-import { Parameters, cxWebhookRequest, mergeReplyParameters } from './cx-request';
+import { Conversation } from '../../../tools/corpus/banking77';
+import { Parameters, mergeReplyParameters } from '../../../tools/corpus/cx-session-parameters';
+import { cxWebhookRequest } from './cx-request';
 
 export interface LoadOptions {
   readonly label: string;

@@ -18,7 +18,7 @@
 import { existsSync } from 'node:fs';
 import { availableParallelism, cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { DEFAULT_SHAPE, describeSequence, loadBanking77, noRepetitionSequence, realisticSequence } from './corpus';
+import { DEFAULT_SHAPE, describeSequence, loadBanking77, noRepetitionSequence, realisticSequence } from '../../../tools/corpus/banking77';
 import { FakeNl } from './fake-nl';
 import { cleanupAll, onCleanup } from './processes';
 import { printProfile, printRuntimeCounters, printTable, printTargets, targets, writeJson } from './report';

@@ -12,7 +12,7 @@ import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../../runtime/support/local-servers';
-import { Conversation } from './corpus';
+import { Conversation } from '../../../tools/corpus/banking77';
 import { FakeNl, NlpUsage, usageBetween } from './fake-nl';
 import { LoadResult, runLoad } from './load';
 import { Server, startNodeServer, stop, trackTempDir } from './processes';

@@ -1,4 +1,6 @@
 /**
+ * Shared by the runtime benchmark (test/bench/runtime) and the improvement replay (tools/improvement-replay).
+ *
  * The workload: BANKING77 utterances (../shared/corpora/banking77/, real customer-service text
  * nobody on this project wrote) arranged into Dialogflow conversations of a few turns.
  *
