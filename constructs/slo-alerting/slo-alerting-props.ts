@@ -78,6 +78,12 @@ export interface SloAlertingProps {
   /** Share of turns that matched no intent over 30 minutes that opens a ticket. @default 0.3 */
   readonly noMatchRatioThreshold?: number;
   /**
+   * The mean quality score (0..1, the runtime's `qualityScore`) conversations should reach: the
+   * threshold line on the dashboard's quality charts.
+   * @default 0.7
+   */
+  readonly qualityScoreTarget?: number;
+  /**
    * Hours after which an incident whose condition has no new data closes itself.
    * @default 6
    */
