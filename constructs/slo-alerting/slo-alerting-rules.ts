@@ -18,6 +18,7 @@ export interface ResolvedSloAlertingProps extends SloAlertingProps {
   readonly degradedRatioThreshold: number;
   readonly noMatchRatioThreshold: number;
   readonly qualityScoreTarget: number;
+  readonly conversationQualityAlert: boolean;
   readonly autoCloseHours: number;
 }
 
@@ -108,7 +109,7 @@ export const SLO_ALERTING_RULES: ReadonlyArray<Rule<ResolvedSloAlertingProps>> =
   {
     when: (p) => known(p.qualityScoreTarget) && !(p.qualityScoreTarget > 0 && p.qualityScoreTarget < 1),
     say: (p) =>
-      `qualityScoreTarget ${p.qualityScoreTarget} must be between 0 and 1 (exclusive): it is the mean quality score (0..1) conversations should reach, e.g. 0.7`,
+      `qualityScoreTarget ${p.qualityScoreTarget} must be between 0 and 1 (exclusive): it is the mean quality score (0..1) conversations should reach, e.g. 0.7; at 0 the alert could never fire, at 1 every imperfect conversation would fire it`,
   },
   {
     when: (p) => known(p.autoCloseHours) && !(p.autoCloseHours >= 0.5 && p.autoCloseHours <= 24 * 7),

@@ -57,7 +57,7 @@ interface AlertSpec {
  *   connections, Natural Language quota;
  * - log-based conversation-quality metrics (degraded replies, no-match, sentiment, breaker, turn and
  *   conversation quality, escalations, thumbs and CSAT feedback, experiment exposures) with alerts
- *   where they mean user harm;
+ *   where they mean user harm, including mean conversation quality below `qualityScoreTarget`;
  * - an HTTPS uptime check from three continents with an alert;
  * - a dashboard built from typed widgets: golden signals per region, SLO attainment and budget, NLP
  *   and cache, conversation quality, conversation analytics (quality, feedback, experiments).
@@ -111,6 +111,7 @@ export class SloAlerting extends Construct {
       degradedRatioThreshold: props.degradedRatioThreshold ?? 0.05,
       noMatchRatioThreshold: props.noMatchRatioThreshold ?? 0.3,
       qualityScoreTarget: props.qualityScoreTarget ?? 0.7,
+      conversationQualityAlert: props.conversationQualityAlert ?? true,
       autoCloseHours: props.autoCloseHours ?? 6,
     };
     validateProps(this.node.path, this.p, SLO_ALERTING_RULES);
@@ -403,6 +404,42 @@ export class SloAlerting extends Construct {
         },
       ],
     });
+    if (p.conversationQualityAlert) {
+      this.alertPolicy({
+        id: 'conversation-quality',
+        displayName: `${p.name}: mean conversation quality below ${p.qualityScoreTarget}`,
+        severity: AlertSeverity.TICKET,
+        runbook: 'conversation-quality-low',
+        labels: { quality: 'conversation_quality' },
+        what:
+          `The mean quality score of the conversations that ended in a region (log event conversation.ended, qualityScore 0..1) ` +
+          `has been below the target of ${p.qualityScoreTarget} over the last hour, for 30 minutes.`,
+        impact:
+          'Conversations go worse than they should even while the webhook is up: more no-matches, low-confidence answers, ' +
+          'repeated questions and handoffs to a human.',
+        conditions: [
+          {
+            displayName: `mean conversation quality below ${p.qualityScoreTarget} (1 h)`,
+            conditionThreshold: {
+              filter: metric(m.conversationQuality),
+              // The mean of all conversations ended in the hour, per region (ALIGN_DELTA keeps each
+              // series' distribution; REDUCE_MEAN weighs every conversation alike).
+              aggregations: [
+                {
+                  alignmentPeriod: '3600s',
+                  perSeriesAligner: 'ALIGN_DELTA',
+                  crossSeriesReducer: 'REDUCE_MEAN',
+                  groupByFields: ['metric.label.region'],
+                },
+              ],
+              comparison: 'COMPARISON_LT',
+              thresholdValue: p.qualityScoreTarget,
+              duration: '1800s',
+            },
+          },
+        ],
+      });
+    }
   }
 
   private uptime(host: string, path: string): MonitoringUptimeCheckConfig {

@@ -349,6 +349,47 @@ describe('conversation quality', () => {
   });
 });
 
+describe('conversation quality alert', () => {
+  test('ticket when the hourly mean of ended conversations stays below qualityScoreTarget (0.7) for 30 min, per region', () => {
+    const { json } = build({ ticketChannels: [TICKETS] });
+    const alert = policy(json, /mean conversation quality below/);
+    expect(alert.display_name).toBe('slo: mean conversation quality below 0.7');
+    expect(alert.severity).toBe('WARNING');
+    expect(alert.user_labels).toEqual(expect.objectContaining({ severity: 'ticket', quality: 'conversation_quality' }));
+    expect(alert.notification_channels).toEqual([TICKETS]);
+    const condition = alert.conditions[0].condition_threshold;
+    expect(condition.filter).toMatch(
+      /^metric.type="logging.googleapis.com\/user\/\$\{google_logging_metric\.slo_conversation-metrics_conversation-quality_\w+\.name\}" resource.type="cloud_run_revision"$/,
+    );
+    expect(condition.comparison).toBe('COMPARISON_LT');
+    expect(condition.threshold_value).toBe(0.7);
+    expect(condition.duration).toBe('1800s');
+    expect(condition.aggregations).toEqual([
+      {
+        alignment_period: '3600s',
+        per_series_aligner: 'ALIGN_DELTA',
+        cross_series_reducer: 'REDUCE_MEAN',
+        group_by_fields: ['metric.label.region'],
+      },
+    ]);
+    const runbook = `${DEFAULT_RUNBOOK_BASE_URL}/conversation-quality-low.md`;
+    expect(alert.documentation.content).toContain(`Runbook: ${runbook}`);
+    expect(alert.documentation.links).toEqual([{ display_name: 'Runbook', url: runbook }]);
+  });
+
+  test('qualityScoreTarget moves the threshold and the dashboard lines; conversationQualityAlert: false removes the alert', () => {
+    const { json } = build({ qualityScoreTarget: 0.8 });
+    expect(policy(json, /mean conversation quality below 0.8/).conditions[0].condition_threshold.threshold_value).toBe(0.8);
+    const tiles: Json[] = dashboardOf(json).mosaicLayout.tiles;
+    const chart = (title: string): Json => tiles.find((t) => t.widget.title === title)!.widget.xyChart;
+    expect(chart('Mean turn quality (target 0.8)').thresholds).toEqual([{ value: 0.8 }]);
+    expect(chart('Mean conversation quality at end (target 0.8)').thresholds).toEqual([{ value: 0.8 }]);
+    const off = build({ conversationQualityAlert: false }).json;
+    expect(policies(off).filter((p) => /conversation quality/.test(p.display_name))).toEqual([]);
+    expect(policies(off)).toHaveLength(policies(build().json).length - 1);
+  });
+});
+
 describe('uptime check', () => {
   test('HTTPS from three continents with the service agent ID token, and a page when 2+ fail', () => {
     const { json } = build({ uptimeHost: 'hook.acme.dev' });
