@@ -3,9 +3,10 @@ import { Construct } from 'constructs';
 
 /**
  * Log-based metrics for conversation quality, from the runtime's structured log events
- * (`jsonPayload.event`): one counter per harmful outcome, per region, plus distributions of
- * sentiment and feedback. Log-based rather than Prometheus so they work on Cloud Run without a
- * collector sidecar.
+ * (`jsonPayload.event`): one counter per harmful outcome, per region; distributions of sentiment,
+ * turn quality and conversation quality; explicit feedback (thumbs and CSAT kept apart, since a
+ * thumb and a star are different scales); and experiment exposures by experiment and variant.
+ * Log-based rather than Prometheus so they work on Cloud Run without a collector sidecar.
  */
 export interface ConversationMetricsProps {
   /** Prefix of the metric names, unique in the project. */
@@ -25,8 +26,22 @@ export class ConversationMetrics extends Construct {
   public readonly sentiment: LoggingMetric;
   /** Times the NLP circuit breaker opened (`nlp.breaker` with `state: "open"`), by region. */
   public readonly breakerOpened: LoggingMetric;
-  /** Distribution of user feedback scores (`feedback.received`). */
-  public readonly feedbackScore: LoggingMetric;
+  /** Distribution of `qualityScore` (0..1) of scored turns (`webhook.turn`), by region. */
+  public readonly turnQuality: LoggingMetric;
+  /** Distribution of a conversation's final `qualityScore` (0..1) when it ends (`conversation.ended`), by region. */
+  public readonly conversationQuality: LoggingMetric;
+  /** Conversations known to have ended (`conversation.ended`), by region: the denominator of the escalation ratio. */
+  public readonly conversationsEnded: LoggingMetric;
+  /** Conversations that ended in a handoff to a human (`conversation.ended` with `escalated: true`), by region. */
+  public readonly conversationsEscalated: LoggingMetric;
+  /** Explicit feedback received (`feedback.received`), by region and `kind` ("thumbs" or "csat"). */
+  public readonly feedback: LoggingMetric;
+  /** Thumbs-up feedback (`kind: "thumbs"`, `score: 1`), by region: over `feedback` of kind thumbs, the thumbs-up ratio. */
+  public readonly thumbsUp: LoggingMetric;
+  /** Distribution of CSAT scores (`kind: "csat"`, `score` 1..5), one bucket per score, by region. */
+  public readonly csat: LoggingMetric;
+  /** A session's first exposure to an experiment (`experiment.exposure`), by experiment, variant and region. */
+  public readonly experimentExposures: LoggingMetric;
 
   constructor(scope: Construct, id: string, props: ConversationMetricsProps) {
     super(scope, id);
@@ -67,14 +82,76 @@ export class ConversationMetrics extends Construct {
       labelExtractors: byRegion,
       bucketOptions: { linearBuckets: { numFiniteBuckets: 20, width: 0.1, offset: -1 } },
     });
-    this.feedbackScore = new LoggingMetric(this, 'feedback-score', {
-      name: `${props.prefix}-feedback-score`,
-      description: 'User feedback scores (runtime log event feedback.received).',
-      filter: `${props.logFilter} AND jsonPayload.event="feedback.received"`,
-      metricDescriptor: { metricKind: 'DELTA', valueType: 'DISTRIBUTION', unit: '1' },
+    this.turnQuality = this.score(
+      'turn-quality',
+      props,
+      `${turn} AND jsonPayload.qualityScore:*`,
+      'Quality score of scored turns (0 poor .. 1 good).',
+    );
+
+    const ended = `${props.logFilter} AND jsonPayload.event="conversation.ended"`;
+    this.conversationQuality = this.score(
+      'conversation-quality',
+      props,
+      `${ended} AND jsonPayload.qualityScore:*`,
+      'Quality score of conversations when they end (0 poor .. 1 good).',
+    );
+    this.conversationsEnded = this.counter('conversations-ended', props, ended, 'Conversations known to have ended.');
+    this.conversationsEscalated = this.counter(
+      'conversations-escalated',
+      props,
+      `${ended} AND jsonPayload.escalated=true`,
+      'Conversations that ended in a handoff to a human.',
+    );
+
+    // Thumbs (0/1) and CSAT (1..5) are different scales: one distribution of both would average
+    // stars with thumbs. Counted apart instead; `normalizedScore` stays in the logs and the database.
+    const feedback = `${props.logFilter} AND jsonPayload.event="feedback.received"`;
+    this.feedback = new LoggingMetric(this, 'feedback', {
+      name: `${props.prefix}-feedback`,
+      description: 'Explicit user feedback received, by kind (runtime log event feedback.received).',
+      filter: feedback,
+      metricDescriptor: {
+        metricKind: 'DELTA',
+        valueType: 'INT64',
+        labels: [
+          { key: 'region', valueType: 'STRING', description: 'Region that received the feedback' },
+          { key: 'kind', valueType: 'STRING', description: 'thumbs or csat' },
+        ],
+      },
+      labelExtractors: { ...byRegion, kind: 'EXTRACT(jsonPayload.kind)' },
+    });
+    this.thumbsUp = this.counter(
+      'thumbs-up',
+      props,
+      `${feedback} AND jsonPayload.kind="thumbs" AND jsonPayload.score=1`,
+      'Thumbs-up feedback.',
+    );
+    this.csat = new LoggingMetric(this, 'csat', {
+      name: `${props.prefix}-csat`,
+      description: 'CSAT scores (1..5) of feedback.received events with kind csat.',
+      filter: `${feedback} AND jsonPayload.kind="csat"`,
+      metricDescriptor: { metricKind: 'DELTA', valueType: 'DISTRIBUTION', unit: '1', labels: regionLabel },
       valueExtractor: 'EXTRACT(jsonPayload.score)',
-      // Scores up to 10 in steps of 0.5: fits 1-5 stars and 0-10 NPS-style scales alike.
-      bucketOptions: { linearBuckets: { numFiniteBuckets: 20, width: 0.5, offset: 0 } },
+      labelExtractors: byRegion,
+      // [0.5, 1.5), [1.5, 2.5), ... [4.5, 5.5): one bucket per score.
+      bucketOptions: { linearBuckets: { numFiniteBuckets: 5, width: 1, offset: 0.5 } },
+    });
+
+    this.experimentExposures = new LoggingMetric(this, 'experiment-exposures', {
+      name: `${props.prefix}-experiment-exposures`,
+      description: "Sessions' first exposures to an experiment, by experiment and variant (runtime log event experiment.exposure).",
+      filter: `${props.logFilter} AND jsonPayload.event="experiment.exposure"`,
+      metricDescriptor: {
+        metricKind: 'DELTA',
+        valueType: 'INT64',
+        labels: [
+          { key: 'region', valueType: 'STRING', description: 'Region that assigned the variant' },
+          { key: 'experiment', valueType: 'STRING', description: 'Experiment id' },
+          { key: 'variant', valueType: 'STRING', description: 'Variant the session was assigned' },
+        ],
+      },
+      labelExtractors: { ...byRegion, experiment: 'EXTRACT(jsonPayload.experiment)', variant: 'EXTRACT(jsonPayload.variant)' },
     });
   }
 
@@ -94,6 +171,27 @@ export class ConversationMetrics extends Construct {
         labels: [{ key: 'region', valueType: 'STRING', description: 'Region that logged the event' }],
       },
       labelExtractors: { region: 'EXTRACT(jsonPayload.region)' },
+    });
+  }
+
+  /**
+   * A 0..1 score as a distribution, by region: 20 buckets of 0.05 (a perfect 1.0 lands in the
+   * overflow bucket [1, ∞); the mean is exact either way).
+   */
+  private score(id: string, props: ConversationMetricsProps, filter: string, description: string): LoggingMetric {
+    return new LoggingMetric(this, id, {
+      name: `${props.prefix}-${id}`,
+      description,
+      filter,
+      metricDescriptor: {
+        metricKind: 'DELTA',
+        valueType: 'DISTRIBUTION',
+        unit: '1',
+        labels: [{ key: 'region', valueType: 'STRING', description: 'Region that logged the event' }],
+      },
+      valueExtractor: 'EXTRACT(jsonPayload.qualityScore)',
+      labelExtractors: { region: 'EXTRACT(jsonPayload.region)' },
+      bucketOptions: { linearBuckets: { numFiniteBuckets: 20, width: 0.05, offset: 0 } },
     });
   }
 }

@@ -68,6 +68,21 @@ export function gauge(filter: string, reducer: string, groupByFields: string[] =
   };
 }
 
+/**
+ * The mean of a distribution metric per group, weighted by sample count: each series' delta
+ * distribution over `alignmentPeriod`, reduced with REDUCE_MEAN (valid on distributions; the mean of
+ * all their values). ALIGN_MEAN + REDUCE_MEAN would average per-series means instead, so a revision
+ * or region with three samples would weigh as much as one with three thousand.
+ */
+export function distributionMean(filter: string, groupByFields: string[] = [], alignmentPeriod = '300s'): TimeSeriesQuery {
+  return {
+    timeSeriesFilter: {
+      filter,
+      aggregation: { alignmentPeriod, perSeriesAligner: 'ALIGN_DELTA', crossSeriesReducer: 'REDUCE_MEAN', groupByFields },
+    },
+  };
+}
+
 /** numerator / denominator, both as summed rates per group. */
 export function ratio(numerator: string, denominator: string, groupByFields: string[] = []): TimeSeriesQuery {
   const aggregation: Aggregation = {
@@ -91,6 +106,17 @@ export function lineChart(title: string, queries: TimeSeriesQuery[], yLabel: str
       dataSets: queries.map((q) => ({ timeSeriesQuery: q, plotType: 'LINE' })),
       yAxis: { label: yLabel, scale: 'LINEAR' },
       thresholds: threshold === undefined ? undefined : [{ value: threshold }],
+    },
+  };
+}
+
+/** One query stacked by its groups (e.g. exposures per variant), each series named by `legendTemplate`. */
+export function stackedArea(title: string, query: TimeSeriesQuery, yLabel: string, legendTemplate: string): Widget {
+  return {
+    title,
+    xyChart: {
+      dataSets: [{ timeSeriesQuery: query, plotType: 'STACKED_AREA', legendTemplate }],
+      yAxis: { label: yLabel, scale: 'LINEAR' },
     },
   };
 }

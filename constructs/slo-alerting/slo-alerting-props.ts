@@ -78,6 +78,20 @@ export interface SloAlertingProps {
   /** Share of turns that matched no intent over 30 minutes that opens a ticket. @default 0.3 */
   readonly noMatchRatioThreshold?: number;
   /**
+   * The mean quality score (0..1, the runtime's `qualityScore`) conversations should reach: the
+   * threshold line on the dashboard's quality charts, and the level the conversation-quality ticket
+   * fires below.
+   * @default 0.7
+   */
+  readonly qualityScoreTarget?: number;
+  /**
+   * Open a ticket when the mean quality of conversations ending in a region (log event
+   * `conversation.ended`) stays below `qualityScoreTarget`: mean over the last hour, below the
+   * target for 30 minutes.
+   * @default true
+   */
+  readonly conversationQualityAlert?: boolean;
+  /**
    * Hours after which an incident whose condition has no new data closes itself.
    * @default 6
    */

@@ -17,6 +17,8 @@ export interface ResolvedSloAlertingProps extends SloAlertingProps {
   readonly forecastHorizonHours: number;
   readonly degradedRatioThreshold: number;
   readonly noMatchRatioThreshold: number;
+  readonly qualityScoreTarget: number;
+  readonly conversationQualityAlert: boolean;
   readonly autoCloseHours: number;
 }
 
@@ -103,6 +105,11 @@ export const SLO_ALERTING_RULES: ReadonlyArray<Rule<ResolvedSloAlertingProps>> =
   {
     when: (p) => notRatio(p.noMatchRatioThreshold),
     say: (p) => `noMatchRatioThreshold ${p.noMatchRatioThreshold} must be in (0, 1]: e.g. 0.3 for 30% of turns`,
+  },
+  {
+    when: (p) => known(p.qualityScoreTarget) && !(p.qualityScoreTarget > 0 && p.qualityScoreTarget < 1),
+    say: (p) =>
+      `qualityScoreTarget ${p.qualityScoreTarget} must be between 0 and 1 (exclusive): it is the mean quality score (0..1) conversations should reach, e.g. 0.7; at 0 the alert could never fire, at 1 every imperfect conversation would fire it`,
   },
   {
     when: (p) => known(p.autoCloseHours) && !(p.autoCloseHours >= 0.5 && p.autoCloseHours <= 24 * 7),

@@ -55,11 +55,12 @@ interface AlertSpec {
  *   objective and period;
  * - forecast (predictive) alerts on saturation: instances vs `maxInstances`, Cloud SQL disk and
  *   connections, Natural Language quota;
- * - log-based conversation-quality metrics (degraded replies, no-match, sentiment, breaker, feedback)
- *   with alerts where they mean user harm;
+ * - log-based conversation-quality metrics (degraded replies, no-match, sentiment, breaker, turn and
+ *   conversation quality, escalations, thumbs and CSAT feedback, experiment exposures) with alerts
+ *   where they mean user harm, including mean conversation quality below `qualityScoreTarget`;
  * - an HTTPS uptime check from three continents with an alert;
  * - a dashboard built from typed widgets: golden signals per region, SLO attainment and budget, NLP
- *   and cache, conversation quality.
+ *   and cache, conversation quality, conversation analytics (quality, feedback, experiments).
  *
  * Every alert policy carries severity, auto-close, a per-channel re-notification interval, the page
  * or ticket channels, and documentation with user impact and a link to its runbook
@@ -109,6 +110,8 @@ export class SloAlerting extends Construct {
       forecastHorizonHours: props.forecastHorizonHours ?? 6,
       degradedRatioThreshold: props.degradedRatioThreshold ?? 0.05,
       noMatchRatioThreshold: props.noMatchRatioThreshold ?? 0.3,
+      qualityScoreTarget: props.qualityScoreTarget ?? 0.7,
+      conversationQualityAlert: props.conversationQualityAlert ?? true,
       autoCloseHours: props.autoCloseHours ?? 6,
     };
     validateProps(this.node.path, this.p, SLO_ALERTING_RULES);
@@ -401,6 +404,42 @@ export class SloAlerting extends Construct {
         },
       ],
     });
+    if (p.conversationQualityAlert) {
+      this.alertPolicy({
+        id: 'conversation-quality',
+        displayName: `${p.name}: mean conversation quality below ${p.qualityScoreTarget}`,
+        severity: AlertSeverity.TICKET,
+        runbook: 'conversation-quality-low',
+        labels: { quality: 'conversation_quality' },
+        what:
+          `The mean quality score of the conversations that ended in a region (log event conversation.ended, qualityScore 0..1) ` +
+          `has been below the target of ${p.qualityScoreTarget} over the last hour, for 30 minutes.`,
+        impact:
+          'Conversations go worse than they should even while the webhook is up: more no-matches, low-confidence answers, ' +
+          'repeated questions and handoffs to a human.',
+        conditions: [
+          {
+            displayName: `mean conversation quality below ${p.qualityScoreTarget} (1 h)`,
+            conditionThreshold: {
+              filter: metric(m.conversationQuality),
+              // The mean of all conversations ended in the hour, per region (ALIGN_DELTA keeps each
+              // series' distribution; REDUCE_MEAN weighs every conversation alike).
+              aggregations: [
+                {
+                  alignmentPeriod: '3600s',
+                  perSeriesAligner: 'ALIGN_DELTA',
+                  crossSeriesReducer: 'REDUCE_MEAN',
+                  groupByFields: ['metric.label.region'],
+                },
+              ],
+              comparison: 'COMPARISON_LT',
+              thresholdValue: p.qualityScoreTarget,
+              duration: '1800s',
+            },
+          },
+        ],
+      });
+    }
   }
 
   private uptime(host: string, path: string): MonitoringUptimeCheckConfig {
@@ -545,7 +584,7 @@ export class SloAlerting extends Construct {
         'state',
         2,
       ),
-      w.section('Conversation quality', "From the runtime's webhook.turn, nlp.breaker and feedback.received log events"),
+      w.section('Conversation quality', "From the runtime's webhook.turn and nlp.breaker log events"),
       w.lineChart(
         'Degraded reply ratio',
         [w.ratio(log(m.degradedTurns), log(m.turns), ['metric.label.region'])],
@@ -559,10 +598,65 @@ export class SloAlerting extends Construct {
         this.p.noMatchRatioThreshold,
       ),
       w.lineChart('Mean sentiment', [w.gauge(log(m.sentiment), 'REDUCE_MEAN', ['metric.label.region'])], 'score (-1..1)'),
-      w.lineChart('Feedback score (mean)', [w.gauge(log(m.feedbackScore), 'REDUCE_MEAN')], 'score'),
       w.lineChart('NLP breaker openings', [w.rate(log(m.breakerOpened))], 'per s'),
+      ...this.analyticsWidgets(log, prom),
     ];
     return w.mosaicDashboard(`${this.p.name}: webhook SLOs and golden signals`, widgets);
+  }
+
+  /**
+   * The continuous-improvement loop's view: quality, explicit feedback and experiments. Log-based
+   * metrics where they exist (they work without a collector); the runtime's Prometheus metrics for
+   * what only they label (quality signals, quality per handler tag).
+   */
+  private analyticsWidgets(log: (metric: LoggingMetric) => string, prom: (name: string, kind: string) => string): w.Widget[] {
+    const m = this.conversationMetrics;
+    const target = this.p.qualityScoreTarget;
+    const byRegion = ['metric.label.region'];
+    return [
+      w.section(
+        'Conversation analytics — quality, feedback, experiments',
+        "From the runtime's webhook.turn, conversation.ended, feedback.received and experiment.exposure log events and its Prometheus quality metrics",
+      ),
+      w.lineChart(`Mean turn quality (target ${target})`, [w.distributionMean(log(m.turnQuality), byRegion)], 'score (0..1)', target),
+      w.lineChart(
+        `Mean conversation quality at end (target ${target})`,
+        [w.distributionMean(log(m.conversationQuality), byRegion)],
+        'score (0..1)',
+        target,
+      ),
+      w.lineChart(
+        'Quality signals per second by signal',
+        [w.rate(prom('conversation_quality_signals_total', 'counter'), ['metric.label.signal'])],
+        'signals/s',
+      ),
+      w.lineChart(
+        'Mean turn quality by handler tag',
+        [w.distributionMean(prom('conversation_turn_quality_score', 'histogram'), ['metric.label.tag'])],
+        'score (0..1)',
+        target,
+      ),
+      w.lineChart('Escalated conversation ratio', [w.ratio(log(m.conversationsEscalated), log(m.conversationsEnded), byRegion)], 'ratio'),
+      w.lineChart('Thumbs-up ratio', [w.ratio(log(m.thumbsUp), `${log(m.feedback)} metric.label.kind="thumbs"`, byRegion)], 'ratio'),
+      w.lineChart('CSAT mean (1..5)', [w.distributionMean(log(m.csat), byRegion)], 'score (1..5)'),
+      w.stackedArea('Feedback per second by kind', w.rate(log(m.feedback), ['metric.label.kind']), 'feedback/s', '${metric.labels.kind}'),
+      w.stackedArea(
+        'Experiment exposures per second by variant',
+        w.rate(log(m.experimentExposures), ['metric.label.experiment', 'metric.label.variant']),
+        'exposures/s',
+        '${metric.labels.experiment}: ${metric.labels.variant}',
+      ),
+      // Quality by variant is not charted: webhook.turn carries `experiments` as an object keyed by
+      // experiment id, and a log-based metric can only extract a label from a fixed field path, so
+      // it would need one metric per experiment (infrastructure changes for what is data); the
+      // Prometheus histograms carry no variant label. The database has both: say where to look.
+      w.markdown(
+        'Quality by experiment variant',
+        'Not charted: turns carry `experiments` keyed by experiment id, which a log-based metric cannot label generically. ' +
+          'Per-variant quality and feedback come from the database: `npm run experiments:report` (with significance), `npm run analytics:report` (all flows and variants); ' +
+          'which change to make next: `npm run improvement:prioritize`. The exposures chart shows whether assignment stays balanced between variants.',
+      ),
+    ];
   }
 }
 

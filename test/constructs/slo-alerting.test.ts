@@ -28,6 +28,7 @@ function build(extra: Partial<SloAlertingProps> = {}, stackProps = PROD_PROPS): 
   return { json: synth(stack), slo, stack };
 }
 
+const dashboardOf = (json: Json): Json => JSON.parse(Object.values(resources(json, 'google_monitoring_dashboard'))[0].dashboard_json);
 const policies = (json: Json): Json[] => Object.values(resources(json, 'google_monitoring_alert_policy'));
 const policy = (json: Json, name: RegExp): Json => {
   const found = policies(json).filter((p) => name.test(p.display_name));
@@ -255,7 +256,21 @@ describe('conversation quality', () => {
     const metrics = Object.values(resources(json, 'google_logging_metric'));
     const byName = Object.fromEntries(metrics.map((m) => [m.name, m]));
     expect(Object.keys(byName).sort()).toEqual(
-      ['slo-degraded-turns', 'slo-feedback-score', 'slo-nlp-breaker-opened', 'slo-no-match-turns', 'slo-sentiment', 'slo-turns'].sort(),
+      [
+        'slo-conversation-quality',
+        'slo-conversations-ended',
+        'slo-conversations-escalated',
+        'slo-csat',
+        'slo-degraded-turns',
+        'slo-experiment-exposures',
+        'slo-feedback',
+        'slo-nlp-breaker-opened',
+        'slo-no-match-turns',
+        'slo-sentiment',
+        'slo-thumbs-up',
+        'slo-turn-quality',
+        'slo-turns',
+      ].sort(),
     );
     const scope = 'resource.type="cloud_run_revision" resource.labels.service_name="webhook"';
     expect(byName['slo-degraded-turns'].filter).toBe(`${scope} AND jsonPayload.event="webhook.turn" AND jsonPayload.degraded=true`);
@@ -263,11 +278,61 @@ describe('conversation quality', () => {
     expect(byName['slo-nlp-breaker-opened'].filter).toBe(`${scope} AND jsonPayload.event="nlp.breaker" AND jsonPayload.state="open"`);
     expect(byName['slo-sentiment'].value_extractor).toBe('EXTRACT(jsonPayload.sentimentScore)');
     expect(byName['slo-sentiment'].metric_descriptor.value_type).toBe('DISTRIBUTION');
-    expect(byName['slo-feedback-score'].filter).toContain('jsonPayload.event="feedback.received"');
     expect(byName['slo-turns'].label_extractors).toEqual({
       region: 'EXTRACT(jsonPayload.region)',
       protocol: 'EXTRACT(jsonPayload.protocol)',
     });
+  });
+
+  test('quality scores: 0..1 distributions of turns and ended conversations, 20 buckets of 0.05, by region', () => {
+    const byName = Object.fromEntries(Object.values(resources(build().json, 'google_logging_metric')).map((m) => [m.name, m]));
+    const scope = 'resource.type="cloud_run_revision" resource.labels.service_name="webhook"';
+    expect(byName['slo-turn-quality'].filter).toBe(`${scope} AND jsonPayload.event="webhook.turn" AND jsonPayload.qualityScore:*`);
+    expect(byName['slo-conversation-quality'].filter).toBe(
+      `${scope} AND jsonPayload.event="conversation.ended" AND jsonPayload.qualityScore:*`,
+    );
+    for (const name of ['slo-turn-quality', 'slo-conversation-quality']) {
+      const metric = byName[name];
+      expect(metric.value_extractor).toBe('EXTRACT(jsonPayload.qualityScore)');
+      expect(metric.metric_descriptor).toEqual(expect.objectContaining({ metric_kind: 'DELTA', value_type: 'DISTRIBUTION', unit: '1' }));
+      expect(metric.metric_descriptor.labels.map((l: Json) => l.key)).toEqual(['region']);
+      expect(metric.label_extractors).toEqual({ region: 'EXTRACT(jsonPayload.region)' });
+      expect(metric.bucket_options).toEqual({ linear_buckets: { num_finite_buckets: 20, width: 0.05, offset: 0 } });
+    }
+    expect(byName['slo-conversations-ended'].filter).toBe(`${scope} AND jsonPayload.event="conversation.ended"`);
+    expect(byName['slo-conversations-escalated'].filter).toBe(
+      `${scope} AND jsonPayload.event="conversation.ended" AND jsonPayload.escalated=true`,
+    );
+    expect(byName['slo-conversations-escalated'].metric_descriptor.value_type).toBe('INT64');
+  });
+
+  test('feedback: thumbs and CSAT apart (count by kind, thumbs up, CSAT 1..5 one bucket per score); exposures by experiment and variant', () => {
+    const byName = Object.fromEntries(Object.values(resources(build().json, 'google_logging_metric')).map((m) => [m.name, m]));
+    const feedback = 'resource.type="cloud_run_revision" resource.labels.service_name="webhook" AND jsonPayload.event="feedback.received"';
+    expect(byName['slo-feedback'].filter).toBe(feedback);
+    expect(byName['slo-feedback'].metric_descriptor.value_type).toBe('INT64');
+    expect(byName['slo-feedback'].label_extractors).toEqual({ region: 'EXTRACT(jsonPayload.region)', kind: 'EXTRACT(jsonPayload.kind)' });
+    expect(byName['slo-feedback'].metric_descriptor.labels.map((l: Json) => l.key)).toEqual(['region', 'kind']);
+    expect(byName['slo-thumbs-up'].filter).toBe(`${feedback} AND jsonPayload.kind="thumbs" AND jsonPayload.score=1`);
+    const csat = byName['slo-csat'];
+    expect(csat.filter).toBe(`${feedback} AND jsonPayload.kind="csat"`);
+    expect(csat.value_extractor).toBe('EXTRACT(jsonPayload.score)');
+    expect(csat.metric_descriptor.value_type).toBe('DISTRIBUTION');
+    // Buckets [0.5, 1.5) .. [4.5, 5.5): scores 1..5 each in their own bucket, none under- or overflowing.
+    const { offset, width, num_finite_buckets: n } = csat.bucket_options.linear_buckets;
+    const bucketOf = (score: number): number => Math.floor((score - offset) / width);
+    expect([1, 2, 3, 4, 5].map(bucketOf)).toEqual([0, 1, 2, 3, 4]);
+    expect(n).toBe(5);
+    const exposures = byName['slo-experiment-exposures'];
+    expect(exposures.filter).toBe(
+      'resource.type="cloud_run_revision" resource.labels.service_name="webhook" AND jsonPayload.event="experiment.exposure"',
+    );
+    expect(exposures.label_extractors).toEqual({
+      region: 'EXTRACT(jsonPayload.region)',
+      experiment: 'EXTRACT(jsonPayload.experiment)',
+      variant: 'EXTRACT(jsonPayload.variant)',
+    });
+    expect(exposures.metric_descriptor.labels.map((l: Json) => l.key)).toEqual(['region', 'experiment', 'variant']);
   });
 
   test('degraded and no-match ratios per region, breaker openings: tickets with their thresholds', () => {
@@ -281,6 +346,47 @@ describe('conversation quality', () => {
     expect(degraded.aggregations[0].group_by_fields).toEqual(['metric.label.region']);
     expect(policy(json, /matched no intent/).conditions[0].condition_threshold.threshold_value).toBe(0.3);
     expect(policy(json, /breaker opened/).conditions[0].condition_threshold.threshold_value).toBe(0);
+  });
+});
+
+describe('conversation quality alert', () => {
+  test('ticket when the hourly mean of ended conversations stays below qualityScoreTarget (0.7) for 30 min, per region', () => {
+    const { json } = build({ ticketChannels: [TICKETS] });
+    const alert = policy(json, /mean conversation quality below/);
+    expect(alert.display_name).toBe('slo: mean conversation quality below 0.7');
+    expect(alert.severity).toBe('WARNING');
+    expect(alert.user_labels).toEqual(expect.objectContaining({ severity: 'ticket', quality: 'conversation_quality' }));
+    expect(alert.notification_channels).toEqual([TICKETS]);
+    const condition = alert.conditions[0].condition_threshold;
+    expect(condition.filter).toMatch(
+      /^metric.type="logging.googleapis.com\/user\/\$\{google_logging_metric\.slo_conversation-metrics_conversation-quality_\w+\.name\}" resource.type="cloud_run_revision"$/,
+    );
+    expect(condition.comparison).toBe('COMPARISON_LT');
+    expect(condition.threshold_value).toBe(0.7);
+    expect(condition.duration).toBe('1800s');
+    expect(condition.aggregations).toEqual([
+      {
+        alignment_period: '3600s',
+        per_series_aligner: 'ALIGN_DELTA',
+        cross_series_reducer: 'REDUCE_MEAN',
+        group_by_fields: ['metric.label.region'],
+      },
+    ]);
+    const runbook = `${DEFAULT_RUNBOOK_BASE_URL}/conversation-quality-low.md`;
+    expect(alert.documentation.content).toContain(`Runbook: ${runbook}`);
+    expect(alert.documentation.links).toEqual([{ display_name: 'Runbook', url: runbook }]);
+  });
+
+  test('qualityScoreTarget moves the threshold and the dashboard lines; conversationQualityAlert: false removes the alert', () => {
+    const { json } = build({ qualityScoreTarget: 0.8 });
+    expect(policy(json, /mean conversation quality below 0.8/).conditions[0].condition_threshold.threshold_value).toBe(0.8);
+    const tiles: Json[] = dashboardOf(json).mosaicLayout.tiles;
+    const chart = (title: string): Json => tiles.find((t) => t.widget.title === title)!.widget.xyChart;
+    expect(chart('Mean turn quality (target 0.8)').thresholds).toEqual([{ value: 0.8 }]);
+    expect(chart('Mean conversation quality at end (target 0.8)').thresholds).toEqual([{ value: 0.8 }]);
+    const off = build({ conversationQualityAlert: false }).json;
+    expect(policies(off).filter((p) => /conversation quality/.test(p.display_name))).toEqual([]);
+    expect(policies(off)).toHaveLength(policies(build().json).length - 1);
   });
 });
 
@@ -319,7 +425,13 @@ describe('dashboard', () => {
     const dashboard = JSON.parse(Object.values(resources(json, 'google_monitoring_dashboard'))[0].dashboard_json);
     const tiles: Json[] = dashboard.mosaicLayout.tiles;
     const sections = tiles.filter((t) => t.widget.sectionHeader).map((t) => t.widget.title);
-    expect(sections).toEqual(['Golden signals', 'SLOs', 'Natural Language and cache', 'Conversation quality']);
+    expect(sections).toEqual([
+      'Golden signals',
+      'SLOs',
+      'Natural Language and cache',
+      'Conversation quality',
+      'Conversation analytics — quality, feedback, experiments',
+    ]);
     for (const t of tiles) expect(t.xPos + t.width).toBeLessThanOrEqual(48);
     const titles = tiles.map((t) => t.widget.title);
     expect(titles).toEqual(
@@ -345,6 +457,105 @@ describe('dashboard', () => {
           expect(cells.has(`${x},${y}`)).toBe(false);
           cells.add(`${x},${y}`);
         }
+  });
+});
+
+describe('dashboard: conversation analytics', () => {
+  const tiles: Json[] = dashboardOf(build().json).mosaicLayout.tiles;
+  const section = tiles.slice(tiles.findIndex((t) => t.widget.title === 'Conversation analytics — quality, feedback, experiments') + 1);
+  const widget = (title: string): Json => {
+    const found = section.filter((t) => t.widget.title === title);
+    if (found.length !== 1) throw new Error(`expected one widget "${title}" in the analytics section, found ${found.length}`);
+    return found[0].widget;
+  };
+  const dataSet = (title: string): Json => widget(title).xyChart.dataSets[0];
+  const logMetric = (id: string): RegExp =>
+    new RegExp(
+      `^metric\\.type="logging\\.googleapis\\.com/user/\\$\\{google_logging_metric\\.slo_conversation-metrics_${id}_\\w+\\.name\\}" resource\\.type="cloud_run_revision"`,
+    );
+
+  test('the section comes last, with the widgets in order', () => {
+    expect(section.map((t) => t.widget.title)).toEqual([
+      'Mean turn quality (target 0.7)',
+      'Mean conversation quality at end (target 0.7)',
+      'Quality signals per second by signal',
+      'Mean turn quality by handler tag',
+      'Escalated conversation ratio',
+      'Thumbs-up ratio',
+      'CSAT mean (1..5)',
+      'Feedback per second by kind',
+      'Experiment exposures per second by variant',
+      'Quality by experiment variant',
+    ]);
+  });
+
+  test('quality means are count-weighted distribution means per region, with the target as threshold', () => {
+    for (const [title, id] of [
+      ['Mean turn quality (target 0.7)', 'turn-quality'],
+      ['Mean conversation quality at end (target 0.7)', 'conversation-quality'],
+    ]) {
+      const { filter, aggregation } = dataSet(title).timeSeriesQuery.timeSeriesFilter;
+      expect(filter).toMatch(logMetric(id));
+      expect(aggregation).toEqual({
+        alignmentPeriod: '300s',
+        perSeriesAligner: 'ALIGN_DELTA',
+        crossSeriesReducer: 'REDUCE_MEAN',
+        groupByFields: ['metric.label.region'],
+      });
+      expect(widget(title).xyChart.thresholds).toEqual([{ value: 0.7 }]);
+    }
+    const csat = dataSet('CSAT mean (1..5)').timeSeriesQuery.timeSeriesFilter;
+    expect(csat.filter).toMatch(logMetric('csat'));
+    expect(csat.aggregation.perSeriesAligner).toBe('ALIGN_DELTA');
+  });
+
+  test("quality signals and quality per handler tag from the runtime's Prometheus metrics", () => {
+    const signals = dataSet('Quality signals per second by signal').timeSeriesQuery.timeSeriesFilter;
+    expect(signals.filter).toBe('metric.type="prometheus.googleapis.com/conversation_quality_signals_total/counter"');
+    expect(signals.aggregation).toEqual(
+      expect.objectContaining({ perSeriesAligner: 'ALIGN_RATE', groupByFields: ['metric.label.signal'] }),
+    );
+    const byTag = dataSet('Mean turn quality by handler tag').timeSeriesQuery.timeSeriesFilter;
+    expect(byTag.filter).toBe('metric.type="prometheus.googleapis.com/conversation_turn_quality_score/histogram"');
+    expect(byTag.aggregation).toEqual(expect.objectContaining({ perSeriesAligner: 'ALIGN_DELTA', groupByFields: ['metric.label.tag'] }));
+  });
+
+  test('ratios: escalated over ended conversations, thumbs up over thumbs feedback', () => {
+    const escalated = dataSet('Escalated conversation ratio').timeSeriesQuery.timeSeriesFilterRatio;
+    expect(escalated.numerator.filter).toMatch(logMetric('conversations-escalated'));
+    expect(escalated.denominator.filter).toMatch(logMetric('conversations-ended'));
+    const thumbs = dataSet('Thumbs-up ratio').timeSeriesQuery.timeSeriesFilterRatio;
+    expect(thumbs.numerator.filter).toMatch(logMetric('thumbs-up'));
+    expect(thumbs.denominator.filter).toMatch(logMetric('feedback'));
+    expect(thumbs.denominator.filter).toMatch(/ metric\.label\.kind="thumbs"$/);
+    expect(thumbs.numerator.aggregation.groupByFields).toEqual(['metric.label.region']);
+  });
+
+  test('feedback volume by kind and exposures per variant, stacked and named by their labels', () => {
+    const feedback = dataSet('Feedback per second by kind');
+    expect(feedback.plotType).toBe('STACKED_AREA');
+    expect(feedback.legendTemplate).toBe('${metric.labels.kind}');
+    expect(feedback.timeSeriesQuery.timeSeriesFilter.filter).toMatch(logMetric('feedback'));
+    expect(feedback.timeSeriesQuery.timeSeriesFilter.aggregation.groupByFields).toEqual(['metric.label.kind']);
+    const exposures = dataSet('Experiment exposures per second by variant');
+    expect(exposures.plotType).toBe('STACKED_AREA');
+    expect(exposures.legendTemplate).toBe('${metric.labels.experiment}: ${metric.labels.variant}');
+    expect(exposures.timeSeriesQuery.timeSeriesFilter.filter).toMatch(logMetric('experiment-exposures'));
+    expect(exposures.timeSeriesQuery.timeSeriesFilter.aggregation.groupByFields).toEqual([
+      'metric.label.experiment',
+      'metric.label.variant',
+    ]);
+  });
+
+  test('quality by variant is explained, not charted, and points at the reports', () => {
+    const text = widget('Quality by experiment variant').text;
+    expect(text.format).toBe('MARKDOWN');
+    expect(text.content).toContain('npm run experiments:report');
+    expect(text.content).toContain('npm run analytics:report');
+  });
+
+  test('the old mixed feedback-score chart is gone', () => {
+    expect(tiles.map((t) => t.widget.title)).not.toContain('Feedback score (mean)');
   });
 });
 
@@ -383,6 +594,13 @@ describe('validation', () => {
     [{ nlpQuotaPerMinute: 0 }, /nlpQuotaPerMinute 0 must be greater than 0/],
     [{ cloudSqlMaxConnections: 0 }, /cloudSqlMaxConnections 0 must be greater than 0/],
     [{ name: 'Bad Name' }, /name "Bad Name" is not a valid base name/],
+    [
+      { qualityScoreTarget: 1.5 },
+      /qualityScoreTarget 1.5 must be between 0 and 1 \(exclusive\): it is the mean quality score \(0..1\) conversations should reach, e.g. 0.7/,
+    ],
+    [{ qualityScoreTarget: 1 }, /qualityScoreTarget 1 must be between 0 and 1 \(exclusive\)/],
+    [{ qualityScoreTarget: 0 }, /qualityScoreTarget 0 must be between 0 and 1 \(exclusive\)/],
+    [{ qualityScoreTarget: -0.2 }, /qualityScoreTarget -0.2 must be between 0 and 1/],
   ])('%p is rejected', (extra, message) => {
     expect(attempt(extra as Partial<SloAlertingProps>)).toThrow(message);
   });

@@ -34,6 +34,7 @@ describe('reference platform: SLOs and alerting', () => {
       'quality',
       'quality',
       'quality',
+      'quality',
       'saturation',
       'saturation',
       'saturation',
@@ -45,6 +46,12 @@ describe('reference platform: SLOs and alerting', () => {
       'sli',
       'uptime',
     ]);
+    expect(
+      policies
+        .map((p) => p.user_labels.quality)
+        .filter(Boolean)
+        .sort(),
+    ).toEqual(['conversation_quality', 'degraded', 'nlp_breaker', 'no_match']);
     expect(
       policies
         .filter((p) => p.conditions.some((c: Json) => c.condition_threshold?.forecast_options))
