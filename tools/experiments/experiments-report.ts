@@ -1,0 +1,106 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { parseArgs as parseNodeArgs } from 'node:util';
+import { ExperimentsFile, loadExperimentsFile } from '../../runtime/src/experiments/experiment-config';
+import { PostgresDatabase } from '../../runtime/src/storage/database';
+import { analyzeExperiments } from './analyze';
+import { renderMarkdown } from './render-markdown';
+import { ExperimentsReport } from './report-model';
+
+export interface ExperimentsReportOptions {
+  /** `postgres://...` of the runtime's database (a read replica is best). */
+  readonly databaseUrl: string;
+  /** The experiments file the runtime runs with. */
+  readonly experimentsPath: string;
+  /** Directory of earlier versions of the experiments file (every `*.json`), to pool unchanged experiments' older exposures. */
+  readonly historyDir?: string;
+  /** Output directory for `experiments-report.md` and `experiments-report.json`. */
+  readonly outDir: string;
+  /** See AnalyzeOptions.minimumSessions. */
+  readonly minimumSessions: number;
+}
+
+/** Analysis queries scan every exposure; the runtime pool's 5 s statement timeout is for webhook turns, not reports. */
+const REPORT_STATEMENT_TIMEOUT = '10min';
+
+/** Read the data, write `experiments-report.md` and `experiments-report.json` to `outDir`. */
+export async function runExperimentsReport(o: ExperimentsReportOptions): Promise<{ report: ExperimentsReport; markdown: string }> {
+  const file = loadExperimentsFile(o.experimentsPath);
+  const history = o.historyDir === undefined ? [] : loadHistory(o.historyDir);
+  const db = new PostgresDatabase({ url: o.databaseUrl, maxConnections: 1 });
+  let report: ExperimentsReport;
+  try {
+    report = await db.withSession(async (session) => {
+      // One snapshot for all experiments while the runtime keeps writing; read-only so a report can never change data.
+      await session.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      try {
+        await session.query(`SET LOCAL statement_timeout = '${REPORT_STATEMENT_TIMEOUT}'`);
+        const result = await analyzeExperiments(session, file, { history, minimumSessions: o.minimumSessions });
+        await session.query('COMMIT');
+        return result;
+      } catch (error) {
+        // A failed ROLLBACK (connection gone) must not hide the error that caused it.
+        await session.query('ROLLBACK').catch(() => undefined);
+        throw error;
+      }
+    });
+  } finally {
+    await db.close();
+  }
+  const markdown = renderMarkdown(report);
+  fs.mkdirSync(o.outDir, { recursive: true });
+  fs.writeFileSync(path.join(o.outDir, 'experiments-report.md'), markdown);
+  fs.writeFileSync(path.join(o.outDir, 'experiments-report.json'), `${JSON.stringify(report, null, 2)}\n`);
+  return { report, markdown };
+}
+
+/** Every `*.json` in `dir` as an experiments file; a broken one is an error, not silently skipped. */
+export function loadHistory(dir: string): ExperimentsFile[] {
+  return fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .sort()
+    .map((f) => loadExperimentsFile(path.join(dir, f)));
+}
+
+export const USAGE = `Usage: npm run experiments:report -- [--database-url <url>] [--experiments <file>] [--out <dir>] [--history <dir>] [--minimum-sessions <n>]
+  --database-url      Postgres URL of the runtime's database (default: DATABASE_URL)
+  --experiments       experiments file (default: EXPERIMENTS_FILE, else experiments/experiments.json)
+  --out               output directory (default reports/experiments)
+  --history           directory of earlier versions of the experiments file (*.json); exposures recorded under
+                      a version whose variants and weights are unchanged are pooled (default: current version only)
+  --minimum-sessions  sessions per variant before any verdict other than "not enough data" (default 100)`;
+
+/** Parse argv into options; throws with the usage text on a problem. */
+export function parseArgs(argv: string[], env: NodeJS.ProcessEnv = process.env): ExperimentsReportOptions {
+  let values;
+  try {
+    ({ values } = parseNodeArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        'database-url': { type: 'string' },
+        experiments: { type: 'string' },
+        out: { type: 'string' },
+        history: { type: 'string' },
+        'minimum-sessions': { type: 'string' },
+      },
+    }));
+  } catch (e) {
+    throw new Error(`${(e as Error).message}\n${USAGE}`);
+  }
+  const databaseUrl = values['database-url'] ?? env.DATABASE_URL;
+  if (!databaseUrl) throw new Error(`no database: pass --database-url or set DATABASE_URL\n${USAGE}`);
+  const minimumSessions = Number(values['minimum-sessions'] ?? '100');
+  if (!Number.isInteger(minimumSessions) || minimumSessions < 2) {
+    throw new Error(`--minimum-sessions "${values['minimum-sessions']}" must be an integer of at least 2\n${USAGE}`);
+  }
+  return {
+    databaseUrl,
+    experimentsPath: values.experiments ?? env.EXPERIMENTS_FILE ?? path.join('experiments', 'experiments.json'),
+    historyDir: values.history,
+    outDir: values.out ?? path.join('reports', 'experiments'),
+    minimumSessions,
+  };
+}
