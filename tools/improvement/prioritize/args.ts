@@ -1,0 +1,75 @@
+import * as path from 'node:path';
+import { DEFAULT_MIN_SAMPLE } from './rice';
+import { Period, lastDays } from './period';
+
+export interface CliOptions {
+  readonly databaseUrl: string;
+  readonly period: Period;
+  readonly target?: number;
+  readonly minSample: number;
+  readonly effortFile?: string;
+  readonly experimentsPath: string;
+  readonly top: number;
+  readonly outDir: string;
+}
+
+export const USAGE = `Usage: npm run improvement:prioritize -- [--from <date>] [--to <date>] [--effort improvement/effort.json] [--out reports/improvement]
+  --database-url  postgres://... of the runtime's store (default: DATABASE_URL)
+  --from, --to    period, ISO 8601; --to is exclusive (default: the 30 days up to now)
+  --target        quality to compare with, 0..1 (default: the platform mean for the period)
+  --min-sample    candidates observed fewer times are watched, not ranked (default ${DEFAULT_MIN_SAMPLE})
+  --effort        JSON file of person-weeks by candidate key ("intent:<name>", "page:<name>", "theme:<entity>", "experiment:<id>", "<kind>:*")
+  --experiments   experiments report JSON (default reports/experiments/experiments-report.json)
+  --top           ranked candidates to list (default 20)
+  --out           output directory for priorities.md and priorities.json (default reports/improvement)
+See docs/improvement/prioritization.md.`;
+
+const OPTIONS = ['database-url', 'from', 'to', 'target', 'min-sample', 'effort', 'experiments', 'top', 'out'];
+
+/** Parse argv into options; throws with the usage text on a problem. */
+export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv = process.env, now = new Date()): CliOptions {
+  const values: Record<string, string> = {};
+  for (let i = 0; i < argv.length; i++) {
+    const key = argv[i];
+    if (!key.startsWith('--') || i + 1 >= argv.length) throw new Error(`unexpected argument "${key}"\n${USAGE}`);
+    values[key.slice(2)] = argv[++i];
+  }
+  const unknown = Object.keys(values).filter((k) => !OPTIONS.includes(k));
+  if (unknown.length > 0) throw new Error(`unknown option --${unknown[0]}\n${USAGE}`);
+
+  const date = (name: string): Date | undefined => {
+    if (values[name] === undefined) return undefined;
+    const d = new Date(values[name]);
+    if (values[name] === '' || Number.isNaN(d.getTime())) throw new Error(`--${name} "${values[name]}" is not a date\n${USAGE}`);
+    return d;
+  };
+  const to = date('to') ?? now;
+  const from = date('from') ?? lastDays(to).from;
+  if (to <= from) throw new Error(`--to (${to.toISOString()}) must be after --from (${from.toISOString()})`);
+
+  const integer = (name: string, fallback: number, min: number): number => {
+    if (values[name] === undefined) return fallback;
+    const n = Number(values[name]);
+    if (!Number.isInteger(n) || n < min) throw new Error(`--${name} "${values[name]}" must be an integer of at least ${min}`);
+    return n;
+  };
+  let target: number | undefined;
+  if (values.target !== undefined) {
+    target = Number(values.target);
+    if (values.target === '' || !(target >= 0 && target <= 1))
+      throw new Error(`--target "${values.target}" must be a quality between 0 and 1`);
+  }
+
+  const databaseUrl = values['database-url'] ?? env.DATABASE_URL;
+  if (!databaseUrl) throw new Error(`no database: pass --database-url or set DATABASE_URL\n${USAGE}`);
+  return {
+    databaseUrl,
+    period: { from, to },
+    target,
+    minSample: integer('min-sample', DEFAULT_MIN_SAMPLE, 1),
+    effortFile: values.effort,
+    experimentsPath: values.experiments ?? path.join('reports', 'experiments', 'experiments-report.json'),
+    top: integer('top', 20, 1),
+    outDir: values.out ?? path.join('reports', 'improvement'),
+  };
+}

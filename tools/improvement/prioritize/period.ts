@@ -1,0 +1,28 @@
+/** The period a prioritization looks at: `[from, to)`, and how its counts become monthly figures. */
+export interface Period {
+  readonly from: Date;
+  /** Exclusive. */
+  readonly to: Date;
+}
+
+/** Days in an average Gregorian month (365.25 / 12): Reach is stated per month of this length. */
+export const MONTH_DAYS = 365.25 / 12;
+
+const DAY_MS = 86_400_000;
+
+export function periodDays(p: Period): number {
+  return (p.to.getTime() - p.from.getTime()) / DAY_MS;
+}
+
+/**
+ * Extrapolate a count observed over the period to a month, assuming traffic stays at the
+ * period's rate: `count × MONTH_DAYS / days`. A 30-day period scales by 1.0146, a week by 4.35.
+ */
+export function perMonth(count: number, p: Period): number {
+  return (count * MONTH_DAYS) / periodDays(p);
+}
+
+/** The default period: the 30 days up to `now`. */
+export function lastDays(now: Date, days = 30): Period {
+  return { from: new Date(now.getTime() - days * DAY_MS), to: now };
+}
