@@ -4,7 +4,7 @@
  * generator wrote is returned so the tests can work out the expected numbers on their own.
  */
 import { Database } from '../../../runtime/src/storage/database';
-import { rng } from '../../bench/runtime/corpus';
+import { rng } from '../../../tools/corpus/banking77';
 
 export const FROM = new Date('2026-10-01T00:00:00Z');
 export const TO = new Date('2026-10-31T00:00:00Z'); // 30 days
@@ -94,42 +94,51 @@ export const EXPOSURES: Readonly<Record<string, Readonly<Record<string, number>>
 };
 
 /** What `npm run experiments:report` writes for those experiments (two comparison layouts, one broken entry, extra fields). */
-export const EXPERIMENTS_REPORT = [
-  {
-    experimentId: 'greeting-v2',
-    configVersion: 3,
-    verdict: { kind: 'ship', text: '"friendly" improves conversation_quality by 6.0% (p = 0.002) with no guardrail harmed' },
-    exposures: { control: 500, friendly: 500 },
-    comparisons: [
-      { metric: 'conversation_quality', variant: 'friendly', relativeDifference: 0.06, pValue: 0.002, significant: true },
-      { metric: 'escalation_rate', variant: 'friendly', relativeDifference: -0.01, pValue: 0.7, significant: false },
-    ],
-  },
-  {
-    experimentId: 'short-prompts',
-    verdict: { kind: 'do-not-ship', text: 'guardrail escalation_rate worse by 15.0% in "short" (p < 0.001)' },
-    exposures: [
-      { variant: 'control', sessions: 400 },
-      { variant: 'short', sessions: 400 },
-    ],
-    metrics: [
-      { metric: 'conversation_quality', comparisons: [{ variant: 'short', relativeDifference: 0.01, pValue: 0.4, significant: false }] },
-      { metric: 'escalation_rate', comparisons: [{ variant: 'short', relativeDifference: 0.15, pValue: 0.0004, significant: true }] },
-    ],
-  },
-  {
-    experimentId: 'new-router',
-    verdict: { kind: 'srm', text: 'observed split 400/200 against a configured 50/50 (p < 0.0001)' },
-    comparisons: [],
-  },
-  { experimentId: 'tone-test', verdict: { kind: 'no-difference', text: 'no significant difference' }, comparisons: [] },
-  {
-    experimentId: 'tiny-test',
-    verdict: { kind: 'ship', text: '"bold" improves csat' },
-    comparisons: [{ metric: 'csat', variant: 'bold', relativeDifference: 0.3, pValue: 0.01, significant: true }],
-  },
-  { experimentId: 'broken', verdict: { kind: 'maybe' } },
-];
+/** In the shape `npm run experiments:report` writes (tools/experiments/report-model.ts), trimmed to what matters here. */
+export const EXPERIMENTS_REPORT = {
+  generatedAt: '2026-11-01T00:00:00.000Z',
+  configVersion: 3,
+  experiments: [
+    {
+      experimentId: 'greeting-v2',
+      configVersion: 3,
+      verdict: {
+        kind: 'ship',
+        variant: 'friendly',
+        text: '"friendly" improves conversation_quality by 6.0% (p = 0.002) with no guardrail harmed',
+      },
+      exposures: [
+        { variant: 'control', sessions: 500, share: 0.5, expectedShare: 0.5 },
+        { variant: 'friendly', sessions: 500, share: 0.5, expectedShare: 0.5 },
+      ],
+      comparisons: [
+        { metric: 'conversation_quality', variant: 'friendly', relativeDifference: 0.06, pValue: 0.002, significant: true },
+        { metric: 'escalation_rate', variant: 'friendly', relativeDifference: -0.01, pValue: 0.7, significant: false },
+      ],
+    },
+    {
+      experimentId: 'short-prompts',
+      verdict: { kind: 'do-not-ship', variant: 'short', text: 'guardrail escalation_rate worse by 15.0% in "short" (p < 0.001)' },
+      comparisons: [
+        { metric: 'conversation_quality', variant: 'short', relativeDifference: 0.01, pValue: 0.4, significant: false },
+        { metric: 'escalation_rate', variant: 'short', relativeDifference: 0.15, pValue: 0.0004, significant: true },
+        { metric: 'csat', variant: 'short', relativeDifference: null, pValue: null, significant: false },
+      ],
+    },
+    {
+      experimentId: 'new-router',
+      verdict: { kind: 'srm', variant: null, text: 'observed split 400/200 against a configured 50/50 (p < 0.0001)' },
+      comparisons: [],
+    },
+    { experimentId: 'tone-test', verdict: { kind: 'no-difference', variant: null, text: 'no significant difference' }, comparisons: [] },
+    {
+      experimentId: 'tiny-test',
+      verdict: { kind: 'ship', variant: 'bold', text: '"bold" improves csat' },
+      comparisons: [{ metric: 'csat', variant: 'bold', relativeDifference: 0.3, pValue: 0.01, significant: true }],
+    },
+    { experimentId: 'broken', verdict: { kind: 'maybe' } },
+  ],
+};
 
 const clamp = (x: number): number => Math.min(1, Math.max(0, x));
 

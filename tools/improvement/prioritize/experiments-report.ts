@@ -1,30 +1,37 @@
 import * as fs from 'node:fs';
 import { z } from 'zod';
+import { ExperimentsReport } from '../../experiments/report-model';
 
 /**
- * Reading `npm run experiments:report`'s JSON (reports/experiments/experiments-report.json)
- * defensively: only the fields prioritization needs are required, anything else is accepted and
- * ignored, an entry that does not parse is skipped with a note instead of sinking the run, and
- * a missing file is a note too (experiments simply contribute no candidates).
+ * Reading `npm run experiments:report`'s JSON (reports/experiments/experiments-report.json, shape
+ * in tools/experiments/report-model.ts) defensively: the report may come from an older or newer
+ * version of the tool, so only the fields prioritization needs are required, anything else is
+ * ignored, an experiment that does not parse is skipped with a note instead of sinking the run,
+ * and a missing file is a note too (experiments simply contribute no candidates).
  */
 export const VERDICT_KINDS = ['ship', 'do-not-ship', 'no-difference', 'srm', 'insufficient-data'] as const;
 export type VerdictKind = (typeof VERDICT_KINDS)[number];
+
+const comparisonSchema = z
+  .object({
+    metric: z.string().min(1),
+    variant: z.string().min(1),
+    // null when the control's value is 0 or there was not enough data.
+    relativeDifference: z.number().finite().nullable(),
+    pValue: z.number().min(0).max(1).nullish(),
+    significant: z.boolean().nullish(),
+  })
+  .passthrough();
 
 const resultSchema = z
   .object({
     experimentId: z.string().min(1),
     verdict: z.object({ kind: z.enum(VERDICT_KINDS), text: z.string() }).passthrough(),
+    comparisons: z.array(comparisonSchema).default([]),
   })
   .passthrough();
 
-const comparisonSchema = z
-  .object({
-    variant: z.string().min(1),
-    relativeDifference: z.number().finite(),
-    pValue: z.number().min(0).max(1).nullish(),
-    significant: z.boolean().nullish(),
-  })
-  .passthrough();
+const reportSchema = z.object({ experiments: z.array(z.unknown()) }).passthrough();
 
 /** One metric of one variant against the control. */
 export interface Comparison {
@@ -46,6 +53,10 @@ export interface ExperimentsReadout {
   readonly notes: readonly string[];
 }
 
+// The report's verdict kinds and ours must stay the same set: a compile error here says they drifted.
+const SAME_KINDS: ExperimentsReport['experiments'][number]['verdict']['kind'] extends VerdictKind ? true : never = true;
+void SAME_KINDS;
+
 export function readExperimentsReport(file: string): ExperimentsReadout {
   if (!fs.existsSync(file)) {
     return {
@@ -59,10 +70,12 @@ export function readExperimentsReport(file: string): ExperimentsReadout {
   } catch (e) {
     throw new Error(`experiments report ${file}: not valid JSON (${(e as Error).message})`);
   }
-  if (!Array.isArray(document)) throw new Error(`experiments report ${file}: expected an array of experiment results`);
+  const report = reportSchema.safeParse(document);
+  if (!report.success)
+    throw new Error(`experiments report ${file}: expected an object with an "experiments" array (npm run experiments:report)`);
   const results: ExperimentResult[] = [];
   const notes: string[] = [];
-  document.forEach((entry, i) => {
+  report.data.experiments.forEach((entry, i) => {
     const parsed = resultSchema.safeParse(entry);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
@@ -72,42 +85,16 @@ export function readExperimentsReport(file: string): ExperimentsReadout {
     results.push({
       experimentId: parsed.data.experimentId,
       verdict: { kind: parsed.data.verdict.kind, text: parsed.data.verdict.text },
-      comparisons: comparisonsIn(entry),
+      comparisons: parsed.data.comparisons
+        .filter((c) => c.relativeDifference !== null)
+        .map((c) => ({
+          metric: c.metric,
+          variant: c.variant,
+          relativeDifference: c.relativeDifference!,
+          pValue: c.pValue ?? undefined,
+          significant: c.significant ?? false,
+        })),
     });
   });
   return { results, notes };
-}
-
-const METRIC_FIELDS = ['metric', 'metricName', 'name'] as const;
-
-/**
- * Every per-metric, per-variant comparison in an entry, wherever the report nests it: an object
- * with `variant` and `relativeDifference` is a comparison, and its metric is its own
- * `metric`/`metricName`/`name` or the nearest enclosing object's (reports group by metric or not).
- * A comparison without `significant` counts as not significant.
- */
-export function comparisonsIn(entry: unknown, inheritedMetric?: string, depth = 0): Comparison[] {
-  if (depth > 4 || entry === null || typeof entry !== 'object') return [];
-  if (Array.isArray(entry)) return entry.flatMap((e) => comparisonsIn(e, inheritedMetric, depth + 1));
-  const record = entry as Record<string, unknown>;
-  // The entry's own `name` is the experiment's, not a metric's.
-  const ownMetric =
-    depth === 0 ? undefined : METRIC_FIELDS.map((f) => record[f]).find((v): v is string => typeof v === 'string' && v.length > 0);
-  const metric = ownMetric ?? inheritedMetric;
-  const parsed = comparisonSchema.safeParse(record);
-  if (parsed.success && metric !== undefined) {
-    const c = parsed.data;
-    return [
-      {
-        metric,
-        variant: c.variant,
-        relativeDifference: c.relativeDifference,
-        pValue: c.pValue ?? undefined,
-        significant: c.significant ?? false,
-      },
-    ];
-  }
-  return Object.entries(record)
-    .filter(([k]) => k !== 'verdict')
-    .flatMap(([, v]) => comparisonsIn(v, metric, depth + 1));
 }
