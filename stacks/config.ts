@@ -50,6 +50,11 @@ const Environment = z
     stateBucket: z.string().optional(),
     /** Run the webhook on GKE (a hardened cluster in the first region) instead of Cloud Run. */
     gke: Gke.optional(),
+    /**
+     * The versioned experiments document the webhook runs (docs/improvement/experiments.md), relative
+     * to the working directory; validated at synth and deployed with the stack. None when absent.
+     */
+    experimentsFile: z.string().min(1).optional(),
   })
   .strict();
 
@@ -74,6 +79,7 @@ export const DEFAULT_CONFIG: PlatformConfigShape = {
       image: REFERENCE_IMAGE,
       team: 'conversational-ai',
       costCenter: 'cc-1234',
+      experimentsFile: 'experiments/experiments.json',
     },
     {
       name: 'prod',
@@ -88,6 +94,7 @@ export const DEFAULT_CONFIG: PlatformConfigShape = {
       maxInstances: 20,
       alerting: { pageEmails: ['oncall-convai@example.com'], ticketEmails: ['convai-platform@example.com'] },
       nlpQuotaPerMinute: 600,
+      experimentsFile: 'experiments/experiments.json',
     },
     // Issue 7: the same webhook for teams that run everything on GKE.
     {
@@ -101,6 +108,7 @@ export const DEFAULT_CONFIG: PlatformConfigShape = {
       team: 'conversational-ai',
       costCenter: 'cc-1234',
       alerting: { pageEmails: ['oncall-convai@example.com'], ticketEmails: ['convai-platform@example.com'] },
+      experimentsFile: 'experiments/experiments.json',
       gke: {
         zones: ['us-central1-a', 'us-central1-b', 'us-central1-c'],
         network: 'convai-vpc',

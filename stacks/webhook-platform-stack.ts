@@ -16,6 +16,7 @@ import { SecurityMonitoring } from '../constructs/security-monitoring/security-m
 import { SloAlerting } from '../constructs/slo-alerting/slo-alerting';
 import { SloTarget } from '../constructs/slo-alerting/slo-target';
 import { EnvironmentConfig, GkeConfig } from './config';
+import { experimentsEnv } from './experiments-env';
 import { PlatformNetwork } from './platform-network';
 
 /** Where DrBackup's bucket keys live: the KMS multi-region of its default dual-region (NAM4 → us). */
@@ -93,6 +94,8 @@ export class WebhookPlatformStack extends PlatformStack {
     const databaseEnv = {
       DATABASE_URL: Lazy.stringValue({ produce: () => this.database.databaseUrl(this.webhook.serviceAccount.email) }),
       PG_IAM_AUTH: 'true',
+      // The A/B experiments the runtime runs, from the reviewed, versioned document.
+      ...experimentsEnv(config),
     };
     if (config.gke) {
       this.cluster = this.gkeCluster(config.gke, config);

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Testing } from 'cdktf';
@@ -39,6 +39,35 @@ describe('reference platform app', () => {
 
   test('no terraform.required_version: it crashes checkov on cdktf JSON', () => {
     expect(synthEnvironment('prod').terraform.required_version).toBeUndefined();
+  });
+});
+
+describe('experiments deployed with the stack', () => {
+  test('the webhook runs the versioned experiments document, validated at synth', () => {
+    const document = JSON.parse(readFileSync('experiments/experiments.json', 'utf8'));
+    for (const service of Object.values(resources(synthEnvironment('prod'), 'google_cloud_run_v2_service'))) {
+      const env = service.template.containers[0].env as Array<{ name: string; value?: string }>;
+      expect(JSON.parse(env.find((e) => e.name === 'EXPERIMENTS_JSON')!.value!)).toEqual(document);
+    }
+  });
+
+  test('a broken document fails synth naming the environment, the file and every problem', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'convai-experiments-'));
+    try {
+      const file = join(dir, 'experiments.json');
+      writeFileSync(
+        file,
+        JSON.stringify({ version: 2, experiments: [{ id: 'x', variants: [{ name: 'a', weight: 1 }], metrics: { primary: 'speed' } }] }),
+      );
+      const config = { ...DEFAULT_CONFIG.environments.find((e) => e.name === 'dev')!, experimentsFile: file };
+      expect(() => new WebhookPlatformStack(Testing.app(), config)).toThrow(
+        /environment "dev": experimentsFile .*experiments\.json is invalid:\n.*experiments\.0\.variants: Array must contain at least 2[\s\S]*experiments\.0\.metrics\.primary/,
+      );
+      writeFileSync(file, '{"version": ');
+      expect(() => new WebhookPlatformStack(Testing.app(), { ...config, experimentsFile: file })).toThrow(/could not be read as JSON/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -30,6 +30,8 @@ export interface ReplaySummary {
 }
 
 const AGENT = 'projects/acme-bank/locations/global/agents/banking-assistant';
+/** The agent environment the sessions run in (what experiments' `targeting.environments` matches). */
+const ENVIRONMENT = 'production';
 const FLOW = `${AGENT}/flows/00000000-0000-0000-0000-000000000000`;
 
 /**
@@ -66,7 +68,7 @@ export async function replay(options: ReplayOptions): Promise<ReplaySummary> {
   const sessions: string[] = [];
   try {
     for (let i = 0; i < conversations.length; i++) {
-      const session = `${AGENT}/environments/prod/sessions/${prefix}-${i}`;
+      const session = `${AGENT}/environments/${ENVIRONMENT}/sessions/${prefix}-${i}`;
       sessions.push(session);
       let parameters: Parameters = {};
       let handedOff = false;
