@@ -1,4 +1,5 @@
 import { Database } from '../../runtime/src/storage/database';
+import { readOnlySnapshot } from '../improvement/read-only-snapshot';
 import {
   DimensionFeedback,
   DimensionQuality,
@@ -45,32 +46,24 @@ export const REPORT_STATEMENT_TIMEOUT = '5min';
  */
 export async function collectAnalytics(database: Database, period: Period): Promise<AnalyticsData> {
   assertPeriod(period);
-  return database.withSession(async (db) => {
-    await db.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-    try {
-      await db.query(`SET LOCAL statement_timeout = '${REPORT_STATEMENT_TIMEOUT}'`);
-      const data: AnalyticsData = {
-        from: period.from.toISOString(),
-        to: period.to.toISOString(),
-        summary: await periodSummary(db, period),
-        trend: await trends(db, period),
-        feedbackBy: {
-          intent: await feedbackByDimension(db, period, 'intent'),
-          page: await feedbackByDimension(db, period, 'page'),
-          tag: await feedbackByDimension(db, period, 'tag'),
-          language: await feedbackByDimension(db, period, 'language'),
-        },
-        feedbackByVariant: await feedbackByVariant(db, period),
-        negativeThemes: await negativeThemes(db, period),
-        qualityByIntent: await qualityByIntent(db, period),
-        qualityByPage: await qualityByPage(db, period),
-        exposures: await exposuresByVariant(db, period),
-      };
-      await db.query('COMMIT');
-      return data;
-    } catch (error) {
-      await db.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    }
+  return readOnlySnapshot(database, REPORT_STATEMENT_TIMEOUT, async (db) => {
+    const data: AnalyticsData = {
+      from: period.from.toISOString(),
+      to: period.to.toISOString(),
+      summary: await periodSummary(db, period),
+      trend: await trends(db, period),
+      feedbackBy: {
+        intent: await feedbackByDimension(db, period, 'intent'),
+        page: await feedbackByDimension(db, period, 'page'),
+        tag: await feedbackByDimension(db, period, 'tag'),
+        language: await feedbackByDimension(db, period, 'language'),
+      },
+      feedbackByVariant: await feedbackByVariant(db, period),
+      negativeThemes: await negativeThemes(db, period),
+      qualityByIntent: await qualityByIntent(db, period),
+      qualityByPage: await qualityByPage(db, period),
+      exposures: await exposuresByVariant(db, period),
+    };
+    return data;
   });
 }

@@ -3,6 +3,8 @@ import * as path from 'node:path';
 import { parseArgs as parseNodeArgs } from 'node:util';
 import { ExperimentsFile, loadExperimentsFile } from '../../runtime/src/experiments/experiment-config';
 import { PostgresDatabase } from '../../runtime/src/storage/database';
+import { readOnlySnapshot } from '../improvement/read-only-snapshot';
+import { databaseUrlOption } from '../improvement/report-options';
 import { analyzeExperiments } from './analyze';
 import { renderMarkdown } from './render-markdown';
 import { ExperimentsReport } from './report-model';
@@ -30,20 +32,10 @@ export async function runExperimentsReport(o: ExperimentsReportOptions): Promise
   const db = new PostgresDatabase({ url: o.databaseUrl, maxConnections: 1 });
   let report: ExperimentsReport;
   try {
-    report = await db.withSession(async (session) => {
-      // One snapshot for all experiments while the runtime keeps writing; read-only so a report can never change data.
-      await session.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-      try {
-        await session.query(`SET LOCAL statement_timeout = '${REPORT_STATEMENT_TIMEOUT}'`);
-        const result = await analyzeExperiments(session, file, { history, minimumSessions: o.minimumSessions });
-        await session.query('COMMIT');
-        return result;
-      } catch (error) {
-        // A failed ROLLBACK (connection gone) must not hide the error that caused it.
-        await session.query('ROLLBACK').catch(() => undefined);
-        throw error;
-      }
-    });
+    // One snapshot for all experiments while the runtime keeps writing; read-only so a report can never change data.
+    report = await readOnlySnapshot(db, REPORT_STATEMENT_TIMEOUT, (session) =>
+      analyzeExperiments(session, file, { history, minimumSessions: o.minimumSessions }),
+    );
   } finally {
     await db.close();
   }
@@ -90,8 +82,7 @@ export function parseArgs(argv: string[], env: NodeJS.ProcessEnv = process.env):
   } catch (e) {
     throw new Error(`${(e as Error).message}\n${USAGE}`);
   }
-  const databaseUrl = values['database-url'] ?? env.DATABASE_URL;
-  if (!databaseUrl) throw new Error(`no database: pass --database-url or set DATABASE_URL\n${USAGE}`);
+  const databaseUrl = databaseUrlOption(values as Record<string, string>, env, USAGE);
   const minimumSessions = Number(values['minimum-sessions'] ?? '100');
   if (!Number.isInteger(minimumSessions) || minimumSessions < 2) {
     throw new Error(`--minimum-sessions "${values['minimum-sessions']}" must be an integer of at least 2\n${USAGE}`);

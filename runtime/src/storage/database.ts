@@ -111,17 +111,21 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   return PgliteDatabase.open(options.pgliteDataDir);
 }
 
-/** Run `fn` in one transaction on one connection. */
+/** Run `fn` in one transaction on `session` (one connection: a pool session, or PGlite). */
+export async function transactionOn<T>(session: Queryable, fn: (tx: Queryable) => Promise<T>): Promise<T> {
+  await session.query('BEGIN');
+  try {
+    const result = await fn(session);
+    await session.query('COMMIT');
+    return result;
+  } catch (error) {
+    // A failed ROLLBACK (connection gone) must not hide the error that caused it.
+    await session.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  }
+}
+
+/** Run `fn` in one transaction on one connection of `db`. */
 export async function inTransaction<T>(db: Pick<Database, 'withSession'>, fn: (tx: Queryable) => Promise<T>): Promise<T> {
-  return db.withSession(async (tx) => {
-    await tx.query('BEGIN');
-    try {
-      const result = await fn(tx);
-      await tx.query('COMMIT');
-      return result;
-    } catch (error) {
-      await tx.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    }
-  });
+  return db.withSession((session) => transactionOn(session, fn));
 }

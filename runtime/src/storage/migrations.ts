@@ -1,4 +1,4 @@
-import { Database, Queryable } from './database';
+import { Database, Queryable, transactionOn } from './database';
 
 /**
  * Schema migrations, applied in order at start under an advisory lock (many instances start at
@@ -143,16 +143,11 @@ async function migrateOn(db: Queryable): Promise<number[]> {
     const applied: number[] = [];
     for (const m of MIGRATIONS) {
       if (done.has(m.id)) continue;
-      await db.query('BEGIN');
-      try {
+      await transactionOn(db, async (tx) => {
         // One statement per call: the extended protocol (parameters, PGlite) takes no multi-statement strings.
-        for (const statement of m.statements) await db.query(statement);
-        await db.query('INSERT INTO schema_migrations (id, name) VALUES ($1, $2)', [m.id, m.name]);
-        await db.query('COMMIT');
-      } catch (error) {
-        await db.query('ROLLBACK');
-        throw error;
-      }
+        for (const statement of m.statements) await tx.query(statement);
+        await tx.query('INSERT INTO schema_migrations (id, name) VALUES ($1, $2)', [m.id, m.name]);
+      });
       applied.push(m.id);
     }
     await ensureMonthlyPartitions(db, 'turn_events', new Date(), 3);
@@ -172,19 +167,14 @@ export async function ensureMonthlyPartitions(db: Queryable, table: string, from
     const exists = await db.query('SELECT 1 FROM pg_class WHERE relname = $1', [name]);
     if (exists.rows.length === 0) {
       // Rows already in DEFAULT for this range would make ATTACH fail; move them with the attach.
-      await db.query('BEGIN');
-      try {
-        await db.query(`CREATE TABLE ${name} (LIKE ${table} INCLUDING DEFAULTS INCLUDING CONSTRAINTS)`);
-        await db.query(`INSERT INTO ${name} SELECT * FROM ${table}_default WHERE created_at >= $1 AND created_at < $2`, [start, end]);
-        await db.query(`DELETE FROM ${table}_default WHERE created_at >= $1 AND created_at < $2`, [start, end]);
-        await db.query(
+      await transactionOn(db, async (tx) => {
+        await tx.query(`CREATE TABLE ${name} (LIKE ${table} INCLUDING DEFAULTS INCLUDING CONSTRAINTS)`);
+        await tx.query(`INSERT INTO ${name} SELECT * FROM ${table}_default WHERE created_at >= $1 AND created_at < $2`, [start, end]);
+        await tx.query(`DELETE FROM ${table}_default WHERE created_at >= $1 AND created_at < $2`, [start, end]);
+        await tx.query(
           `ALTER TABLE ${table} ATTACH PARTITION ${name} FOR VALUES FROM ('${start.toISOString()}') TO ('${end.toISOString()}')`,
         );
-        await db.query('COMMIT');
-      } catch (error) {
-        await db.query('ROLLBACK');
-        throw error;
-      }
+      });
     }
     names.push(name);
   }

@@ -1,22 +1,11 @@
 import { Queryable } from '../../../runtime/src/storage/database';
+import { rng } from '../../../tools/corpus/banking77';
 
 /**
  * Realistic experiment data with known true effects, from a seeded PRNG so every run inserts the
  * same rows: the report's tests then check that it finds the effects that are there and not the
  * ones that are not, deterministically.
  */
-
-/** mulberry32: a small, well-distributed 32-bit PRNG; plenty for test data. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export interface VariantSpec {
   readonly name: string;
@@ -47,7 +36,7 @@ export const DEFAULT_CSAT_WEIGHTS = [0.05, 0.1, 0.2, 0.35, 0.3];
 
 /** Insert exposures, conversations and feedback for the spec; returns the number of sessions. */
 export async function seedExperiment(db: Queryable, spec: DatasetSpec): Promise<number> {
-  const random = mulberry32(spec.seed);
+  const random = rng(spec.seed);
   const normal = (): number => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
   const pick = (weights: readonly number[]): number => {
     let u = random();

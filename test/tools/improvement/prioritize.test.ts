@@ -252,12 +252,12 @@ describe('effort input', () => {
 });
 
 describe('command line', () => {
-  test('defaults: the 30 days up to now, DATABASE_URL, reports/improvement; bad usage is refused', () => {
+  test('defaults: the last 30 whole UTC days (as every report), DATABASE_URL, reports/improvement; bad usage is refused', () => {
     const now = new Date('2026-11-20T12:00:00Z');
     const o = parseArgs([], { DATABASE_URL: 'postgres://x/y' }, now);
     expect(o).toMatchObject({
       databaseUrl: 'postgres://x/y',
-      period: { from: new Date('2026-10-21T12:00:00Z'), to: now },
+      period: { from: new Date('2026-10-22T00:00:00Z'), to: new Date('2026-11-21T00:00:00Z') },
       minSample: 30,
       top: 20,
       outDir: path.join('reports', 'improvement'),

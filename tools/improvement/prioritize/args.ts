@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import { DEFAULT_MIN_SAMPLE } from './rice';
-import { Period, lastDays } from './period';
+import { databaseUrlOption, optionPairs, reportPeriod } from '../report-options';
+import { Period } from './period';
 
 export interface CliOptions {
   readonly databaseUrl: string;
@@ -15,7 +16,7 @@ export interface CliOptions {
 
 export const USAGE = `Usage: npm run improvement:prioritize -- [--from <date>] [--to <date>] [--effort improvement/effort.json] [--out reports/improvement]
   --database-url  postgres://... of the runtime's store (default: DATABASE_URL)
-  --from, --to    period, ISO 8601; --to is exclusive (default: the 30 days up to now)
+  --from, --to    period, ISO 8601; --to is exclusive (default: the last 30 whole UTC days up to the end of today)
   --target        quality to compare with, 0..1 (default: the platform mean for the period)
   --min-sample    candidates observed fewer times are watched, not ranked (default ${DEFAULT_MIN_SAMPLE})
   --effort        JSON file of person-weeks by candidate key ("intent:<name>", "page:<name>", "theme:<entity>", "experiment:<id>", "<kind>:*")
@@ -28,24 +29,8 @@ const OPTIONS = ['database-url', 'from', 'to', 'target', 'min-sample', 'effort',
 
 /** Parse argv into options; throws with the usage text on a problem. */
 export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv = process.env, now = new Date()): CliOptions {
-  const values: Record<string, string> = {};
-  for (let i = 0; i < argv.length; i++) {
-    const key = argv[i];
-    if (!key.startsWith('--') || i + 1 >= argv.length) throw new Error(`unexpected argument "${key}"\n${USAGE}`);
-    values[key.slice(2)] = argv[++i];
-  }
-  const unknown = Object.keys(values).filter((k) => !OPTIONS.includes(k));
-  if (unknown.length > 0) throw new Error(`unknown option --${unknown[0]}\n${USAGE}`);
-
-  const date = (name: string): Date | undefined => {
-    if (values[name] === undefined) return undefined;
-    const d = new Date(values[name]);
-    if (values[name] === '' || Number.isNaN(d.getTime())) throw new Error(`--${name} "${values[name]}" is not a date\n${USAGE}`);
-    return d;
-  };
-  const to = date('to') ?? now;
-  const from = date('from') ?? lastDays(to).from;
-  if (to <= from) throw new Error(`--to (${to.toISOString()}) must be after --from (${from.toISOString()})`);
+  const values = optionPairs(argv, OPTIONS, USAGE);
+  const period = reportPeriod(values, USAGE, now);
 
   const integer = (name: string, fallback: number, min: number): number => {
     if (values[name] === undefined) return fallback;
@@ -60,11 +45,9 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv = proc
       throw new Error(`--target "${values.target}" must be a quality between 0 and 1`);
   }
 
-  const databaseUrl = values['database-url'] ?? env.DATABASE_URL;
-  if (!databaseUrl) throw new Error(`no database: pass --database-url or set DATABASE_URL\n${USAGE}`);
   return {
-    databaseUrl,
-    period: { from, to },
+    databaseUrl: databaseUrlOption(values, env, USAGE),
+    period,
     target,
     minSample: integer('min-sample', DEFAULT_MIN_SAMPLE, 1),
     effortFile: values.effort,

@@ -1,21 +1,14 @@
 import { PostgresDatabase } from '../../../runtime/src/storage/database';
+import { runCli } from '../../cli-main';
 import { parseArgs } from './args';
 import { NO_EFFORT_FILE, loadEffortFile } from './effort';
 import { buildPriorities, writePriorities } from './prioritize';
 
 /** `npm run improvement:prioritize -- ...`: exit 0 with the report written, 2 on bad usage, 1 on errors (bad effort file, database). */
-async function main(): Promise<void> {
-  let options;
+runCli('improvement:prioritize', parseArgs, async (options) => {
+  const effort = options.effortFile === undefined ? NO_EFFORT_FILE : loadEffortFile(options.effortFile);
+  const db = new PostgresDatabase({ url: options.databaseUrl, maxConnections: 1 });
   try {
-    options = parseArgs(process.argv.slice(2));
-  } catch (e) {
-    console.error((e as Error).message);
-    process.exit(2);
-  }
-  let db: PostgresDatabase | undefined;
-  try {
-    const effort = options.effortFile === undefined ? NO_EFFORT_FILE : loadEffortFile(options.effortFile);
-    db = new PostgresDatabase({ url: options.databaseUrl, maxConnections: 1 });
     const report = await buildPriorities(db, {
       period: options.period,
       target: options.target,
@@ -29,12 +22,7 @@ async function main(): Promise<void> {
     console.log(
       `${report.rankedTotal} ranked, ${report.watch.length} to watch${urgent > 0 ? `, ${urgent} URGENT` : ''}: ${files.markdown}, ${files.json}`,
     );
-  } catch (e) {
-    console.error(`improvement:prioritize: ${(e as Error).message}`);
-    process.exitCode = 1;
   } finally {
-    await db?.close();
+    await db.close();
   }
-}
-
-void main();
+});

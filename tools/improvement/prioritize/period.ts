@@ -1,9 +1,7 @@
-/** The period a prioritization looks at: `[from, to)`, and how its counts become monthly figures. */
-export interface Period {
-  readonly from: Date;
-  /** Exclusive. */
-  readonly to: Date;
-}
+import { Period } from '../analysis/period';
+
+/** How a period's counts become monthly figures. The period is the reports' shared `[from, to)`. */
+export { Period };
 
 /** Days in an average Gregorian month (365.25 / 12): Reach is stated per month of this length. */
 export const MONTH_DAYS = 365.25 / 12;
@@ -20,9 +18,4 @@ export function periodDays(p: Period): number {
  */
 export function perMonth(count: number, p: Period): number {
   return (count * MONTH_DAYS) / periodDays(p);
-}
-
-/** The default period: the 30 days up to `now`. */
-export function lastDays(now: Date, days = 30): Period {
-  return { from: new Date(now.getTime() - days * DAY_MS), to: now };
 }

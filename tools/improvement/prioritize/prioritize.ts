@@ -1,9 +1,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Database, Queryable } from '../../../runtime/src/storage/database';
+import { Database } from '../../../runtime/src/storage/database';
 import { Candidate } from './candidate';
 import { EffortTable, unusedEffortKeys } from './effort';
 import { ACTIONABLE_VERDICTS, DEFAULT_EXPERIMENT_EFFORT, experimentCandidate, readExposures } from './experiment-candidates';
+import { readOnlySnapshot } from '../read-only-snapshot';
 import { readExperimentsReport } from './experiments-report';
 import { Period, MONTH_DAYS, periodDays } from './period';
 import { DEFAULT_EFFORT, readQuality, qualityCandidate } from './quality-candidates';
@@ -55,7 +56,7 @@ export async function buildPriorities(db: Database, o: PrioritizeOptions): Promi
   }
   const actionable = experiments.results.filter((r) => ACTIONABLE_VERDICTS.has(r.verdict.kind));
 
-  const { traffic, reference, candidates } = await readOnlySnapshot(db, async (q) => {
+  const { traffic, reference, candidates } = await readOnlySnapshot(db, '5min', async (q) => {
     const traffic = await readTraffic(q, o.period);
     const reference = referenceOf(traffic, o.target);
     const candidates: Candidate[] = [];
@@ -103,26 +104,6 @@ export async function buildPriorities(db: Database, o: PrioritizeOptions): Promi
     urgent: [...ranked, ...watch].filter((c) => c.urgent).map((c) => ({ key: c.key, action: c.action })),
     notes,
   };
-}
-
-/**
- * Run the reads in one REPEATABLE READ, READ ONLY transaction: every query sees the same
- * snapshot, so the totals and the candidates agree even while the webhook keeps writing. The
- * pool's 5 s statement timeout is for webhook turns; a month of analytics may take longer.
- */
-async function readOnlySnapshot<T>(db: Database, fn: (q: Queryable) => Promise<T>): Promise<T> {
-  return db.withSession(async (session) => {
-    await session.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-    try {
-      await session.query(`SET LOCAL statement_timeout = '5min'`);
-      const result = await fn(session);
-      await session.query('COMMIT');
-      return result;
-    } catch (e) {
-      await session.query('ROLLBACK');
-      throw e;
-    }
-  });
 }
 
 /** Write `priorities.md` and `priorities.json` to `outDir`. */

@@ -1,0 +1,28 @@
+import { Database, Queryable } from '../../runtime/src/storage/database';
+
+/**
+ * Run a report's reads in one REPEATABLE READ, READ ONLY transaction: every query sees the same
+ * snapshot while the webhook keeps writing (a total must match its breakdown), and a report can
+ * never change data. The runtime pool's 5 s statement timeout is for webhook turns; a month of
+ * analytics may take longer, so the transaction sets its own.
+ */
+export async function readOnlySnapshot<T>(
+  db: Pick<Database, 'withSession'>,
+  statementTimeout: string,
+  fn: (q: Queryable) => Promise<T>,
+): Promise<T> {
+  if (!/^\d+(ms|s|min)$/.test(statementTimeout)) throw new Error(`statement timeout "${statementTimeout}" must look like 30s or 5min`);
+  return db.withSession(async (session) => {
+    await session.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+    try {
+      await session.query(`SET LOCAL statement_timeout = '${statementTimeout}'`);
+      const result = await fn(session);
+      await session.query('COMMIT');
+      return result;
+    } catch (error) {
+      // A failed ROLLBACK (connection gone) must not hide the error that caused it.
+      await session.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    }
+  });
+}
