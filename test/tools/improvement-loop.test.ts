@@ -15,7 +15,7 @@ import type { Browser } from 'puppeteer-core';
 import { PostgresDatabase } from '../../runtime/src/storage/database';
 import { runAnalyticsReport } from '../../tools/analytics/analytics-report';
 import { runExperimentsReport } from '../../tools/experiments/experiments-report';
-import { NO_EFFORT_FILE } from '../../tools/improvement/prioritize/effort';
+import { loadEffortFile } from '../../tools/improvement/prioritize/effort';
 import { buildPriorities, writePriorities } from '../../tools/improvement/prioritize/prioritize';
 import { replay } from '../../tools/improvement-replay/replay';
 import { PostgresServer } from '../runtime/support/local-servers';
@@ -83,12 +83,19 @@ describe('the improvement loop on replayed data', () => {
     expect(blocked).toEqual([]);
   });
 
-  test('prioritization: candidates ranked from the same data and the experiments report', async () => {
+  test('prioritization: candidates ranked from the same data, the experiments report and the checked-in effort file', async () => {
     const experimentsPath = path.join(out, 'experiments', 'experiments-report.json');
     const db = new PostgresDatabase({ url: postgres.url, maxConnections: 1 });
     try {
       // A few hundred conversations over 77 intents: a small minimum sample, so intents get ranked at all.
-      const report = await buildPriorities(db, { period, minSample: 5, effort: NO_EFFORT_FILE, experimentsPath, top: 20, now });
+      const report = await buildPriorities(db, {
+        period,
+        minSample: 5,
+        effort: loadEffortFile(path.join(REPO, 'improvement', 'effort.json')),
+        experimentsPath,
+        top: 20,
+        now,
+      });
       expect(report.traffic).toMatchObject({ conversations: 400 });
       expect(report.ranked.length).toBeGreaterThan(0);
       const scores = report.ranked.map((r) => r.rice.score);
