@@ -216,7 +216,8 @@ export class TurnProcessor {
       logger.info({ event: 'experiment.exposure', experiment: exposure.experimentId, variant: exposure.variant, region }, 'exposure');
       this.o.exposures?.enqueue(exposure);
     }
-    this.o.conversations?.enqueue(conversation);
+    // A call without a session (a malformed or test request) has no conversation to store.
+    if (turn.session) this.o.conversations?.enqueue(conversation);
     this.o.events?.enqueue({
       id: randomUUID(),
       createdAt: new Date(),
