@@ -51,6 +51,14 @@ export class PostgresDatabase implements Database {
 
   async withSession<T>(fn: (session: Queryable) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
+    // A checked-out client whose server goes away emits 'error' on itself (the pool only listens to
+    // idle ones); unhandled, that kills the process mid-flush. Record it: the query in flight
+    // rejects anyway, and the broken connection is destroyed instead of returned to the pool.
+    let broken: Error | undefined;
+    const onError = (error: Error) => {
+      broken = error;
+    };
+    client.on('error', onError);
     try {
       return await fn({
         query: async <R extends Record<string, unknown>>(sql: string, params?: unknown[]) => ({
@@ -58,7 +66,8 @@ export class PostgresDatabase implements Database {
         }),
       });
     } finally {
-      client.release();
+      client.off('error', onError);
+      client.release(broken);
     }
   }
 
