@@ -1,4 +1,3 @@
-import { Client } from 'pg';
 import { createClient } from 'redis';
 import { GoogleLanguageAnalyzer } from '../../runtime/src/nlp/google-analyzer';
 import { FakeLanguageServer } from './support/fake-language-server';
@@ -44,15 +43,7 @@ describe('tiered cache and durable writes with real Redis and Postgres', () => {
     return rt;
   }
 
-  async function sql<T = any>(query: string, params: unknown[] = []): Promise<T[]> {
-    const client = new Client({ connectionString: postgres.url });
-    await client.connect();
-    try {
-      return (await client.query(query, params)).rows as T[];
-    } finally {
-      await client.end();
-    }
-  }
+  const sql = <T = any>(query: string, params: unknown[] = []) => postgres.sql<T>(query, params);
 
   const ask = async (rt: TestRuntime, text: string) =>
     replyParameters(await validReply(await rt.post('/webhook/cx', cxRequest(text, 'enrich')), 'cx'));

@@ -1,4 +1,3 @@
-import { Client } from 'pg';
 import { GoogleLanguageAnalyzer } from '../../runtime/src/nlp/google-analyzer';
 import { EXPERIMENTS_PARAMETER } from '../../runtime/src/experiments/experiment-engine';
 import { assignVariant } from '../../runtime/src/experiments/assignment';
@@ -66,15 +65,7 @@ describe('continuous improvement: quality, experiments and feedback on a real Po
     await Promise.all([fake.stop(), postgres.destroy()]);
   });
 
-  async function sql<T = any>(query: string, params: unknown[] = []): Promise<T[]> {
-    const client = new Client({ connectionString: postgres.url });
-    await client.connect();
-    try {
-      return (await client.query(query, params)).rows as T[];
-    } finally {
-      await client.end();
-    }
-  }
+  const sql = <T = any>(query: string, params: unknown[] = []) => postgres.sql<T>(query, params);
   const flushed = () => waitFor(() => rt.queues.every((q) => q.pending === 0), 'write queues flushed', 20_000);
 
   /** Play a conversation the way Dialogflow does: each turn sends the parameters the last reply set. */

@@ -1,4 +1,4 @@
-import { Database, Queryable } from '../../runtime/src/storage/database';
+import { Database, Queryable, transactionOn } from '../../runtime/src/storage/database';
 
 /**
  * Run a report's reads in one REPEATABLE READ, READ ONLY transaction: every query sees the same
@@ -12,17 +12,14 @@ export async function readOnlySnapshot<T>(
   fn: (q: Queryable) => Promise<T>,
 ): Promise<T> {
   if (!/^\d+(ms|s|min)$/.test(statementTimeout)) throw new Error(`statement timeout "${statementTimeout}" must look like 30s or 5min`);
-  return db.withSession(async (session) => {
-    await session.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-    try {
-      await session.query(`SET LOCAL statement_timeout = '${statementTimeout}'`);
-      const result = await fn(session);
-      await session.query('COMMIT');
-      return result;
-    } catch (error) {
-      // A failed ROLLBACK (connection gone) must not hide the error that caused it.
-      await session.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    }
-  });
+  return db.withSession((session) =>
+    transactionOn(
+      session,
+      async (tx) => {
+        await tx.query(`SET LOCAL statement_timeout = '${statementTimeout}'`);
+        return fn(tx);
+      },
+      'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY',
+    ),
+  );
 }

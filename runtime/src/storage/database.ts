@@ -120,9 +120,12 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   return PgliteDatabase.open(options.pgliteDataDir);
 }
 
-/** Run `fn` in one transaction on `session` (one connection: a pool session, or PGlite). */
-export async function transactionOn<T>(session: Queryable, fn: (tx: Queryable) => Promise<T>): Promise<T> {
-  await session.query('BEGIN');
+/**
+ * Run `fn` in one transaction on `session` (one connection: a pool session, or PGlite); `begin`
+ * may set the isolation level and access mode, e.g. `BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY`.
+ */
+export async function transactionOn<T>(session: Queryable, fn: (tx: Queryable) => Promise<T>, begin = 'BEGIN'): Promise<T> {
+  await session.query(begin);
   try {
     const result = await fn(session);
     await session.query('COMMIT');

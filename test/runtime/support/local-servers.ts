@@ -3,6 +3,7 @@ import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs
 import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Client } from 'pg';
 
 /**
  * Real Redis and Postgres servers for the runtime's tests, from the system packages
@@ -113,6 +114,17 @@ export class PostgresServer {
 
   get url(): string {
     return `postgres://postgres@127.0.0.1:${this.port}/postgres`;
+  }
+
+  /** Run one statement on a fresh connection (assertions read what the runtime wrote, outside its pool). */
+  async sql<T = any>(query: string, params: unknown[] = []): Promise<T[]> {
+    const client = new Client({ connectionString: this.url });
+    await client.connect();
+    try {
+      return (await client.query(query, params)).rows as T[];
+    } finally {
+      await client.end();
+    }
   }
 
   async resume(): Promise<void> {
