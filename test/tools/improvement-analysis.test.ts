@@ -41,6 +41,23 @@ describe('improvement analysis on a real Postgres', () => {
     await postgres?.destroy();
   });
 
+  test('feedback stored before its exposure row still counts under the variant its conversation records', async () => {
+    // Its own month, so the fixture's hand-worked numbers are untouched.
+    const period = { from: new Date('2031-01-01T00:00:00Z'), to: new Date('2031-02-01T00:00:00Z') };
+    await db.query(
+      `INSERT INTO conversations (session_id, started_at, updated_at, language_code, first_tag, last_tag, environment, turns,
+         no_match_turns, low_confidence_turns, repeated_turns, escalated, quality_components, quality_score, experiments)
+       VALUES ('late-exposure', '2031-01-05', '2031-01-05', 'en', 't', 't', 'draft', 2, 0, 0, 0, false, '{}', 0.8, '{"greeting": "warm"}')`,
+    );
+    await db.query(
+      `INSERT INTO feedback (id, received_at, session_id, kind, score, normalized_score, language_code, region)
+       VALUES ('late-exposure-f', '2031-01-05T00:01:00Z', 'late-exposure', 'thumbs', 1, 1, 'en', 'test')`,
+    );
+    expect(rounded(await feedbackByVariant(db, period))).toEqual([
+      expect.objectContaining({ experiment: 'greeting', variant: 'warm', count: 1, thumbsUpShare: 1 }),
+    ]);
+  });
+
   test('feedback by intent: turn feedback takes its turn, conversation feedback the last intent; worst first', async () => {
     // f1 r1b (no intent) thumbs 0; f7 r4b (no intent) thumbs 0        → 2, up 0/2, no CSAT, mean 0
     // f3 r2d agent.handoff thumbs 0                                     → 1, up 0/1, mean 0
