@@ -19,6 +19,7 @@ import { loadEffortFile } from '../../tools/improvement/prioritize/effort';
 import { buildPriorities, writePriorities } from '../../tools/improvement/prioritize/prioritize';
 import { replay } from '../../tools/improvement-replay/replay';
 import { PostgresServer } from '../runtime/support/local-servers';
+import { REPLAY_UTTERANCES } from './support/replay-utterances';
 import { canvasPaint, launchChromium, offlinePage } from './support/headless-chromium';
 
 const REPO = path.join(__dirname, '..', '..');
@@ -37,6 +38,7 @@ describe('the improvement loop on replayed data', () => {
     const summary = await replay({
       databaseUrl: postgres.url,
       repoRoot: REPO,
+      utterances: REPLAY_UTTERANCES,
       conversations: 400,
       days: 14,
       seed: 11,

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { PostgresServer } from '../runtime/support/local-servers';
+import { REPLAY_UTTERANCES } from './support/replay-utterances';
 import { replay } from '../../tools/improvement-replay/replay';
 
 const REPO = join(__dirname, '..', '..');
@@ -51,6 +52,7 @@ describe('improvement:replay', () => {
     const summary = await replay({
       databaseUrl: postgres.url,
       repoRoot: REPO,
+      utterances: REPLAY_UTTERANCES,
       conversations: 120,
       days: 10,
       seed: 3,

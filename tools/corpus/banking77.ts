@@ -127,7 +127,7 @@ export function loadBanking77(repoRoot: string): { utterances: Utterance[]; rows
   const missing = files.filter((f) => !existsSync(f));
   if (missing.length > 0) {
     throw new Error(
-      `corpus not found: ${missing.join(', ')}. The benchmark replays BANKING77 from ../shared/corpora/banking77/ ` +
+      `corpus not found: ${missing.join(', ')}. The benchmark and improvement:replay read BANKING77 from ../shared/corpora/banking77/ ` +
         `relative to the repository root (see /work/shared/corpora/README.md); it is not copied into the project.`,
     );
   }

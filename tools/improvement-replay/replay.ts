@@ -1,6 +1,6 @@
 import { Client } from 'pg';
 import { RuntimeProcess } from './runtime-process';
-import { DEFAULT_SHAPE, loadBanking77, realisticSequence, rng } from '../corpus/banking77';
+import { DEFAULT_SHAPE, Utterance, loadBanking77, realisticSequence, rng } from '../corpus/banking77';
 import { Parameters, mergeReplyParameters } from '../corpus/cx-session-parameters';
 import { SimulatedTurn, SimulatedUsers } from './simulated-user';
 
@@ -8,6 +8,8 @@ export interface ReplayOptions {
   readonly databaseUrl: string;
   /** Repository root: BANKING77 is read from ../shared/corpora beside it, the runtime from runtime/dist. */
   readonly repoRoot: string;
+  /** What users say, with the intent each utterance belongs to. @default BANKING77 from ../shared/corpora */
+  readonly utterances?: readonly Utterance[];
   /** Conversations to play. @default 600 */
   readonly conversations?: number;
   /** The experiments document the runtime runs with. @default none */
@@ -46,9 +48,9 @@ export async function replay(options: ReplayOptions): Promise<ReplaySummary> {
   const seed = options.seed ?? 7;
   const count = options.conversations ?? 600;
   const prefix = options.sessionPrefix ?? `replay-${seed}`;
-  const corpus = loadBanking77(options.repoRoot);
+  const utterances = options.utterances ?? loadBanking77(options.repoRoot).utterances;
   // Enough turns for `count` conversations of DEFAULT_SHAPE (2-5 turns), then trimmed.
-  const conversations = realisticSequence(corpus.utterances, count * DEFAULT_SHAPE.maxTurns, { ...DEFAULT_SHAPE, seed }).slice(0, count);
+  const conversations = realisticSequence(utterances, count * DEFAULT_SHAPE.maxTurns, { ...DEFAULT_SHAPE, seed }).slice(0, count);
   const users = new SimulatedUsers(seed);
   const runtime = await RuntimeProcess.start(options.repoRoot, {
     NODE_ENV: 'development',
