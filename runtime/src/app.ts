@@ -7,6 +7,7 @@ import { FeedbackService } from './feedback/feedback-service';
 import { Protocol } from './protocol/turn';
 import { handleFeedback } from './feedback/feedback-route';
 import { Authenticator } from './security/authenticator';
+import { authenticateCaller } from './security/authenticate-caller';
 import { SessionRateLimiter } from './security/rate-limiter';
 import { RuntimeMetrics } from './telemetry/metrics';
 import { IdempotencyStore } from './webhook/idempotency-store';
@@ -93,10 +94,7 @@ async function handleWebhook(c: Context, protocol: Protocol, deps: AppDependenci
       let tag = 'none';
       let status = 200;
       try {
-        const auth = await deps.authenticator.authenticate({ get: (name) => c.req.header(name) });
-        if (!auth.ok) {
-          metrics.authFailures.inc({ reason: auth.reason });
-          logger.warn({ event: 'webhook.auth_failed', reason: auth.reason, principal: auth.principal, protocol }, 'webhook call rejected');
+        if (!(await authenticateCaller(c, deps, { protocol }, 'webhook call rejected'))) {
           status = 401;
           return c.json({ error: 'unauthenticated' }, 401);
         }

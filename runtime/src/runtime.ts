@@ -146,29 +146,19 @@ export async function createRuntime(config: RuntimeConfig, overrides: RuntimeOve
       onDrop: (count: number) => metrics.queueDropped.inc({ queue: name }, count),
     });
     l3 = new PostgresTier(db, queueHooks('l3-cache'));
-    events = new WriteBehindQueue<TurnEvent>({
-      name: 'turn-events',
-      flush: (batch) => writeTurnEvents(db, batch),
-      ...queueHooks('turn-events'),
-    });
+    queues.push(l3.queue as WriteBehindQueue<unknown>);
+    // Every durable write goes through its own queue: retried with backoff while Postgres is down, drained on SIGTERM.
+    const writeBehind = <T>(name: string, flush: (batch: T[]) => Promise<void>): WriteBehindQueue<T> => {
+      const queue = new WriteBehindQueue<T>({ name, flush, ...queueHooks(name) });
+      queues.push(queue as WriteBehindQueue<unknown>);
+      return queue;
+    };
     const weights = config.quality.weights;
-    conversations = new WriteBehindQueue<ConversationSnapshot>({
-      name: 'conversations',
-      flush: (batch) => writeConversations(db, batch, weights),
-      ...queueHooks('conversations'),
-    });
-    exposures = new WriteBehindQueue<Exposure>({
-      name: 'experiment-exposures',
-      flush: (batch) => writeExposures(db, batch),
-      ...queueHooks('experiment-exposures'),
-    });
+    events = writeBehind<TurnEvent>('turn-events', (batch) => writeTurnEvents(db, batch));
+    conversations = writeBehind<ConversationSnapshot>('conversations', (batch) => writeConversations(db, batch, weights));
+    exposures = writeBehind<Exposure>('experiment-exposures', (batch) => writeExposures(db, batch));
     // Feedback is refused (503, the client retries) rather than dropped when this queue is full.
-    feedback = new WriteBehindQueue<FeedbackRecord>({
-      name: 'feedback',
-      flush: (batch) => writeFeedback(db, batch, weights),
-      ...queueHooks('feedback'),
-    });
-    queues.push(...([l3.queue, events, conversations, exposures, feedback] as WriteBehindQueue<unknown>[]));
+    feedback = writeBehind<FeedbackRecord>('feedback', (batch) => writeFeedback(db, batch, weights));
     metrics.watchQueues(queues);
   }
 

@@ -10,6 +10,10 @@ const COUNT_AXIS = { position: 'right', beginAtZero: true, grid: { drawOnChartAr
 const line = (labelText: string, data: Array<number | null>, color: string) =>
   ({ type: 'line', label: labelText, data, yAxisID: 'y', borderColor: color, backgroundColor: color, pointRadius: 3, order: 1 }) as const;
 
+/** Counts behind the rates, as grey bars on the right-hand axis. */
+const volumeBars = (labelText: string, data: number[]) =>
+  ({ type: 'bar', label: labelText, data, yAxisID: 'y1', backgroundColor: COLORS.volume, order: 2 }) as const;
+
 function qualityTrend(d: AnalyticsData): ChartSpec {
   const p = d.trend.points;
   const config: ChartConfiguration<'bar' | 'line'> = {
@@ -32,14 +36,10 @@ function qualityTrend(d: AnalyticsData): ChartSpec {
           p.map((x) => x.escalationRate),
           COLORS.escalation,
         ),
-        {
-          type: 'bar',
-          label: 'Conversations',
-          data: p.map((x) => x.conversations),
-          yAxisID: 'y1',
-          backgroundColor: COLORS.volume,
-          order: 2,
-        },
+        volumeBars(
+          'Conversations',
+          p.map((x) => x.conversations),
+        ),
       ],
     },
     options: { ...BASE_OPTIONS, scales: { y: UNIT_AXIS, y1: COUNT_AXIS } },
@@ -59,14 +59,10 @@ function feedbackTrend(d: AnalyticsData): ChartSpec {
           p.map((x) => x.meanFeedbackScore),
           COLORS.feedback,
         ),
-        {
-          type: 'bar',
-          label: 'Feedback received',
-          data: p.map((x) => x.feedback),
-          yAxisID: 'y1',
-          backgroundColor: COLORS.volume,
-          order: 2,
-        },
+        volumeBars(
+          'Feedback received',
+          p.map((x) => x.feedback),
+        ),
       ],
     },
     options: { ...BASE_OPTIONS, scales: { y: UNIT_AXIS, y1: COUNT_AXIS } },
@@ -136,7 +132,10 @@ function experimentVariants(d: AnalyticsData): ChartSpec | undefined {
       labels: rows.map((r) => `${r.experiment}: ${r.variant}`),
       datasets: [
         { label: 'Mean conversation quality', data: rows.map((r) => r.meanQuality), yAxisID: 'y', backgroundColor: COLORS.quality },
-        { label: 'Exposed sessions', data: rows.map((r) => r.exposures), yAxisID: 'y1', backgroundColor: COLORS.volume, order: 2 },
+        volumeBars(
+          'Exposed sessions',
+          rows.map((r) => r.exposures),
+        ),
       ],
     },
     options: { ...BASE_OPTIONS, scales: { y: UNIT_AXIS, y1: COUNT_AXIS } },

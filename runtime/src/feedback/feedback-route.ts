@@ -1,5 +1,6 @@
 import { Context } from 'hono';
 import type { AppDependencies } from '../app';
+import { authenticateCaller } from '../security/authenticate-caller';
 import { feedbackRequestSchema } from './feedback-request';
 
 /**
@@ -8,15 +9,8 @@ import { feedbackRequestSchema } from './feedback-request';
  * written within seconds, or when the database returns). Every refusal is JSON naming the problem.
  */
 export async function handleFeedback(c: Context, deps: AppDependencies): Promise<Response> {
-  const auth = await deps.authenticator.authenticate({ get: (name) => c.req.header(name) });
-  if (!auth.ok) {
-    deps.metrics.authFailures.inc({ reason: auth.reason });
-    deps.logger.warn(
-      { event: 'webhook.auth_failed', reason: auth.reason, principal: auth.principal, route: 'feedback' },
-      'feedback call rejected',
-    );
+  if (!(await authenticateCaller(c, deps, { route: 'feedback' }, 'feedback call rejected')))
     return c.json({ error: 'unauthenticated' }, 401);
-  }
   let body: unknown;
   try {
     body = JSON.parse(await c.req.text());
