@@ -36,7 +36,7 @@ export class FeedbackService {
   async submit(request: FeedbackRequest, receivedAt = new Date()): Promise<FeedbackOutcome> {
     const queue = this.o.queue;
     if (!queue) return { status: 'unavailable', reason: 'feedback storage is not configured (DATABASE_MODE=off)', retryAfterSeconds: 3600 };
-    if (queue.pending >= queue.capacity) {
+    if (queue.full) {
       return { status: 'unavailable', reason: 'feedback queue is full while the database is unavailable', retryAfterSeconds: 30 };
     }
     const { score, normalized } = scoresOf(request);

@@ -33,11 +33,11 @@ export class WriteBehindQueue<T> {
   private nextAttemptAt = 0;
   private dropped = 0;
   private readonly maxBatch: number;
-  private readonly maxCapacity: number;
+  private readonly capacity: number;
 
   constructor(private readonly options: WriteBehindQueueOptions<T>) {
     this.maxBatch = options.maxBatch ?? 500;
-    this.maxCapacity = options.capacity ?? 100_000;
+    this.capacity = options.capacity ?? 100_000;
     this.timer = setInterval(() => void this.flushOnce(), options.intervalMs ?? 250);
     this.timer.unref();
   }
@@ -51,9 +51,9 @@ export class WriteBehindQueue<T> {
     return this.items.length;
   }
 
-  /** Items held before the oldest are dropped; callers that must not lose a write check `pending` against it. */
-  get capacity(): number {
-    return this.maxCapacity;
+  /** At capacity: the next enqueue drops the oldest item. Callers that must not lose a write refuse new ones instead. */
+  get full(): boolean {
+    return this.items.length >= this.capacity;
   }
 
   /** Items dropped because the queue was full, since start. */
@@ -63,8 +63,8 @@ export class WriteBehindQueue<T> {
 
   enqueue(item: T): void {
     this.items.push(item);
-    if (this.items.length > this.maxCapacity) {
-      const excess = this.items.length - this.maxCapacity;
+    if (this.items.length > this.capacity) {
+      const excess = this.items.length - this.capacity;
       this.items.splice(0, excess);
       this.dropped += excess;
       this.options.onDrop?.(excess);
