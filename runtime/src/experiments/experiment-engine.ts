@@ -57,10 +57,6 @@ const NONE: TurnExperiments = { active: {}, membership: {}, exposures: [], param
 export class ExperimentEngine {
   constructor(private readonly file: ExperimentsFile | undefined) {}
 
-  get version(): number | undefined {
-    return this.file?.version;
-  }
-
   evaluate(turn: Turn, now = new Date()): TurnExperiments {
     const previous = readMembership(turn.parameters[EXPERIMENTS_PARAMETER]);
     if (!this.file || this.file.experiments.length === 0 || !turn.session) return { ...NONE, membership: previous };
