@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-// js-yaml ships with eslint's toolchain (no types of its own here).
+// js-yaml (a pinned devDependency) has no bundled types; only load() is used.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const yaml: { load: (text: string) => any } = require('js-yaml');
 

@@ -17,6 +17,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { formatResult, validateSynthesizedStacks } from '../../tools/terraform-validate/terraform-validate';
 
 const REPO = join(__dirname, '..', '..');
 const FIXTURE = join(__dirname, 'fixture-client');
@@ -179,6 +180,22 @@ describe('a client project using the package', () => {
       ]),
     );
   });
+
+  test(
+    'every client stack passes terraform validate with the real providers (no errors, no warnings)',
+    async () => {
+      run(process.execPath, ['dist/main.js'], clientDir);
+      const results = await validateSynthesizedStacks(join(clientDir, 'cdktf.out'));
+      expect(results.map((r) => r.name)).toEqual(expect.arrayContaining(['client-prod', 'client-violating']));
+      expect(
+        results
+          .filter((r) => r.errors + r.warnings > 0)
+          .map(formatResult)
+          .join('\n'),
+      ).toBe('');
+    },
+    5 * MINUTE,
+  );
 
   test("the package's synth-time policy checks fire without the suppression", () => {
     const env = { ...childEnv, CDKTF_CONTEXT_JSON: JSON.stringify({ noSuppression: true }) };
