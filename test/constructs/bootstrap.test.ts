@@ -1,10 +1,13 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { TerraformStack, Testing } from 'cdktf';
 import { PlatformBootstrap } from '../../constructs/bootstrap/platform-bootstrap';
 import { PlatformBootstrapProps } from '../../constructs/bootstrap/platform-bootstrap-props';
 import { PlatformServices } from '../../constructs/bootstrap/platform-services';
 import { IEncryptionKeys } from '../../constructs/core/encryption-keys';
 import { BootstrapStack } from '../../stacks/bootstrap-stack';
-import { DEFAULT_CONFIG } from '../../stacks/config';
+import { DEFAULT_CONFIG, loadConfig } from '../../stacks/config';
 import { WebhookPlatformStack } from '../../stacks/webhook-platform-stack';
 import { Json, only, platformStack, resources, synth, synthWithMetadata } from '../helpers/synth';
 
@@ -304,5 +307,28 @@ describe('the reference app’s bootstrap stack', () => {
   test('labels as the platform does, and runs in the bootstrap project', () => {
     expect(bootstrap.provider.google[0].project).toBe('convai-reference-admin');
     expect(only(bootstrap, 'google_storage_bucket').labels).toMatchObject({ env: 'shared', component: 'bootstrap' });
+  });
+});
+
+describe('the example config', () => {
+  test('has a bootstrap whose bucket every environment uses', () => {
+    const config = loadConfig('stacks/platform.config.example.json');
+    expect(config.bootstrap?.stateBucket).toBeDefined();
+    for (const env of config.environments) expect(env.stateBucket).toBe(config.bootstrap!.stateBucket);
+  });
+
+  test('refuses an environment whose state lives in a bucket the deployer cannot reach', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'convai-bootstrap-config-'));
+    try {
+      const file = join(dir, 'config.json');
+      const example = JSON.parse(readFileSync('stacks/platform.config.example.json', 'utf8'));
+      example.environments[0].stateBucket = 'somewhere-else';
+      writeFileSync(file, JSON.stringify(example));
+      expect(() => loadConfig(file)).toThrow(
+        /environment "prod" keeps its state in "somewhere-else" but bootstrap creates "acme-convai-tfstate"/,
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
