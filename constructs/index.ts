@@ -34,3 +34,4 @@ export * from './slo-alerting/slo-target';
 export * from './slo-alerting/slo-alerting-props';
 export * from './slo-alerting/slo-alerting';
 export { ConversationMetrics, ConversationMetricsProps } from './slo-alerting/conversation-metrics';
+export * from './bootstrap'; // issue 13: PlatformBootstrap, PlatformServices
