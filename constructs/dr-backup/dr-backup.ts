@@ -398,8 +398,9 @@ export class DrBackup extends Construct {
       description: `Immutable backups of ${db.name}: nobody, not even an owner, can delete them before the minimum retention.`,
       backupMinimumEnforcedRetentionDuration: `${p.vaultMinimumRetentionDays * DAY_SECONDS}s`,
       accessRestriction: 'WITHIN_ORGANIZATION',
+      // Deleting the vault with data sources still attached is refused. (force_delete said the
+      // same and is deprecated in provider 6.50: Terraform warns on it.)
       ignoreInactiveDatasources: false,
-      forceDelete: false,
     });
     if (!db.engine.isPostgres) return { vault };
     const plan = new BackupDrBackupPlan(this, 'backup-plan', {
