@@ -13,6 +13,7 @@ export * from './scalable-webhook/scalable-webhook';
 export * from './scalable-webhook/platform';
 export { GkeWebhookWorkload, GkeWebhookWorkloadProps } from './scalable-webhook/gke-workload';
 export * from './gke/hardened-gke-cluster';
+export * from './gke/image-repository';
 // ---- Issue 4: database tier and disaster recovery ----
 export * from './multi-region-db/database-engine';
 export * from './multi-region-db/multi-region-db-props';

@@ -8,6 +8,7 @@ import { PlatformStack } from '../constructs/core/platform-stack';
 import { DrBackup } from '../constructs/dr-backup/dr-backup';
 import { Duration } from '../constructs/dr-backup/duration';
 import { GkeClusterMode, HardenedGkeCluster } from '../constructs/gke/hardened-gke-cluster';
+import { ImageRepositories } from '../constructs/gke/image-repository';
 import { MultiRegionDb } from '../constructs/multi-region-db/multi-region-db';
 import { Platform } from '../constructs/scalable-webhook/platform';
 import { ScalableWebhook } from '../constructs/scalable-webhook/scalable-webhook';
@@ -170,6 +171,8 @@ export class WebhookPlatformStack extends PlatformStack {
       servicesRangeName: gke.servicesRangeName,
       masterAuthorizedNetworks: gke.masterAuthorizedNetworks,
       mode: gke.autopilot ? GkeClusterMode.autopilot() : GkeClusterMode.standard(),
+      // The nodes read the one repository the webhook image comes from, not every repository.
+      imageRepositories: [ImageRepositories.fromImage(config.image)],
     });
     // The Kubernetes provider talks to the new cluster with the caller's Google credentials.
     const client = new DataGoogleClientConfig(this, 'google-client');

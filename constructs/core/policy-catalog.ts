@@ -100,6 +100,15 @@ export const DATA_IAM_TYPES: readonly string[] = [
   'google_pubsub_topic_iam_binding',
 ];
 
+/**
+ * Project-level IAM grants (CKV_CONVAI_39): each must carry an IAM condition narrowing it to named
+ * resources, or a `PolicySuppressions.add(grant, PROJECT_GRANT_CONDITION_CHECK, reason)` saying why
+ * no condition can (e.g. telemetry writers: log entries and metrics carry no resource name).
+ */
+export const PROJECT_GRANT_CONDITION_CHECK = 'CKV_CONVAI_39';
+/** Resource types CKV_CONVAI_39 judges. */
+export const PROJECT_IAM_GRANT_TYPES: readonly string[] = ['google_project_iam_member', 'google_project_iam_binding'];
+
 /** "<what> is encrypted with a customer-managed key": the key attribute at `path` must be set. */
 function cmekRule(id: string, what: string, type: string, path: string[], purpose: string): PolicyRule {
   const attribute = path.join('.');
@@ -434,6 +443,18 @@ export const POLICY_RULES: readonly PolicyRule[] = [
       const members: unknown[] = b.members ?? (b.member !== undefined ? [b.member] : []);
       const bad = members.filter((m) => typeof m === 'string' && PUBLIC_MEMBERS.includes(m));
       return bad.length > 0 ? `member ${bad.join(', ')} is public` : undefined;
+    },
+  },
+  {
+    id: PROJECT_GRANT_CONDITION_CHECK,
+    title: 'Project-level IAM grants are conditioned to named resources',
+    fix: 'grant on the resource (*_iam_member) or add a condition on resource.name; where IAM allows neither, record the reason with PolicySuppressions.add(grant, "CKV_CONVAI_39", reason)',
+    resourceTypes: PROJECT_IAM_GRANT_TYPES,
+    evaluate: (b) => {
+      const expression = first(b.condition)?.expression;
+      return typeof expression === 'string' && expression.trim() !== ''
+        ? undefined
+        : `role ${b.role} is granted on the whole project with no condition`;
     },
   },
   // --- issue 6 (SloAlerting): CKV_CONVAI_40..49 ---
