@@ -289,7 +289,20 @@ describe('the reference app’s bootstrap stack', () => {
 
   test('records a reason for each policy finding it accepts on the deployer, and nothing else', () => {
     const suppressions: Array<{ check_id: string; resource: string; reason: string }> = bootstrap['//'].policy_suppressions;
-    expect(new Set(suppressions.map((s) => s.check_id))).toEqual(new Set(['CKV_GCP_41', 'CKV_GCP_42', 'CKV_GCP_49', 'CKV_GCP_62']));
+    expect(new Set(suppressions.map((s) => s.check_id))).toEqual(
+      new Set(['CKV_CONVAI_39', 'CKV_GCP_41', 'CKV_GCP_42', 'CKV_GCP_49', 'CKV_GCP_62']),
+    );
+    // Every unconditioned project grant says why; the conditioned project IAM admin grant needs no reason.
+    const unconditioned = Object.entries(resources(bootstrap, 'google_project_iam_member'))
+      .filter(([, grant]) => !grant.condition)
+      .map(([name]) => `google_project_iam_member.${name}`);
+    expect(unconditioned.length).toBeGreaterThan(0);
+    expect(
+      suppressions
+        .filter((s) => s.check_id === 'CKV_CONVAI_39')
+        .map((s) => s.resource)
+        .sort(),
+    ).toEqual(unconditioned.sort());
     for (const s of suppressions.filter((x) => x.check_id !== 'CKV_GCP_62')) {
       expect(s.resource).toMatch(/^google_project_iam_member\.bootstrap_deployer-/);
     }
