@@ -12,7 +12,8 @@ import { MonitoringUptimeCheckConfig } from '@cdktf/provider-google/lib/monitori
 import { Construct } from 'constructs';
 import { PlatformStack } from '../core/platform-stack';
 import { Runbooks } from '../core/runbooks';
-import { validateProps } from '../core/validation';
+import { terraformLiteral } from '../core/terraform-literal';
+import { isToken, validateProps } from '../core/validation';
 import { AlertSeverity, BurnRateAlertSpec, SloWindow, burnRateAlerts, humanDuration } from './burn-rate';
 import { ConversationMetrics } from './conversation-metrics';
 import * as w from './dashboard-widgets';
@@ -173,7 +174,10 @@ export class SloAlerting extends Construct {
     this.forecastPolicies();
     this.qualityPolicies();
     if (p.uptimeHost) this.uptimeCheck = this.uptime(p.uptimeHost, p.uptimePath ?? '/healthz');
-    this.dashboard = new MonitoringDashboard(this, 'dashboard', { dashboardJson: JSON.stringify(this.dashboardJson(slos)) });
+    // Legend templates (`${metric.labels.kind}`) are Monitoring syntax, not Terraform's: escaped.
+    this.dashboard = new MonitoringDashboard(this, 'dashboard', {
+      dashboardJson: terraformLiteral(JSON.stringify(this.dashboardJson(slos))),
+    });
   }
 
   /**
@@ -266,12 +270,11 @@ export class SloAlerting extends Construct {
         ],
       });
     }
-    for (const databaseId of p.cloudSqlDatabaseIds ?? []) {
+    for (const [index, databaseId] of (p.cloudSqlDatabaseIds ?? []).entries()) {
       const scope = `resource.type="cloudsql_database" resource.label.database_id="${databaseId}"`;
       const max = p.cloudSqlMaxConnections ?? 100;
-      const suffix = databaseId.split(':').pop()!.toLowerCase();
       this.alertPolicy({
-        id: `cloud-sql-forecast-${suffix}`,
+        id: `cloud-sql-forecast-${forecastSuffix(databaseId, index)}`,
         displayName: `${p.name}: Cloud SQL ${databaseId} disk or connections forecast to reach ${percent} within ${horizon}`,
         severity: AlertSeverity.TICKET,
         runbook: 'cloud-sql-saturation',
@@ -516,8 +519,9 @@ export class SloAlerting extends Construct {
       },
       documentation: {
         mimeType: 'text/markdown',
-        subject: `[${spec.severity.toUpperCase()}] ${spec.displayName}`,
-        content: [
+        subject: terraformLiteral(`[${spec.severity.toUpperCase()}] ${spec.displayName}`),
+        content: terraformLiteral(
+          [
           `**What fired:** ${spec.what}`,
           '',
           `**User impact:** ${spec.impact}`,
@@ -527,7 +531,8 @@ export class SloAlerting extends Construct {
           `**Error budget left:** https://console.cloud.google.com/monitoring/services/${p.name}?project=${this.projectId}`,
           '',
           `Runbook: ${runbook}`,
-        ].join('\n'),
+          ].join('\n'),
+        ),
         links: [{ displayName: 'Runbook', url: runbook }],
       },
       userLabels: this.labels({ severity: spec.severity, ...spec.labels }),
@@ -658,6 +663,16 @@ export class SloAlerting extends Construct {
       ),
     ];
   }
+}
+
+/**
+ * The construct id suffix of a database's forecast policy (its Terraform address): the instance
+ * name when the caller gave it literally, else the database's position in `cloudSqlDatabaseIds`.
+ * Never the text of a token: its internal number would change the address with unrelated edits.
+ */
+function forecastSuffix(databaseId: string, index: number): string {
+  if (isToken(databaseId)) return `db${index}`;
+  return databaseId.split(':').pop()!.toLowerCase();
 }
 
 /** A percentage as a fraction without float noise (99.9 / 100 is 0.9990000000000001). */
