@@ -377,8 +377,8 @@ export class DrBackup extends Construct {
       description: `Immutable backups of ${db.name}: nobody, not even an owner, can delete them before the minimum retention.`,
       backupMinimumEnforcedRetentionDuration: `${p.vaultMinimumRetentionDays * DAY_SECONDS}s`,
       accessRestriction: 'WITHIN_ORGANIZATION',
+      // Refuse to delete a vault that still holds data sources (`force_delete`, its deprecated alias, is not set).
       ignoreInactiveDatasources: false,
-      forceDelete: false,
     });
     if (!db.engine.isPostgres) return { vault };
     const plan = new BackupDrBackupPlan(this, 'backup-plan', {
