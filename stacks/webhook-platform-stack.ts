@@ -128,7 +128,8 @@ export class WebhookPlatformStack extends PlatformStack {
       ticketChannels,
       uptimeHost: config.domains[0],
       nlpQuotaPerMinute: config.nlpQuotaPerMinute,
-      cloudSqlDatabaseIds: this.database.primaries.map((i) => `${config.projectId}:${i.name}`),
+      // Literal instance names: readable alert titles, and the policies' addresses follow them.
+      cloudSqlDatabaseIds: this.database.primaries.map((i) => `${config.projectId}:${i.nameInput ?? i.name}`),
       cloudSqlMaxConnections: this.database.maxConnections || undefined,
     });
   }
