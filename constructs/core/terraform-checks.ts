@@ -48,7 +48,8 @@ export function terraformProblems(stack: TerraformStack): string[] {
       for (const [name, block] of Object.entries<Json>(blocks)) {
         const address = section === 'data' ? `data.${type}.${name}` : `${type}.${name}`;
         const where = block['//']?.metadata?.path ?? address;
-        if (tokenInId(name)) problems.push(`${where}: Terraform address ${address} contains a token marker. Fix: build the construct id from stable inputs.`);
+        if (tokenInId(name))
+          problems.push(`${where}: Terraform address ${address} contains a token marker. Fix: build the construct id from stable inputs.`);
         problems.push(...dependsOnProblems(where, block.depends_on, declared));
         problems.push(...templateProblems(where, block, declared));
       }
@@ -103,9 +104,12 @@ function dependsOnProblems(where: string, dependsOn: unknown, declared: Declarat
   if (dependsOn === undefined) return [];
   const entries: unknown[] = Array.isArray(dependsOn) ? dependsOn : [dependsOn];
   return entries.flatMap((entry) => {
-    const fix = 'Fix: pass the construct itself (`dependsOn: [resource]`, or `dependable(resource)` when setting it later), never `resource.fqn`.';
+    const fix =
+      'Fix: pass the construct itself (`dependsOn: [resource]`, or `dependable(resource)` when setting it later), never `resource.fqn`.';
     if (typeof entry !== 'string' || !ADDRESS.test(entry)) {
-      return [`${where}: depends_on entry ${JSON.stringify(entry)} is not a bare address (type.name); Terraform refuses it at init. ${fix}`];
+      return [
+        `${where}: depends_on entry ${JSON.stringify(entry)} is not a bare address (type.name); Terraform refuses it at init. ${fix}`,
+      ];
     }
     const known = entry.startsWith('data.')
       ? declared.data.has(entry.slice('data.'.length))
@@ -128,7 +132,8 @@ function templateProblems(where: string, value: unknown, declared: Declarations,
   });
 }
 
-const LITERAL_FIX = 'Fix: for text meant literally (a Monitoring legend or documentation variable, a Workflows expression) write `$${` (terraformLiteral() does it).';
+const LITERAL_FIX =
+  'Fix: for text meant literally (a Monitoring legend or documentation variable, a Workflows expression) write `$${` (terraformLiteral() does it).';
 
 function stringProblems(where: string, attribute: string, text: string, declared: Declarations): string[] {
   const problems: string[] = [];
@@ -139,7 +144,9 @@ function stringProblems(where: string, attribute: string, text: string, declared
       continue;
     }
     if (text.startsWith('%{', i)) {
-      problems.push(`${where}: ${attribute} has "${excerpt(text, i)}", a Terraform template directive. ${LITERAL_FIX.replace('`$${`', '`%%{`')}`);
+      problems.push(
+        `${where}: ${attribute} has "${excerpt(text, i)}", a Terraform template directive. ${LITERAL_FIX.replace('`$${`', '`%%{`')}`,
+      );
       i += 2;
       continue;
     }
