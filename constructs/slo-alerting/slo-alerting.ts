@@ -10,6 +10,7 @@ import { MonitoringDashboard } from '@cdktf/provider-google/lib/monitoring-dashb
 import { MonitoringSlo } from '@cdktf/provider-google/lib/monitoring-slo';
 import { MonitoringUptimeCheckConfig } from '@cdktf/provider-google/lib/monitoring-uptime-check-config';
 import { Construct } from 'constructs';
+import { alertEnvironment, channelsFor } from '../core/alert-routing';
 import { PlatformStack } from '../core/platform-stack';
 import { Runbooks } from '../core/runbooks';
 import { terraformLiteral } from '../core/terraform-literal';
@@ -118,7 +119,7 @@ export class SloAlerting extends Construct {
     validateProps(this.node.path, this.p, SLO_ALERTING_RULES);
     const p = this.p;
     this.signals = signalsOf(p.target);
-    this.env = platform?.environment ?? (production ? 'prod' : 'dev');
+    this.env = alertEnvironment(this, production);
     this.projectId = platform?.projectId ?? new DataGoogleClientConfig(this, 'client').project;
     this.availabilityBurnRates = burnRateAlerts(fraction(p.availabilityObjective), p.window.days);
     this.latencyBurnRates = burnRateAlerts(fraction(p.latencyObjective), p.window.days);
@@ -503,13 +504,14 @@ export class SloAlerting extends Construct {
   private alertPolicy(spec: AlertSpec): MonitoringAlertPolicy {
     const p = this.p;
     const page = spec.severity === AlertSeverity.PAGE;
-    const channels = page ? p.pageChannels : p.ticketChannels;
+    const severity = page ? 'CRITICAL' : 'WARNING';
+    const channels = channelsFor(severity, p);
     const renotifyMinutes = p.renotifyMinutes ?? (page ? 60 : 24 * 60);
     const runbook = Runbooks.url(this, spec.runbook);
     const policy = new MonitoringAlertPolicy(this, spec.id, {
       displayName: spec.displayName,
       combiner: spec.combiner ?? 'OR',
-      severity: page ? 'CRITICAL' : 'WARNING',
+      severity,
       conditions: spec.conditions,
       notificationChannels: channels.length > 0 ? channels : undefined,
       alertStrategy: {
@@ -522,15 +524,15 @@ export class SloAlerting extends Construct {
         subject: terraformLiteral(`[${spec.severity.toUpperCase()}] ${spec.displayName}`),
         content: terraformLiteral(
           [
-          `**What fired:** ${spec.what}`,
-          '',
-          `**User impact:** ${spec.impact}`,
-          '',
-          `**Where:** ${this.signals.serviceName} in ${this.signals.regions.join(', ')} (environment ${this.env}).`,
-          '',
-          `**Error budget left:** https://console.cloud.google.com/monitoring/services/${p.name}?project=${this.projectId}`,
-          '',
-          `Runbook: ${runbook}`,
+            `**What fired:** ${spec.what}`,
+            '',
+            `**User impact:** ${spec.impact}`,
+            '',
+            `**Where:** ${this.signals.serviceName} in ${this.signals.regions.join(', ')} (environment ${this.env}).`,
+            '',
+            `**Error budget left:** https://console.cloud.google.com/monitoring/services/${p.name}?project=${this.projectId}`,
+            '',
+            `Runbook: ${runbook}`,
           ].join('\n'),
         ),
         links: [{ displayName: 'Runbook', url: runbook }],

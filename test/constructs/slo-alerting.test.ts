@@ -55,7 +55,15 @@ describe('SLOs', () => {
       ]),
     );
     expect(runServices).toHaveLength(3);
-    expect(service[0].user_labels).toEqual({ env: 'prod', service: 'slo', ...byRegion });
+    // Its own labels, plus the platform labels (PlatformLabels labels Monitoring user_labels too).
+    expect(service[0].user_labels).toEqual({
+      env: 'prod',
+      service: 'slo',
+      team: 'convai',
+      'cost-center': 'cc-42',
+      'managed-by': 'cdktf',
+      ...byRegion,
+    });
     const slos = Object.values(resources(json, 'google_monitoring_slo'));
     const availability = slos.find((s) => s.slo_id === 'slo-availability')!;
     expect(availability.goal).toBe(0.999);
