@@ -2,6 +2,8 @@
 export * from './core/platform-stack';
 export * from './core/platform-labels';
 export * from './core/policy-checks';
+export * from './core/terraform-checks';
+export * from './core/terraform-literal';
 export * from './core/encryption-keys';
 export * from './core/runbooks';
 export { PolicySuppressions, PolicySuppression } from './core/policy-suppressions';

@@ -472,12 +472,16 @@ export const POLICY_RULES: readonly PolicyRule[] = [
   },
   {
     id: 'CKV_CONVAI_41',
-    title: 'Production alert policy notifies at least one channel',
-    fix: 'give the policy notification_channels (SloAlerting: pageChannels / ticketChannels)',
+    title: 'Alert policy is labelled with its environment and, in production, notifies at least one channel',
+    fix: 'label the policy user_labels.env (PlatformStack does) and give it notification_channels (SloAlerting, DrBackup, SecurityMonitoring: pageChannels / ticketChannels)',
     resourceTypes: ['google_monitoring_alert_policy'],
+    // Without `env` a policy could not be judged, and so once passed unheard: it fails instead.
     evaluate: (b) => {
+      if (isUnresolved(b.user_labels)) return undefined;
       const env = b.user_labels?.env;
-      if (!(typeof env === 'string' && (PRODUCTION_ENVS as readonly string[]).includes(env))) return undefined;
+      if (isUnresolved(env)) return undefined;
+      if (!(typeof env === 'string' && env !== '')) return 'user_labels.env is unset: the policy cannot be judged for production';
+      if (!(PRODUCTION_ENVS as readonly string[]).includes(env)) return undefined;
       const channels = b.notification_channels;
       if (isUnresolved(channels)) return undefined;
       const list: unknown[] = Array.isArray(channels) ? channels : typeof channels === 'string' ? [channels] : [];

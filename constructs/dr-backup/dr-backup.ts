@@ -14,11 +14,13 @@ import { StorageBucketIamMember } from '@cdktf/provider-google/lib/storage-bucke
 import { WorkflowsWorkflow } from '@cdktf/provider-google/lib/workflows-workflow';
 import { Fn } from 'cdktf';
 import { Construct } from 'constructs';
+import { alertEnvironment, notificationChannels, routingLabel } from '../core/alert-routing';
 import { KeyPurpose } from '../core/encryption-keys';
 import { PlatformStack } from '../core/platform-stack';
 import { PROJECT_GRANT_CONDITION_CHECK } from '../core/policy-catalog';
 import { PolicySuppressions } from '../core/policy-suppressions';
 import { Runbooks } from '../core/runbooks';
+import { terraformLiteral } from '../core/terraform-literal';
 import { validateProps } from '../core/validation';
 import { DrBackupProps } from './dr-backup-props';
 import { DR_BACKUP_RULES, ResolvedDrBackupProps } from './dr-backup-rules';
@@ -59,7 +61,8 @@ function quoteExpression(line: string): string {
  *   interval derived from the RPO, and Firestore backup schedules when Firestore is used;
  * - in production, a Backup and DR vault with enforced minimum retention and a daily backup plan
  *   for every Cloud SQL primary;
- * - an alert (runbook-linked) when no export has succeeded within the RPO window.
+ * - an alert (runbook-linked, CRITICAL: it notifies `pageChannels`) when no export has succeeded
+ *   within the RPO window.
  */
 export class DrBackup extends Construct {
   /** The recovery point objective. */
@@ -449,7 +452,7 @@ export class DrBackup extends Construct {
       displayName: `${p.name}: no successful backup export within ${this.alertWindow}`,
       combiner: 'OR',
       severity: 'CRITICAL',
-      notificationChannels: p.notificationChannels,
+      notificationChannels: notificationChannels('CRITICAL', p),
       conditions: [
         {
           displayName: `No ${EXPORT_SUCCEEDED_EVENT} for ${this.alertWindow}`,
@@ -464,14 +467,18 @@ export class DrBackup extends Construct {
       alertStrategy: { autoClose: '86400s' },
       documentation: {
         mimeType: 'text/markdown',
-        subject: `Backups of ${p.database.name} are older than ${this.alertWindow}`,
-        content: [
-          `No logical export of **${p.database.name}** to \`gs://${this.bucket.name}\` has succeeded for ${this.alertWindow} `,
-          `(RPO ${p.rpo}, exports every ${this.exportIntervalHours} h by workflow \`${p.name}-export\`).`,
-          '',
-          `Runbook: ${Runbooks.url(this, BACKUP_STALE_RUNBOOK)}`,
-        ].join('\n'),
+        subject: terraformLiteral(`Backups of ${p.database.name} are older than ${this.alertWindow}`),
+        content: terraformLiteral(
+          [
+            `No logical export of **${p.database.name}** to \`gs://${this.bucket.name}\` has succeeded for ${this.alertWindow} `,
+            `(RPO ${p.rpo}, exports every ${this.exportIntervalHours} h by workflow \`${p.name}-export\`).`,
+            '',
+            `Runbook: ${Runbooks.url(this, BACKUP_STALE_RUNBOOK)}`,
+          ].join('\n'),
+        ),
       },
+      // `env` lets the policy checks judge production; PlatformLabels adds the other platform labels.
+      userLabels: { env: alertEnvironment(this, p.production), backup: p.name, severity: routingLabel('CRITICAL') },
     });
     return { metric, alert };
   }

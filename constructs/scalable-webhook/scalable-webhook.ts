@@ -5,7 +5,7 @@ import { ComputeHealthCheck } from '@cdktf/provider-google/lib/compute-health-ch
 import { ComputeRegionNetworkEndpointGroup } from '@cdktf/provider-google/lib/compute-region-network-endpoint-group';
 import { DataGoogleProject } from '@cdktf/provider-google/lib/data-google-project';
 import { ServiceAccount } from '@cdktf/provider-google/lib/service-account';
-import { Annotations, TerraformOutput } from 'cdktf';
+import { Annotations, TerraformOutput, dependable } from 'cdktf';
 import { Construct } from 'constructs';
 import { PlatformStack } from '../core/platform-stack';
 import { PUBLIC_MEMBERS } from '../core/policy-catalog';
@@ -172,7 +172,8 @@ export class ScalableWebhook extends Construct {
 
     if (this.gke) {
       // GKE's NEG controller creates the NEGs once the Service exists; the backend needs them.
-      this.loadBalancer.backendService.dependsOn = [this.gke.service.fqn];
+      // `dependable()` writes the bare address Terraform's depends_on takes (`fqn` is "${...}").
+      this.loadBalancer.backendService.dependsOn = [dependable(this.gke.service)];
     } else {
       for (const [i, member] of (p.invokers ?? [this.dialogflowServiceAgent(p)]).entries()) {
         this.invokerGrants.push(...this.grantInvoke(`invoker-${i}`, member));

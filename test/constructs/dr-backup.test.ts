@@ -15,6 +15,7 @@ import { DEV_PROPS, Json, PROD_PROPS, only, platformStack, resources, synth, syn
 
 const NETWORK = 'projects/acme-convai-prod/global/networks/convai';
 const KEYS = new FixedKeys();
+const PAGE = 'projects/acme-convai-prod/notificationChannels/1';
 type BackupOptions = Omit<DrBackupProps, 'database'>;
 
 function build(
@@ -29,6 +30,7 @@ function build(
     rpo: Duration.minutes(15),
     rto: Duration.minutes(30),
     encryptionKeys: KEYS,
+    pageChannels: [PAGE],
     ...backup,
   });
   return { json: synth(stack), backups, db };
@@ -173,6 +175,16 @@ describe('DrBackup production defaults (Cloud SQL, rpo 15 min, rto 30 min)', () 
     );
     expect(alert.documentation.content).toContain(`${DEFAULT_RUNBOOK_BASE_URL}/backup-stale.md`);
     expect(alert.severity).toBe('CRITICAL');
+    // CRITICAL pages: the on-call hears it (it notified nobody in the reference stacks before).
+    expect(alert.notification_channels).toEqual([PAGE]);
+    expect(alert.user_labels).toEqual({
+      env: 'prod',
+      team: 'convai',
+      'cost-center': 'cc-42',
+      'managed-by': 'cdktf',
+      backup: 'backups',
+      severity: 'page',
+    });
   });
 
   test('the linked runbook exists with the required sections', () => {
@@ -185,7 +197,13 @@ describe('DrBackup production defaults (Cloud SQL, rpo 15 min, rto 30 min)', () 
   test('only the log bucket’s own access logging is suppressed, with a reason', () => {
     const stack = platformStack(PROD_PROPS);
     const db = new MultiRegionDb(stack, 'db', { network: NETWORK, encryptionKeys: KEYS });
-    new DrBackup(stack, 'backups', { database: db, rpo: Duration.hours(1), rto: Duration.hours(1), encryptionKeys: KEYS });
+    new DrBackup(stack, 'backups', {
+      database: db,
+      rpo: Duration.hours(1),
+      rto: Duration.hours(1),
+      encryptionKeys: KEYS,
+      pageChannels: [PAGE],
+    });
     const gcp62 = (synthWithMetadata(stack)['//'].policy_suppressions as Json[]).filter((s) => s.check_id === 'CKV_GCP_62');
     expect(gcp62).toEqual([
       expect.objectContaining({ resource: expect.stringMatching(/^google_storage_bucket\.backups_access-log-bucket_/) }),
@@ -346,6 +364,7 @@ describe('DrBackup validation', () => {
     ['deleteAfterDays under retention', { retentionDays: 400, deleteAfterDays: 365 }, /deleteAfterDays is 365: use a whole number ≥ 400/],
     ['vaultMinimumRetentionDays', { vaultMinimumRetentionDays: 0 }, /vaultMinimumRetentionDays is 0: use 1..36159 days/],
     ['rpo missing', { rpo: undefined }, /rpo and rto are required/],
+    ['pageChannels', { pageChannels: [] }, /pageChannels is empty in production: .* so stale backups reach the on-call/],
   ])('%s', (_, backup, message) => {
     expect(() => build(backup)).toThrow(message);
   });
