@@ -2,6 +2,8 @@
 export * from './core/platform-stack';
 export * from './core/platform-labels';
 export * from './core/policy-checks';
+export * from './core/terraform-checks';
+export * from './core/terraform-literal';
 export * from './core/encryption-keys';
 export * from './core/runbooks';
 export { PolicySuppressions, PolicySuppression } from './core/policy-suppressions';
@@ -13,6 +15,7 @@ export * from './scalable-webhook/scalable-webhook';
 export * from './scalable-webhook/platform';
 export { GkeWebhookWorkload, GkeWebhookWorkloadProps } from './scalable-webhook/gke-workload';
 export * from './gke/hardened-gke-cluster';
+export * from './gke/image-repository';
 // ---- Issue 4: database tier and disaster recovery ----
 export * from './multi-region-db/database-engine';
 export * from './multi-region-db/multi-region-db-props';
@@ -34,3 +37,4 @@ export * from './slo-alerting/slo-target';
 export * from './slo-alerting/slo-alerting-props';
 export * from './slo-alerting/slo-alerting';
 export { ConversationMetrics, ConversationMetricsProps } from './slo-alerting/conversation-metrics';
+export * from './bootstrap'; // issue 13: PlatformBootstrap, PlatformServices

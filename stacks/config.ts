@@ -58,10 +58,44 @@ const Environment = z
   })
   .strict();
 
-const PlatformConfig = z.object({ environments: z.array(Environment).min(1) }).strict();
+/**
+ * Issue 13: the bootstrap stack (state bucket, APIs, deployer, keyless CI) in the project that
+ * holds them. Absent: no bootstrap stack is synthesized.
+ */
+const Bootstrap = z
+  .object({
+    /** The project holding the state bucket, the deployer and the identity pool (a small admin project). */
+    projectId: z.string().regex(/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/, 'a Google Cloud project id, 6-30 characters'),
+    /** Location of the state bucket and its key: a region or a multi-region ("us"). */
+    location: z.string().min(1),
+    /** The Terraform state bucket it creates; set the same name as each environment's stateBucket. */
+    stateBucket: z.string().min(3),
+    /** Labels of the bootstrap resources; default: the first environment's. */
+    team: z.string().min(1).optional(),
+    costCenter: z.string().min(1).optional(),
+    /** Keyless deploys from GitHub Actions: the repository and the branch or GitHub environment. */
+    github: z
+      .object({
+        repository: z.string().regex(/^[^/\s]+\/[^/\s]+$/, 'owner/name'),
+        branch: z.string().min(1).optional(),
+        environment: z.string().min(1).optional(),
+      })
+      .strict()
+      .optional(),
+    /** Service accounts Cloud Build runs as, allowed to impersonate the deployer. */
+    cloudBuildServiceAccounts: z.array(z.string().email()).optional(),
+    /** True once the bootstrap's own state has been migrated into stateBucket (docs/operations/deploy.md). */
+    remoteState: z.boolean().optional(),
+  })
+  .strict();
+
+const PlatformConfig = z.object({ environments: z.array(Environment).min(1), bootstrap: Bootstrap.optional() }).strict();
 
 export type EnvironmentConfig = z.infer<typeof Environment>;
 export type GkeConfig = z.infer<typeof Gke>;
+export type BootstrapConfig = z.infer<typeof Bootstrap>;
+/** The name of the bootstrap stack (and so its folder under cdktf.out/stacks). */
+export const BOOTSTRAP_STACK = 'bootstrap';
 export type PlatformConfigShape = z.infer<typeof PlatformConfig>;
 
 /** The image the reference app deploys until CI passes its own digest (see README). */
@@ -121,6 +155,14 @@ export const DEFAULT_CONFIG: PlatformConfigShape = {
       },
     },
   ],
+  // Issue 13: state bucket, APIs, deployer and keyless CI, in a small admin project of their own.
+  bootstrap: {
+    projectId: 'convai-reference-admin',
+    location: 'us-central1',
+    stateBucket: 'convai-reference-tfstate',
+    github: { repository: 'example-org/convai-platform', branch: 'main' },
+    cloudBuildServiceAccounts: ['platform-ci@convai-reference-admin.iam.gserviceaccount.com'],
+  },
 };
 
 /** Load and validate the configuration; a bad file fails with every problem and its path. */
@@ -147,5 +189,18 @@ export function loadConfig(path: string | undefined = process.env.PLATFORM_CONFI
   const names = parsed.data.environments.map((e) => e.name);
   const dup = names.find((n, i) => names.indexOf(n) !== i);
   if (dup) throw new Error(`PLATFORM_CONFIG=${path} is invalid: environment name "${dup}" appears twice`);
+  const bootstrap = parsed.data.bootstrap;
+  if (bootstrap && names.includes(BOOTSTRAP_STACK)) {
+    throw new Error(
+      `PLATFORM_CONFIG=${path} is invalid: environment name "${BOOTSTRAP_STACK}" is the bootstrap stack's: rename the environment`,
+    );
+  }
+  // The deployer may read and write the bootstrap's bucket only.
+  const elsewhere = bootstrap && parsed.data.environments.find((e) => e.stateBucket && e.stateBucket !== bootstrap.stateBucket);
+  if (elsewhere) {
+    throw new Error(
+      `PLATFORM_CONFIG=${path} is invalid: environment "${elsewhere.name}" keeps its state in "${elsewhere.stateBucket}" but bootstrap creates "${bootstrap.stateBucket}": use the same bucket`,
+    );
+  }
   return parsed.data;
 }

@@ -8,6 +8,7 @@ import { PlatformStack } from '../constructs/core/platform-stack';
 import { DrBackup } from '../constructs/dr-backup/dr-backup';
 import { Duration } from '../constructs/dr-backup/duration';
 import { GkeClusterMode, HardenedGkeCluster } from '../constructs/gke/hardened-gke-cluster';
+import { ImageRepositories } from '../constructs/gke/image-repository';
 import { MultiRegionDb } from '../constructs/multi-region-db/multi-region-db';
 import { Platform } from '../constructs/scalable-webhook/platform';
 import { ScalableWebhook } from '../constructs/scalable-webhook/scalable-webhook';
@@ -70,6 +71,14 @@ export class WebhookPlatformStack extends PlatformStack {
       this.network = new PlatformNetwork(this, 'network', { name: `convai-${config.name}`, regions: config.regions });
       networkId = this.network.network.id;
     }
+    // Alerts reach people: pages to on-call, tickets to the team (from the environment's config).
+    // One channel model for every alerting construct: CRITICAL pages, ERROR/WARNING open tickets.
+    const pageChannels = this.emailChannels(config, 'page-channel', config.alerting?.pageEmails ?? []);
+    const ticketChannels = config.alerting?.ticketEmails
+      ? this.emailChannels(config, 'ticket-channel', config.alerting.ticketEmails)
+      : undefined;
+    const alertChannels = { pageChannels: pageChannels.length > 0 ? pageChannels : undefined, ticketChannels };
+
     this.database = new MultiRegionDb(this, 'database', { name: 'convai-db', network: networkId, encryptionKeys: this.secrets });
     // Production: lose at most 15 minutes, be back within 30 (DR replica switchover). A
     // single-region environment can only promise a day's loss and a restore from backup.
@@ -81,13 +90,8 @@ export class WebhookPlatformStack extends PlatformStack {
       rto: this.production && multiRegion ? Duration.minutes(30) : Duration.hours(8),
       encryptionKeys: this.secrets,
       bucketKeyLocation: BACKUP_KEY_LOCATION,
+      ...alertChannels,
     });
-
-    // Alerts reach people: pages to on-call, tickets to the team (from the environment's config).
-    const pageChannels = this.emailChannels(config, 'page-channel', config.alerting?.pageEmails ?? []);
-    const ticketChannels = config.alerting?.ticketEmails
-      ? this.emailChannels(config, 'ticket-channel', config.alerting.ticketEmails)
-      : undefined;
 
     // The runtime reads its database with IAM auth (no password). Lazy: the URL names the
     // webhook's own service account, which exists only once the webhook does.
@@ -109,7 +113,7 @@ export class WebhookPlatformStack extends PlatformStack {
     this.securityMonitoring = new SecurityMonitoring(this, 'security-monitoring', {
       name: 'convai-security',
       expectedSecretAccessors: [this.webhook.serviceAccount.email],
-      notificationChannels: pageChannels.length > 0 ? pageChannels : undefined,
+      ...alertChannels,
     });
 
     this.slos = new SloAlerting(this, 'slo', {
@@ -124,11 +128,11 @@ export class WebhookPlatformStack extends PlatformStack {
             maxReplicas: config.gke?.maxReplicas,
           })
         : SloTarget.cloudRun({ services: this.webhook.services }),
-      pageChannels,
-      ticketChannels,
+      ...alertChannels,
       uptimeHost: config.domains[0],
       nlpQuotaPerMinute: config.nlpQuotaPerMinute,
-      cloudSqlDatabaseIds: this.database.primaries.map((i) => `${config.projectId}:${i.name}`),
+      // Literal instance names: readable alert titles, and the policies' addresses follow them.
+      cloudSqlDatabaseIds: this.database.primaries.map((i) => `${config.projectId}:${i.nameInput ?? i.name}`),
       cloudSqlMaxConnections: this.database.maxConnections || undefined,
     });
   }
@@ -170,6 +174,8 @@ export class WebhookPlatformStack extends PlatformStack {
       servicesRangeName: gke.servicesRangeName,
       masterAuthorizedNetworks: gke.masterAuthorizedNetworks,
       mode: gke.autopilot ? GkeClusterMode.autopilot() : GkeClusterMode.standard(),
+      // The nodes read the one repository the webhook image comes from, not every repository.
+      imageRepositories: [ImageRepositories.fromImage(config.image)],
     });
     // The Kubernetes provider talks to the new cluster with the caller's Google credentials.
     const client = new DataGoogleClientConfig(this, 'google-client');

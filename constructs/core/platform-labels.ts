@@ -1,4 +1,4 @@
-import { IAspect, TerraformResource } from 'cdktf';
+import { IAspect, TerraformResource, Token } from 'cdktf';
 import { IConstruct } from 'constructs';
 import { REQUIRED_LABELS } from './policy-catalog';
 
@@ -20,7 +20,8 @@ const LABEL_KEY = /^[a-z][a-z0-9_-]{0,62}$/;
 const LABEL_VALUE = /^[a-z0-9_-]{0,63}$/;
 
 /**
- * Applies the platform labels to every resource under a scope that accepts `labels`.
+ * Applies the platform labels to every resource under a scope that accepts `labels`, and to the
+ * `user_labels` of those that have them instead (Cloud Monitoring alert policies, SLOs, services).
  *
  * One mechanism instead of labels threaded through every construct: constructs stay unaware of
  * labelling, and resources a user adds beside them are labelled too. Labels a resource sets
@@ -54,16 +55,40 @@ export class PlatformLabels implements IAspect {
   }
 
   public visit(node: IConstruct): void {
-    if (!TerraformResource.isTerraformResource(node) || !acceptsLabels(node)) return;
-    const own = (node as unknown as LabelledResource).labelsInput ?? {};
+    if (!TerraformResource.isTerraformResource(node)) return;
     const required = Object.fromEntries(REQUIRED_LABELS.map((k) => [k, this.labels[k]]));
-    (node as unknown as LabelledResource).labels = { ...this.labels, ...own, ...required };
+    if (acceptsLabels(node)) {
+      const own = (node as unknown as LabelledResource).labelsInput ?? {};
+      (node as unknown as LabelledResource).labels = { ...this.labels, ...own, ...required };
+    }
+    // Cloud Monitoring resources (alert policies, SLOs, services, uptime checks, channels) name
+    // their labels `user_labels`: the policy checks judge an alert's environment from them.
+    if (acceptsUserLabels(node)) {
+      const own = (node as unknown as UserLabelledResource).userLabelsInput;
+      // A label map that is itself a reference cannot be merged into; leave it to its author.
+      if (own !== undefined && Token.isUnresolved(own)) return;
+      (node as unknown as UserLabelledResource).userLabels = { ...this.labels, ...own, ...required };
+    }
   }
 }
 
 interface LabelledResource {
   labels: { [key: string]: string };
   readonly labelsInput?: { [key: string]: string };
+}
+
+interface UserLabelledResource {
+  userLabels: { [key: string]: string };
+  readonly userLabelsInput?: { [key: string]: string };
+}
+
+/**
+ * Cloud Monitoring resources whose provider class takes `user_labels` (a `userLabelsInput` getter
+ * beside the setter). Other `user_labels` (a Cloud SQL instance's) sit in nested blocks that
+ * their constructs label themselves.
+ */
+function acceptsUserLabels(resource: TerraformResource): boolean {
+  return resource.terraformResourceType.startsWith('google_monitoring_') && 'userLabelsInput' in resource;
 }
 
 /**

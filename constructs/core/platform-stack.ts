@@ -4,6 +4,7 @@ import { Construct, IConstruct } from 'constructs';
 import { PlatformLabels } from './platform-labels';
 import { PolicyChecks } from './policy-checks';
 import { PRODUCTION_ENVS } from './policy-catalog';
+import { TerraformChecks } from './terraform-checks';
 import { validateProps } from './validation';
 
 export interface PlatformStackProps {
@@ -33,7 +34,7 @@ export interface PlatformStackProps {
 
 /**
  * A stack for one environment of the platform: configures the Google provider, labels every
- * resource, and checks the policy pack at synth. Constructs inside it take their production
+ * resource, checks at synth what Terraform would refuse (TerraformChecks) and the policy pack. Constructs inside it take their production
  * defaults and regions from it; constructs in a plain `TerraformStack` work too, with props.
  */
 export class PlatformStack extends TerraformStack {
@@ -76,6 +77,8 @@ export class PlatformStack extends TerraformStack {
     });
     this.labels = labels.labels;
     Aspects.of(this).add(labels);
+    // What Terraform would refuse (stray `${`, depends_on forms) or churn on (token ids): always on.
+    Aspects.of(this).add(new TerraformChecks());
     if (props.policyChecks ?? true) Aspects.of(this).add(new PolicyChecks());
   }
 }

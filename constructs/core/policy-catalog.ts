@@ -100,6 +100,15 @@ export const DATA_IAM_TYPES: readonly string[] = [
   'google_pubsub_topic_iam_binding',
 ];
 
+/**
+ * Project-level IAM grants (CKV_CONVAI_39): each must carry an IAM condition narrowing it to named
+ * resources, or a `PolicySuppressions.add(grant, PROJECT_GRANT_CONDITION_CHECK, reason)` saying why
+ * no condition can (e.g. telemetry writers: log entries and metrics carry no resource name).
+ */
+export const PROJECT_GRANT_CONDITION_CHECK = 'CKV_CONVAI_39';
+/** Resource types CKV_CONVAI_39 judges. */
+export const PROJECT_IAM_GRANT_TYPES: readonly string[] = ['google_project_iam_member', 'google_project_iam_binding'];
+
 /** "<what> is encrypted with a customer-managed key": the key attribute at `path` must be set. */
 function cmekRule(id: string, what: string, type: string, path: string[], purpose: string): PolicyRule {
   const attribute = path.join('.');
@@ -436,6 +445,18 @@ export const POLICY_RULES: readonly PolicyRule[] = [
       return bad.length > 0 ? `member ${bad.join(', ')} is public` : undefined;
     },
   },
+  {
+    id: PROJECT_GRANT_CONDITION_CHECK,
+    title: 'Project-level IAM grants are conditioned to named resources',
+    fix: 'grant on the resource (*_iam_member) or add a condition on resource.name; where IAM allows neither, record the reason with PolicySuppressions.add(grant, "CKV_CONVAI_39", reason)',
+    resourceTypes: PROJECT_IAM_GRANT_TYPES,
+    evaluate: (b) => {
+      const expression = first(b.condition)?.expression;
+      return typeof expression === 'string' && expression.trim() !== ''
+        ? undefined
+        : `role ${b.role} is granted on the whole project with no condition`;
+    },
+  },
   // --- issue 6 (SloAlerting): CKV_CONVAI_40..49 ---
   {
     id: 'CKV_CONVAI_40',
@@ -451,12 +472,16 @@ export const POLICY_RULES: readonly PolicyRule[] = [
   },
   {
     id: 'CKV_CONVAI_41',
-    title: 'Production alert policy notifies at least one channel',
-    fix: 'give the policy notification_channels (SloAlerting: pageChannels / ticketChannels)',
+    title: 'Alert policy is labelled with its environment and, in production, notifies at least one channel',
+    fix: 'label the policy user_labels.env (PlatformStack does) and give it notification_channels (SloAlerting, DrBackup, SecurityMonitoring: pageChannels / ticketChannels)',
     resourceTypes: ['google_monitoring_alert_policy'],
+    // Without `env` a policy could not be judged, and so once passed unheard: it fails instead.
     evaluate: (b) => {
+      if (isUnresolved(b.user_labels)) return undefined;
       const env = b.user_labels?.env;
-      if (!(typeof env === 'string' && (PRODUCTION_ENVS as readonly string[]).includes(env))) return undefined;
+      if (isUnresolved(env)) return undefined;
+      if (!(typeof env === 'string' && env !== '')) return 'user_labels.env is unset: the policy cannot be judged for production';
+      if (!(PRODUCTION_ENVS as readonly string[]).includes(env)) return undefined;
       const channels = b.notification_channels;
       if (isUnresolved(channels)) return undefined;
       const list: unknown[] = Array.isArray(channels) ? channels : typeof channels === 'string' ? [channels] : [];

@@ -57,6 +57,17 @@ export interface DrBackupProps {
   readonly backupVault?: boolean;
   /** Minimum enforced retention of backups in the vault, in days. @default 30 */
   readonly vaultMinimumRetentionDays?: number;
-  /** Monitoring notification channels (ids) of the staleness alert. @default - none: the incident shows in the console only */
-  readonly notificationChannels?: string[];
+  /**
+   * Notification channel ids (`projects/p/notificationChannels/n`) of the backup staleness alert,
+   * which is CRITICAL: it pages. Required in production. Same prop as SloAlerting's and
+   * SecurityMonitoring's: pass one set of channels to all three.
+   * @default - none (allowed outside production only): the incident shows in the console only
+   */
+  readonly pageChannels?: string[];
+  /**
+   * Notification channel ids for ticket (ERROR/WARNING) alerts. DrBackup's only alert pages today;
+   * taken so the three alerting constructs share one channel model.
+   * @default - the page channels
+   */
+  readonly ticketChannels?: string[];
 }

@@ -1,3 +1,4 @@
+import { pageChannelsRule } from '../core/alert-routing';
 import { Rule, isKnown } from '../core/validation';
 import { DrBackupProps } from './dr-backup-props';
 import { RecoveryCapabilities, recoveryProblems } from './recovery-plan';
@@ -66,6 +67,7 @@ export const DR_BACKUP_RULES: ReadonlyArray<Rule<ResolvedDrBackupProps>> = [
     say: (p) =>
       `deleteAfterDays is ${p.deleteAfterDays}: use a whole number ≥ ${Math.max(p.retentionDays, 91)} (at least the retention period, and past the Coldline move at 90 days)`,
   },
+  pageChannelsRule('stale backups'),
   {
     when: (p) => isKnown(p.vaultMinimumRetentionDays) && !wholeIn(p.vaultMinimumRetentionDays, 1, 36159),
     say: (p) => `vaultMinimumRetentionDays is ${p.vaultMinimumRetentionDays}: use 1..36159 days`,

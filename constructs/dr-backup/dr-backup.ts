@@ -14,10 +14,13 @@ import { StorageBucketIamMember } from '@cdktf/provider-google/lib/storage-bucke
 import { WorkflowsWorkflow } from '@cdktf/provider-google/lib/workflows-workflow';
 import { Fn } from 'cdktf';
 import { Construct } from 'constructs';
+import { alertEnvironment, notificationChannels, routingLabel } from '../core/alert-routing';
 import { KeyPurpose } from '../core/encryption-keys';
 import { PlatformStack } from '../core/platform-stack';
+import { PROJECT_GRANT_CONDITION_CHECK } from '../core/policy-catalog';
 import { PolicySuppressions } from '../core/policy-suppressions';
 import { Runbooks } from '../core/runbooks';
+import { terraformLiteral } from '../core/terraform-literal';
 import { validateProps } from '../core/validation';
 import { DrBackupProps } from './dr-backup-props';
 import { DR_BACKUP_RULES, ResolvedDrBackupProps } from './dr-backup-rules';
@@ -38,6 +41,8 @@ const DUAL_REGIONS: ReadonlyArray<{ prefix: RegExp; location: string; keyLocatio
 ];
 const KEY_LOCATION_OF: Record<string, string> = { NAM4: 'us', EUR4: 'eu', ASIA1: 'asia' };
 const DAY_SECONDS = 86400;
+/** IAM resource type of a Cloud SQL instance, as IAM conditions see it. */
+const SQL_INSTANCE_TYPE = 'sqladmin.googleapis.com/Instance';
 
 /** Single-quote a YAML value that is a Workflows expression, so its quotes and colons stay inside it. */
 function quoteExpression(line: string): string {
@@ -56,7 +61,8 @@ function quoteExpression(line: string): string {
  *   interval derived from the RPO, and Firestore backup schedules when Firestore is used;
  * - in production, a Backup and DR vault with enforced minimum retention and a daily backup plan
  *   for every Cloud SQL primary;
- * - an alert (runbook-linked) when no export has succeeded within the RPO window.
+ * - an alert (runbook-linked, CRITICAL: it notifies `pageChannels`) when no export has succeeded
+ *   within the RPO window.
  */
 export class DrBackup extends Construct {
   /** The recovery point objective. */
@@ -239,14 +245,25 @@ export class DrBackup extends Construct {
     const member = this.serviceAccount.member;
     const grant = (id: string, role: string, condition?: { title: string; expression: string }): ProjectIamMember =>
       new ProjectIamMember(this, id, { project, role, member, condition });
-    // Cloud SQL and Workflows have no per-resource IAM: project grants, narrowed by conditions or a custom role.
+    // Cloud SQL, Firestore and Workflows have no per-resource IAM: project grants, each narrowed by
+    // a condition on this construct's resources (PROJECT_GRANT_CONDITION_CHECK).
     grant('workflow-invoker', 'roles/workflows.invoker', {
       title: `${p.name} export workflow only`,
       expression: `resource.name.endsWith("/workflows/${p.name}-export")`,
     });
-    grant('log-writer', 'roles/logging.logWriter');
+    const logWriter = grant('log-writer', 'roles/logging.logWriter');
+    PolicySuppressions.add(
+      logWriter,
+      PROJECT_GRANT_CONDITION_CHECK,
+      'Writing log entries is authorized on the project and the entries carry no resource name a condition could test; the export workflow needs it to log each export for the staleness alert.',
+    );
     if (db.firestore) {
-      grant('firestore-export', 'roles/datastore.importExportAdmin');
+      grant('firestore-export', 'roles/datastore.importExportAdmin', {
+        title: `${p.name}: export ${db.firestore.name} only`,
+        // The type guard lets the operation polling and the project read of the role through; every
+        // database-level permission (export, import) is limited to this database.
+        expression: `resource.type != "firestore.googleapis.com/Database" || resource.name == "projects/${project}/databases/${db.firestore.name}"`,
+      });
       // The Firestore service agent writes the export files.
       new StorageBucketIamMember(this, 'firestore-agent-writer', {
         bucket: this.bucket.name,
@@ -265,9 +282,16 @@ export class DrBackup extends Construct {
       description: `Start and follow SQL exports of ${db.name}; nothing else.`,
       permissions: ['cloudsql.instances.export', 'cloudsql.instances.get'],
     });
-    // Unconditioned: operations are read as projects/<p>/operations/<id>, which a condition on
-    // instance names would refuse; the role itself can do nothing but export and read.
-    grant('sql-export', exportRole.name);
+    // Cloud SQL has no per-instance IAM policy, so the grant is on the project, conditioned on the
+    // instances this construct exports (Cloud SQL evaluates resource.name on instances as
+    // projects/<p>/instances/<name>). The type guard keeps the connector's polling of the export's
+    // long-running operation working: operations are not instances, and the role holds no other
+    // permission than export and get, so nothing but that polling passes through the guard.
+    const instances = db.primaries.map((i) => `resource.name == "projects/${project}/instances/${i.name}"`);
+    grant('sql-export', exportRole.name, {
+      title: `${p.name}: export ${db.name} only`,
+      expression: [`resource.type != "${SQL_INSTANCE_TYPE}"`, ...instances].join(' || '),
+    });
     // Each instance's own service account writes its export file: objectCreator, no read or delete.
     db.primaries.forEach(
       (instance, shard) =>
@@ -377,8 +401,9 @@ export class DrBackup extends Construct {
       description: `Immutable backups of ${db.name}: nobody, not even an owner, can delete them before the minimum retention.`,
       backupMinimumEnforcedRetentionDuration: `${p.vaultMinimumRetentionDays * DAY_SECONDS}s`,
       accessRestriction: 'WITHIN_ORGANIZATION',
+      // Deleting the vault with data sources still attached is refused. (force_delete said the
+      // same and is deprecated in provider 6.50: Terraform warns on it.)
       ignoreInactiveDatasources: false,
-      forceDelete: false,
     });
     if (!db.engine.isPostgres) return { vault };
     const plan = new BackupDrBackupPlan(this, 'backup-plan', {
@@ -427,7 +452,7 @@ export class DrBackup extends Construct {
       displayName: `${p.name}: no successful backup export within ${this.alertWindow}`,
       combiner: 'OR',
       severity: 'CRITICAL',
-      notificationChannels: p.notificationChannels,
+      notificationChannels: notificationChannels('CRITICAL', p),
       conditions: [
         {
           displayName: `No ${EXPORT_SUCCEEDED_EVENT} for ${this.alertWindow}`,
@@ -442,14 +467,18 @@ export class DrBackup extends Construct {
       alertStrategy: { autoClose: '86400s' },
       documentation: {
         mimeType: 'text/markdown',
-        subject: `Backups of ${p.database.name} are older than ${this.alertWindow}`,
-        content: [
-          `No logical export of **${p.database.name}** to \`gs://${this.bucket.name}\` has succeeded for ${this.alertWindow} `,
-          `(RPO ${p.rpo}, exports every ${this.exportIntervalHours} h by workflow \`${p.name}-export\`).`,
-          '',
-          `Runbook: ${Runbooks.url(this, BACKUP_STALE_RUNBOOK)}`,
-        ].join('\n'),
+        subject: terraformLiteral(`Backups of ${p.database.name} are older than ${this.alertWindow}`),
+        content: terraformLiteral(
+          [
+            `No logical export of **${p.database.name}** to \`gs://${this.bucket.name}\` has succeeded for ${this.alertWindow} `,
+            `(RPO ${p.rpo}, exports every ${this.exportIntervalHours} h by workflow \`${p.name}-export\`).`,
+            '',
+            `Runbook: ${Runbooks.url(this, BACKUP_STALE_RUNBOOK)}`,
+          ].join('\n'),
+        ),
       },
+      // `env` lets the policy checks judge production; PlatformLabels adds the other platform labels.
+      userLabels: { env: alertEnvironment(this, p.production), backup: p.name, severity: routingLabel('CRITICAL') },
     });
     return { metric, alert };
   }

@@ -18,6 +18,18 @@ export const PRECONFIGURED_WAF_RULES: readonly string[] = [
   'cve-canary',
 ];
 
+/**
+ * Requests a second each unit of configured capacity is assumed to serve when the edge flood
+ * guard is sized from it (one concurrent-request slot completing one request a second: the
+ * runtime answers in well under a second, so real capacity is at least this).
+ */
+export const EDGE_REQUESTS_PER_SLOT_PER_SECOND = 1;
+/**
+ * The flood guard's threshold when nothing else is known: the capacity of `ScalableWebhook`'s
+ * default sizing (10 instances × 80 concurrent requests × 1 request a second × 60 s).
+ */
+export const DEFAULT_EDGE_RATE_LIMIT_PER_MINUTE = 10 * 80 * EDGE_REQUESTS_PER_SLOT_PER_SECOND * 60;
+
 const WAF_FIRST_PRIORITY = 1000;
 const SOURCE_RULE_PRIORITY = 2000;
 const DEFAULT_RULE_PRIORITY = 2147483647;
@@ -33,8 +45,17 @@ export interface EdgeSecurityPolicyProps {
    */
   readonly wafSensitivity?: number;
   /**
-   * Requests per minute one client IP may send before it is answered 429.
-   * @default 600
+   * Requests per minute one source IP may send; the excess (not the source) is answered 429.
+   *
+   * A flood guard, not a per-user limit. Every Dialogflow webhook call arrives from Google's
+   * shared egress addresses, so one "client IP" can carry a whole agent's traffic, and each 429
+   * becomes a `webhook.error` for a real user. No rate-limit key tells Dialogflow from an abuser
+   * either: header, cookie, XFF and user-IP keys are chosen by the caller (an abuser rotates them
+   * to get fresh buckets), and region, SNI and TLS fingerprints are shared with Google's own
+   * egress. So the threshold is the platform's capacity: a single source is throttled only when
+   * it alone sends more than the backends can serve. Per-session limits belong to the runtime
+   * (SessionRateLimiter), which sees the Dialogflow session and answers with a reply, not an error.
+   * @default 48000 - the capacity of ScalableWebhook's default sizing (10 instances × 80 concurrent requests × 1 request a second × 60 s); ScalableWebhook passes its own capacity
    */
   readonly rateLimitPerMinute?: number;
   /**
@@ -56,7 +77,8 @@ export interface EdgeSecurityPolicyProps {
 
 /**
  * A Cloud Armor policy for a conversational webhook: OWASP preconfigured rules and `cve-canary`,
- * per-client rate limiting, Adaptive Protection, and optional default-deny by source range.
+ * a per-source-IP flood guard sized from the platform's capacity (see `rateLimitPerMinute`),
+ * Adaptive Protection, and optional default-deny by source range.
  *
  * Shared by every exposure path (Cloud Run serverless NEGs today, GKE later) so both get the same
  * edge protection.
@@ -64,6 +86,23 @@ export interface EdgeSecurityPolicyProps {
 export class EdgeSecurityPolicy extends Construct {
   /** Escape hatch: the Cloud Armor policy. */
   public readonly policy: ComputeSecurityPolicy;
+  /** Requests a minute one source IP may send before the excess is answered 429. */
+  public readonly rateLimitPerMinute: number;
+
+  /**
+   * The flood guard's threshold for a backend that serves `requestsPerSecond` at full scale:
+   * that capacity over a minute, so no single source is throttled before the backends would be
+   * saturated anyway.
+   * @param requestsPerSecond requests a second the platform serves at its configured maximum
+   */
+  public static floodGuardPerMinute(requestsPerSecond: number): number {
+    if (!(requestsPerSecond > 0) || !Number.isFinite(requestsPerSecond)) {
+      throw new Error(
+        `EdgeSecurityPolicy.floodGuardPerMinute: requestsPerSecond is ${requestsPerSecond}: give the platform's capacity, above 0`,
+      );
+    }
+    return Math.ceil(requestsPerSecond * 60);
+  }
 
   constructor(scope: Construct, id: string, props: EdgeSecurityPolicyProps) {
     super(scope, id);
@@ -77,7 +116,8 @@ export class EdgeSecurityPolicy extends Construct {
           p.rateLimitPerMinute !== undefined &&
           !isToken(p.rateLimitPerMinute) &&
           !(Number.isInteger(p.rateLimitPerMinute) && p.rateLimitPerMinute >= 1),
-        say: (p) => `rateLimitPerMinute is ${p.rateLimitPerMinute}: use a whole number of requests per minute, at least 1`,
+        say: (p) =>
+          `rateLimitPerMinute is ${p.rateLimitPerMinute}: use a whole number of requests per minute, at least 1, sized from the platform capacity (EdgeSecurityPolicy.floodGuardPerMinute)`,
       },
       {
         when: (p) => p.allowedSourceRanges !== undefined && !isToken(p.allowedSourceRanges) && p.allowedSourceRanges.length === 0,
@@ -99,17 +139,20 @@ export class EdgeSecurityPolicy extends Construct {
       match: { expr: { expression: `evaluatePreconfiguredWaf('${set}', {'sensitivity': ${sensitivity}})` } },
     }));
     const sources = props.allowedSourceRanges ?? ['*'];
-    // Throttle: conforming requests are allowed (ending evaluation), the excess gets 429.
+    // Flood guard: conforming requests are allowed (ending evaluation), the excess gets 429.
+    // Throttle, never rate_based_ban: the source over the limit may be Google's egress carrying
+    // every Dialogflow call, and banning it would turn a spike into an outage.
+    this.rateLimitPerMinute = props.rateLimitPerMinute ?? DEFAULT_EDGE_RATE_LIMIT_PER_MINUTE;
     const throttle: ComputeSecurityPolicyRule = {
       priority: SOURCE_RULE_PRIORITY,
       action: 'throttle',
-      description: props.allowedSourceRanges ? 'Allowed caller ranges, rate limited per client IP' : 'Rate limit per client IP',
+      description: `${props.allowedSourceRanges ? 'Allowed caller ranges; flood' : 'Flood'} guard: at most ${this.rateLimitPerMinute} requests a minute per source IP (the platform's capacity)`,
       match: { versionedExpr: 'SRC_IPS_V1', config: { srcIpRanges: sources } },
       rateLimitOptions: {
         conformAction: 'allow',
         exceedAction: 'deny(429)',
         enforceOnKey: 'IP',
-        rateLimitThreshold: { count: props.rateLimitPerMinute ?? 600, intervalSec: 60 },
+        rateLimitThreshold: { count: this.rateLimitPerMinute, intervalSec: 60 },
       },
     };
     const defaultRule: ComputeSecurityPolicyRule = {

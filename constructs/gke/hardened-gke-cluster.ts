@@ -1,11 +1,14 @@
+import { ArtifactRegistryRepositoryIamMember } from '@cdktf/provider-google/lib/artifact-registry-repository-iam-member';
 import { ContainerCluster, ContainerClusterConfig } from '@cdktf/provider-google/lib/container-cluster';
 import { ContainerNodePool } from '@cdktf/provider-google/lib/container-node-pool';
 import { ProjectIamMember } from '@cdktf/provider-google/lib/project-iam-member';
 import { ServiceAccount } from '@cdktf/provider-google/lib/service-account';
 import { Construct } from 'constructs';
 import { PlatformStack } from '../core/platform-stack';
+import { PROJECT_GRANT_CONDITION_CHECK } from '../core/policy-catalog';
 import { PolicySuppressions } from '../core/policy-suppressions';
 import { isToken, validateProps } from '../core/validation';
+import { ImageRepositories, ImageRepository } from './image-repository';
 
 /** Node pool sizing for `GkeClusterMode.standard`. */
 export interface StandardNodePoolOptions {
@@ -98,18 +101,31 @@ export interface HardenedGkeClusterProps {
   readonly deletionProtection?: boolean;
   /** Project of the cluster, for the Workload Identity pool and node service account grants. @default - the PlatformStack's project */
   readonly projectId?: string;
+  /**
+   * Artifact Registry repositories the nodes pull images from: the node service account gets
+   * `roles/artifactregistry.reader` on each repository, never on the project. Read one from an
+   * image reference with `ImageRepositories.fromImage(image)`; add more later with
+   * `grantImagePull`.
+   * @default - none: the nodes can pull only public images until a repository is granted
+   */
+  readonly imageRepositories?: ImageRepository[];
 }
 
 const CLUSTER_NAME = /^[a-z](?:[a-z0-9-]{0,38}[a-z0-9])?$/;
 const CIDR = /^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$/;
-/** The least a node service account needs to send logs and metrics and pull images. */
+/**
+ * The least a node service account needs to send logs and metrics (Google's minimal node service
+ * account roles, less `artifactregistry.reader`, which is granted per repository). Telemetry is
+ * written to the project: these roles have no resource a grant or condition could name.
+ */
 const NODE_ROLES = [
   'roles/logging.logWriter',
   'roles/monitoring.metricWriter',
   'roles/monitoring.viewer',
   'roles/stackdriver.resourceMetadata.writer',
-  'roles/artifactregistry.reader',
 ];
+const NODE_ROLES_REASON =
+  'GKE nodes write logs, metrics and resource metadata to the project; these telemetry roles are authorized on the project and have no resource name a condition could narrow them to.';
 
 /**
  * A private, hardened GKE cluster for the webhook, for teams that have none: private nodes and
@@ -132,6 +148,10 @@ export class HardenedGkeCluster extends Construct {
   public readonly workloadIdentityPool: string;
   /** The VPC network. */
   public readonly network: string;
+  /** Escape hatch: the image-pull grants, one per repository (`imageRepositories` and `grantImagePull`). */
+  public readonly imagePullGrants: ArtifactRegistryRepositoryIamMember[] = [];
+
+  private readonly projectId: string;
 
   constructor(scope: Construct, id: string, props: HardenedGkeClusterProps) {
     super(scope, id);
@@ -161,7 +181,13 @@ export class HardenedGkeCluster extends Construct {
         when: () => !projectId,
         say: () => 'projectId is unset and there is no enclosing PlatformStack: give projectId (it names the Workload Identity pool)',
       },
+      {
+        when: (p) => (p.imageRepositories ?? []).some((r) => ImageRepositories.problems(r).length > 0),
+        say: (p) =>
+          `imageRepositories: ${(p.imageRepositories ?? []).flatMap((r) => ImageRepositories.problems(r)).join('; ')} (ImageRepositories.fromImage reads them from an image reference)`,
+      },
     ]);
+    this.projectId = projectId!;
     const mode = props.mode ?? GkeClusterMode.standard();
     const autopilot = mode.kind === 'AUTOPILOT';
     this.zones = [...props.zones];
@@ -175,12 +201,21 @@ export class HardenedGkeCluster extends Construct {
     });
     // These roles have no resource-level binding: nodes write to the project's logs and metrics.
     for (const role of NODE_ROLES) {
-      new ProjectIamMember(this, `node-${role.replace(/^roles\//, '').replace(/\./g, '-')}`, {
+      const grant = new ProjectIamMember(this, `node-${role.replace(/^roles\//, '').replace(/\./g, '-')}`, {
         project: projectId!,
         role,
         member: this.nodeServiceAccount.member,
       });
+      PolicySuppressions.add(grant, PROJECT_GRANT_CONDITION_CHECK, NODE_ROLES_REASON);
     }
+    // Images: read access on the repositories named, never the project's every repository.
+    const pullIds = new Set<string>();
+    (props.imageRepositories ?? []).forEach((repository, i) => {
+      const grantId = repositoryGrantId(repository, i);
+      if (pullIds.has(grantId)) return; // the same repository listed twice: one grant
+      pullIds.add(grantId);
+      this.grantImagePull(grantId, repository);
+    });
 
     const shielded = { enableSecureBoot: true, enableIntegrityMonitoring: true };
     const common: ContainerClusterConfig = {
@@ -278,4 +313,35 @@ export class HardenedGkeCluster extends Construct {
       );
     }
   }
+
+  /**
+   * Let the nodes pull images from an Artifact Registry repository (additive
+   * `roles/artifactregistry.reader` on that repository only).
+   * @param id construct id of the grant; unique within this cluster
+   * @param repository the repository, e.g. `ImageRepositories.fromImage('us-docker.pkg.dev/acme/webhook/runtime@sha256:...')`
+   * @returns the grant
+   */
+  public grantImagePull(id: string, repository: ImageRepository): ArtifactRegistryRepositoryIamMember {
+    const problems = ImageRepositories.problems(repository);
+    if (problems.length > 0) throw new Error(`${this.node.path}.grantImagePull("${id}"): ${problems.join('; ')}`);
+    const grant = new ArtifactRegistryRepositoryIamMember(this, id, {
+      project: repository.project ?? this.projectId,
+      location: repository.location,
+      repository: repository.repositoryId,
+      role: 'roles/artifactregistry.reader',
+      member: this.nodeServiceAccount.member,
+    });
+    this.imagePullGrants.push(grant);
+    return grant;
+  }
+}
+
+/**
+ * Construct id of a repository's grant: from its location and id when they are literals, so the
+ * address survives reordering the list; by position when they are tokens (never token text in ids).
+ */
+function repositoryGrantId(repository: ImageRepository, index: number): string {
+  const parts = [repository.project, repository.location, repository.repositoryId];
+  if (parts.some((v) => v !== undefined && isToken(v))) return `image-pull-${index}`;
+  return ['image-pull', ...parts.filter((v): v is string => v !== undefined)].join('-').replace(/[^a-zA-Z0-9-]/g, '-');
 }

@@ -77,7 +77,15 @@ export interface ScalableWebhookProps {
   readonly audiences?: string[];
   /** Project number, to name the Dialogflow service agent. @default - read with a google_project data source */
   readonly projectNumber?: string;
-  /** Requests per minute per client IP at the edge. @default 600 */
+  /**
+   * Requests per minute one source IP may send at the edge (Cloud Armor throttle; the excess is
+   * answered 429). A flood guard, not a per-user limit: Dialogflow calls every webhook from
+   * Google's shared egress addresses, so a limit below what the whole agent sends throttles real
+   * users (each 429 is a `webhook.error`). Per-session limits are the runtime's
+   * (`RATE_LIMIT_PER_MINUTE`, per Dialogflow session). A value below the capacity is accepted,
+   * with a synth warning.
+   * @default - this webhook's capacity over all regions: Cloud Run, maxInstances × concurrency × 1 request a second × 60 per region (48,000 a minute with one region and the defaults); GKE, maxReplicas × 100 requests a second per pod × 60
+   */
   readonly rateLimitPerMinute?: number;
   /** Allowed caller ranges; everyone else is denied at the edge. @default - all sources allowed */
   readonly allowedSourceRanges?: string[];

@@ -5,15 +5,15 @@ import { ComputeHealthCheck } from '@cdktf/provider-google/lib/compute-health-ch
 import { ComputeRegionNetworkEndpointGroup } from '@cdktf/provider-google/lib/compute-region-network-endpoint-group';
 import { DataGoogleProject } from '@cdktf/provider-google/lib/data-google-project';
 import { ServiceAccount } from '@cdktf/provider-google/lib/service-account';
-import { TerraformOutput } from 'cdktf';
+import { Annotations, TerraformOutput, dependable } from 'cdktf';
 import { Construct } from 'constructs';
 import { PlatformStack } from '../core/platform-stack';
 import { PUBLIC_MEMBERS } from '../core/policy-catalog';
-import { validateProps } from '../core/validation';
-import { EdgeSecurityPolicy } from '../edge/edge-security-policy';
+import { isToken, validateProps } from '../core/validation';
+import { DEFAULT_EDGE_RATE_LIMIT_PER_MINUTE, EDGE_REQUESTS_PER_SLOT_PER_SECOND, EdgeSecurityPolicy } from '../edge/edge-security-policy';
 import { BackendProtocol, GlobalHttpsLoadBalancer } from '../edge/global-https-load-balancer';
 import { SecretAccess } from '../secure-secrets/secret-access';
-import { GOOGLE_LB_RANGES, GkeWebhookWorkload, quantity } from './gke-workload';
+import { GOOGLE_LB_RANGES, GkeWebhookWorkload, quantity, resolveGkeOptions } from './gke-workload';
 import { Platform } from './platform';
 import { ScalableWebhookProps } from './scalable-webhook-props';
 import { gkeRegion, ResolvedWebhookProps, SCALABLE_WEBHOOK_RULES } from './scalable-webhook-rules';
@@ -34,7 +34,8 @@ const MAX_RATE_PER_POD = 100;
  * - a global external Application Load Balancer (EXTERNAL_MANAGED) over one serverless NEG per
  *   region, with a managed certificate, TLS ≥ 1.2, HTTP→HTTPS redirect, outlier detection and
  *   request logging;
- * - a Cloud Armor policy (OWASP CRS + cve-canary, per-IP rate limit, Adaptive Protection);
+ * - a Cloud Armor policy (OWASP CRS + cve-canary, a per-IP flood guard sized from this webhook's
+ *   capacity so Dialogflow's shared egress is never throttled first, Adaptive Protection);
  * - `roles/run.invoker` for the Dialogflow service agent only (or the given invokers).
  *
  * With `platform: Platform.gke({...})` the services are replaced by a restricted Deployment on a
@@ -60,6 +61,11 @@ export class ScalableWebhook extends Construct {
   public readonly loadBalancer: GlobalHttpsLoadBalancer;
   /** The Cloud Armor policy created, when `securityPolicy` was not given. */
   public readonly edgePolicy?: EdgeSecurityPolicy;
+  /**
+   * Requests a minute one source IP may send at the edge: `rateLimitPerMinute`, else the
+   * capacity this webhook is configured for (see `ScalableWebhookProps.rateLimitPerMinute`).
+   */
+  public readonly edgeRateLimitPerMinute: number;
   /** Regions served, primary first. */
   public readonly regions: string[];
   /** `https://<first domain>`: the URL to register as the Dialogflow webhook (add the route, e.g. `/webhook/cx`). */
@@ -137,10 +143,17 @@ export class ScalableWebhook extends Construct {
       backendGroups = this.networkEndpointGroups.map((neg) => neg.id);
     }
 
+    const capacity = this.edgeCapacityPerMinute(p, production);
+    this.edgeRateLimitPerMinute = p.rateLimitPerMinute ?? capacity;
+    if (p.rateLimitPerMinute !== undefined && !isToken(p.rateLimitPerMinute) && p.rateLimitPerMinute < capacity) {
+      Annotations.of(this).addWarning(
+        `rateLimitPerMinute ${p.rateLimitPerMinute} is below this webhook's capacity (${capacity} requests a minute): every Dialogflow call comes from Google's shared egress, so a busy agent will be answered 429 at the edge (webhook.error for users). Omit it to size the edge from capacity.`,
+      );
+    }
     if (!p.securityPolicy) {
       this.edgePolicy = new EdgeSecurityPolicy(this, 'edge-policy', {
         name: `${p.name}-edge`,
-        rateLimitPerMinute: p.rateLimitPerMinute,
+        rateLimitPerMinute: this.edgeRateLimitPerMinute,
         allowedSourceRanges: p.allowedSourceRanges,
         wafSensitivity: p.wafSensitivity,
       });
@@ -159,7 +172,8 @@ export class ScalableWebhook extends Construct {
 
     if (this.gke) {
       // GKE's NEG controller creates the NEGs once the Service exists; the backend needs them.
-      this.loadBalancer.backendService.dependsOn = [this.gke.service.fqn];
+      // `dependable()` writes the bare address Terraform's depends_on takes (`fqn` is "${...}").
+      this.loadBalancer.backendService.dependsOn = [dependable(this.gke.service)];
     } else {
       for (const [i, member] of (p.invokers ?? [this.dialogflowServiceAgent(p)]).entries()) {
         this.invokerGrants.push(...this.grantInvoke(`invoker-${i}`, member));
@@ -182,6 +196,21 @@ export class ScalableWebhook extends Construct {
         description: 'Cloud Run service per region.',
       });
     }
+  }
+
+  /**
+   * Requests a minute the webhook serves at its configured maximum, over all regions: Cloud Run,
+   * maxInstances × concurrency × EDGE_REQUESTS_PER_SLOT_PER_SECOND; GKE, maxReplicas × the load
+   * balancer's rate per pod. The default edge limit when any input is a token.
+   */
+  private edgeCapacityPerMinute(p: ResolvedWebhookProps, production: boolean): number {
+    const inputs = this.platform.isGke
+      ? [resolveGkeOptions(p.name, production, this.platform.gkeOptions!).maxReplicas, MAX_RATE_PER_POD]
+      : [p.maxInstances, p.concurrency, EDGE_REQUESTS_PER_SLOT_PER_SECOND];
+    if (inputs.some((n) => isToken(n)) || isToken(p.regions)) return DEFAULT_EDGE_RATE_LIMIT_PER_MINUTE;
+    const perRegionPerSecond = inputs.reduce((a, b) => a * b, 1);
+    if (!(perRegionPerSecond > 0)) return DEFAULT_EDGE_RATE_LIMIT_PER_MINUTE;
+    return EdgeSecurityPolicy.floodGuardPerMinute(perRegionPerSecond * Math.max(p.regions.length, 1));
   }
 
   /**

@@ -1,16 +1,29 @@
 import { LoggingMetric } from '@cdktf/provider-google/lib/logging-metric';
 import { MonitoringAlertPolicy, MonitoringAlertPolicyConditions } from '@cdktf/provider-google/lib/monitoring-alert-policy';
 import { Construct } from 'constructs';
+import { alertEnvironment, notificationChannels, pageChannelsRule, routingLabel } from '../core/alert-routing';
 import { PlatformStack } from '../core/platform-stack';
 import { Runbooks } from '../core/runbooks';
+import { terraformLiteral } from '../core/terraform-literal';
 import { Rule, isToken, validateProps, isKnown } from '../core/validation';
 import { SIGNALS, SecuritySignal } from './security-signals';
 
 export interface SecurityMonitoringProps {
   /** Prefix of metric names and alert titles (lowercase letters, digits, "-"). @default - the construct id, lowercased */
   readonly name?: string;
-  /** Notification channel ids the alerts page. @default - none: alerts show in the console only */
-  readonly notificationChannels?: string[];
+  /**
+   * Notification channel ids (`projects/p/notificationChannels/n`) of the CRITICAL alerts: service
+   * account key created, unexpected secret access, KMS key disabled. Required in production.
+   * @default - none (allowed outside production only): alerts show in the console only
+   */
+  readonly pageChannels?: string[];
+  /**
+   * Notification channel ids of the WARNING alerts: IAM policy changes, Cloud Armor spikes, auth failures.
+   * @default - the page channels
+   */
+  readonly ticketChannels?: string[];
+  /** Production rules (page channels required). @default - the enclosing PlatformStack's, else false */
+  readonly production?: boolean;
   /**
    * Emails of the principals expected to read secret values (the workloads' service accounts);
    * any other reader raises the unexpected-secret-access alert.
@@ -28,7 +41,10 @@ const EMAIL = /^[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}$/;
 const badAccessors = (p: SecurityMonitoringProps): string[] =>
   (p.expectedSecretAccessors ?? []).filter((e) => !isToken(e) && !EMAIL.test(e));
 
-const RULES: ReadonlyArray<Rule<SecurityMonitoringProps & { name: string }>> = [
+type ResolvedProps = SecurityMonitoringProps & { name: string; production: boolean };
+
+const RULES: ReadonlyArray<Rule<ResolvedProps>> = [
+  pageChannelsRule('security alerts'),
   {
     when: (p) => isKnown(p.name) && !NAME.test(p.name),
     say: (p) => `name "${p.name}" is not valid: use 2-32 lowercase letters, digits and "-", starting with a letter`,
@@ -63,6 +79,9 @@ const DATA_ACCESS = 'logName:"cloudaudit.googleapis.com%2Fdata_access"';
  * - Cloud Armor blocked-request spikes;
  * - webhook auth failures (the runtime's `webhook.auth_failed` event).
  *
+ * CRITICAL alerts notify `pageChannels`, WARNING ones `ticketChannels`; every policy carries `env`
+ * (and, in a PlatformStack, every platform label) in `user_labels`.
+ *
  * Organization-level detection (Security Command Center) is a prerequisite, documented in
  * docs/security/organization-prerequisites.md.
  */
@@ -73,15 +92,21 @@ export class SecurityMonitoring extends Construct {
   public readonly alertPolicies: MonitoringAlertPolicy[] = [];
 
   private readonly prefix: string;
-  private readonly channels?: string[];
+  private readonly p: ResolvedProps;
+  private readonly envLabel: string;
 
   constructor(scope: Construct, id: string, props: SecurityMonitoringProps = {}) {
     super(scope, id);
-    const p = { ...props, name: props.name ?? id.toLowerCase() };
-    validateProps(this.node.path, p, RULES);
-    this.prefix = p.name;
-    this.channels = p.notificationChannels;
     const platform = PlatformStack.find(this);
+    const p: ResolvedProps = {
+      ...props,
+      name: props.name ?? id.toLowerCase(),
+      production: props.production ?? platform?.production ?? false,
+    };
+    validateProps(this.node.path, p, RULES);
+    this.p = p;
+    this.prefix = p.name;
+    this.envLabel = alertEnvironment(this, p.production);
     const env = platform ? ` (${platform.environment})` : '';
 
     // Audit events: one is enough, so the alert matches log entries directly (a log-based
@@ -175,15 +200,18 @@ export class SecurityMonitoring extends Construct {
         displayName: `${signal.title}${env}`,
         combiner: 'OR',
         severity: signal.severity,
-        notificationChannels: this.channels,
+        // CRITICAL pages the on-call, WARNING opens a ticket.
+        notificationChannels: notificationChannels(signal.severity, this.p),
         conditions: [condition],
         // Log-based alerts need a notification rate limit; both close on their own after a quiet spell.
         alertStrategy: logMatch ? { notificationRateLimit: { period: '300s' }, autoClose: '1800s' } : { autoClose: '86400s' },
         documentation: {
           mimeType: 'text/markdown',
-          subject: `${signal.title}${env}`,
-          content: `${signal.summary}\n\nRunbook: ${Runbooks.url(this, signal.name)}`,
+          subject: terraformLiteral(`${signal.title}${env}`),
+          content: terraformLiteral(`${signal.summary}\n\nRunbook: ${Runbooks.url(this, signal.name)}`),
         },
+        // `env` lets the policy checks judge production; PlatformLabels adds the other platform labels.
+        userLabels: { env: this.envLabel, signal: signal.name.replace(/-/g, '_'), severity: routingLabel(signal.severity) },
       }),
     );
   }

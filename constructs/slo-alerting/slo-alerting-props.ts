@@ -51,7 +51,8 @@ export interface SloAlertingProps {
   readonly uptimePath?: string;
   /**
    * Cloud SQL database ids (`project:instance`) the webhook depends on: forecast alerts on disk
-   * utilisation and connection count.
+   * utilisation and connection count. Each policy's construct id ends in the instance name when
+   * the id is a literal, else in `db<index>` (its position here): ids never carry a token.
    * @default - no Cloud SQL forecasts
    */
   readonly cloudSqlDatabaseIds?: string[];

@@ -1,3 +1,4 @@
+import { pageChannelsRule } from '../core/alert-routing';
 import { Rule, isToken } from '../core/validation';
 import { MAX_ROLLING_DAYS, MIN_ROLLING_DAYS, SloWindow, burnRateAlerts } from './burn-rate';
 import { SloAlertingProps } from './slo-alerting-props';
@@ -85,11 +86,7 @@ export const SLO_ALERTING_RULES: ReadonlyArray<Rule<ResolvedSloAlertingProps>> =
     say: (p) =>
       `window of ${p.window.days} days is shorter than the ticket alert's 3-day burn-rate window: use at least ${MIN_ROLLING_DAYS} days, e.g. SloWindow.ROLLING_28_DAYS`,
   },
-  {
-    when: (p) => p.production && !isToken(p.pageChannels) && p.pageChannels.length === 0,
-    say: () =>
-      'pageChannels is empty in production: give at least one notification channel id (projects/<p>/notificationChannels/<id>) so pages reach the on-call',
-  },
+  pageChannelsRule('pages'),
   {
     when: (p) => notRatio(p.saturationRatio),
     say: (p) => `saturationRatio ${p.saturationRatio} must be in (0, 1]: e.g. 0.8 to be warned at 80% of a limit`,

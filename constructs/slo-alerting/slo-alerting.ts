@@ -10,9 +10,11 @@ import { MonitoringDashboard } from '@cdktf/provider-google/lib/monitoring-dashb
 import { MonitoringSlo } from '@cdktf/provider-google/lib/monitoring-slo';
 import { MonitoringUptimeCheckConfig } from '@cdktf/provider-google/lib/monitoring-uptime-check-config';
 import { Construct } from 'constructs';
+import { alertEnvironment, channelsFor } from '../core/alert-routing';
 import { PlatformStack } from '../core/platform-stack';
 import { Runbooks } from '../core/runbooks';
-import { validateProps } from '../core/validation';
+import { terraformLiteral } from '../core/terraform-literal';
+import { isToken, validateProps } from '../core/validation';
 import { AlertSeverity, BurnRateAlertSpec, SloWindow, burnRateAlerts, humanDuration } from './burn-rate';
 import { ConversationMetrics } from './conversation-metrics';
 import * as w from './dashboard-widgets';
@@ -117,7 +119,7 @@ export class SloAlerting extends Construct {
     validateProps(this.node.path, this.p, SLO_ALERTING_RULES);
     const p = this.p;
     this.signals = signalsOf(p.target);
-    this.env = platform?.environment ?? (production ? 'prod' : 'dev');
+    this.env = alertEnvironment(this, production);
     this.projectId = platform?.projectId ?? new DataGoogleClientConfig(this, 'client').project;
     this.availabilityBurnRates = burnRateAlerts(fraction(p.availabilityObjective), p.window.days);
     this.latencyBurnRates = burnRateAlerts(fraction(p.latencyObjective), p.window.days);
@@ -173,7 +175,10 @@ export class SloAlerting extends Construct {
     this.forecastPolicies();
     this.qualityPolicies();
     if (p.uptimeHost) this.uptimeCheck = this.uptime(p.uptimeHost, p.uptimePath ?? '/healthz');
-    this.dashboard = new MonitoringDashboard(this, 'dashboard', { dashboardJson: JSON.stringify(this.dashboardJson(slos)) });
+    // Legend templates (`${metric.labels.kind}`) are Monitoring syntax, not Terraform's: escaped.
+    this.dashboard = new MonitoringDashboard(this, 'dashboard', {
+      dashboardJson: terraformLiteral(JSON.stringify(this.dashboardJson(slos))),
+    });
   }
 
   /**
@@ -266,12 +271,11 @@ export class SloAlerting extends Construct {
         ],
       });
     }
-    for (const databaseId of p.cloudSqlDatabaseIds ?? []) {
+    for (const [index, databaseId] of (p.cloudSqlDatabaseIds ?? []).entries()) {
       const scope = `resource.type="cloudsql_database" resource.label.database_id="${databaseId}"`;
       const max = p.cloudSqlMaxConnections ?? 100;
-      const suffix = databaseId.split(':').pop()!.toLowerCase();
       this.alertPolicy({
-        id: `cloud-sql-forecast-${suffix}`,
+        id: `cloud-sql-forecast-${forecastSuffix(databaseId, index)}`,
         displayName: `${p.name}: Cloud SQL ${databaseId} disk or connections forecast to reach ${percent} within ${horizon}`,
         severity: AlertSeverity.TICKET,
         runbook: 'cloud-sql-saturation',
@@ -500,13 +504,14 @@ export class SloAlerting extends Construct {
   private alertPolicy(spec: AlertSpec): MonitoringAlertPolicy {
     const p = this.p;
     const page = spec.severity === AlertSeverity.PAGE;
-    const channels = page ? p.pageChannels : p.ticketChannels;
+    const severity = page ? 'CRITICAL' : 'WARNING';
+    const channels = channelsFor(severity, p);
     const renotifyMinutes = p.renotifyMinutes ?? (page ? 60 : 24 * 60);
     const runbook = Runbooks.url(this, spec.runbook);
     const policy = new MonitoringAlertPolicy(this, spec.id, {
       displayName: spec.displayName,
       combiner: spec.combiner ?? 'OR',
-      severity: page ? 'CRITICAL' : 'WARNING',
+      severity,
       conditions: spec.conditions,
       notificationChannels: channels.length > 0 ? channels : undefined,
       alertStrategy: {
@@ -516,18 +521,20 @@ export class SloAlerting extends Construct {
       },
       documentation: {
         mimeType: 'text/markdown',
-        subject: `[${spec.severity.toUpperCase()}] ${spec.displayName}`,
-        content: [
-          `**What fired:** ${spec.what}`,
-          '',
-          `**User impact:** ${spec.impact}`,
-          '',
-          `**Where:** ${this.signals.serviceName} in ${this.signals.regions.join(', ')} (environment ${this.env}).`,
-          '',
-          `**Error budget left:** https://console.cloud.google.com/monitoring/services/${p.name}?project=${this.projectId}`,
-          '',
-          `Runbook: ${runbook}`,
-        ].join('\n'),
+        subject: terraformLiteral(`[${spec.severity.toUpperCase()}] ${spec.displayName}`),
+        content: terraformLiteral(
+          [
+            `**What fired:** ${spec.what}`,
+            '',
+            `**User impact:** ${spec.impact}`,
+            '',
+            `**Where:** ${this.signals.serviceName} in ${this.signals.regions.join(', ')} (environment ${this.env}).`,
+            '',
+            `**Error budget left:** https://console.cloud.google.com/monitoring/services/${p.name}?project=${this.projectId}`,
+            '',
+            `Runbook: ${runbook}`,
+          ].join('\n'),
+        ),
         links: [{ displayName: 'Runbook', url: runbook }],
       },
       userLabels: this.labels({ severity: spec.severity, ...spec.labels }),
@@ -658,6 +665,16 @@ export class SloAlerting extends Construct {
       ),
     ];
   }
+}
+
+/**
+ * The construct id suffix of a database's forecast policy (its Terraform address): the instance
+ * name when the caller gave it literally, else the database's position in `cloudSqlDatabaseIds`.
+ * Never the text of a token: its internal number would change the address with unrelated edits.
+ */
+function forecastSuffix(databaseId: string, index: number): string {
+  if (isToken(databaseId)) return `db${index}`;
+  return databaseId.split(':').pop()!.toLowerCase();
 }
 
 /** A percentage as a fraction without float noise (99.9 / 100 is 0.9990000000000001). */

@@ -16,12 +16,16 @@ import { applySuppressions, readSuppressions } from './suppressions';
 const COVERED_BY: Record<string, string> = { CKV_GCP_73: 'CKV_CONVAI_11' };
 
 export interface GateOptions {
-  /** Repository root (holds policies/ and .venv-checkov/). */
+  /** Package (repository) root: holds policies/checkov.yaml, policies/checks and the constraints file. */
   readonly repoRoot: string;
+  /** The venv to find or install checkov in. @default - `.venv-checkov/` under repoRoot */
+  readonly venvDir?: string;
   /** Folder with one `<stack>/cdk.tf.json` per stack. */
   readonly stacksDir: string;
   /** Where reports go. */
   readonly reportsDir: string;
+  /** Scan only these stacks (folder names under stacksDir). @default - every stack */
+  readonly only?: readonly string[];
   readonly env?: NodeJS.ProcessEnv;
   readonly log?: (line: string) => void;
   /** A checkov already located (tests); else `locateCheckov`. */
@@ -37,8 +41,15 @@ export interface GateResult {
 
 export async function runGate(options: GateOptions): Promise<GateResult> {
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
-  const stacks = findStacks(options.stacksDir);
-  const checkov = options.checkov ?? (await locateCheckov({ repoRoot: options.repoRoot, env: options.env, log }));
+  const found = findStacks(options.stacksDir);
+  const unknown = (options.only ?? []).filter((name) => !found.some((s) => s.name === name));
+  if (unknown.length > 0) {
+    throw new PolicySetupError(
+      `no stack named ${unknown.join(', ')} in ${options.stacksDir}; stacks there: ${found.map((s) => s.name).join(', ')}`,
+    );
+  }
+  const stacks = options.only && options.only.length > 0 ? found.filter((s) => options.only!.includes(s.name)) : found;
+  const checkov = options.checkov ?? (await locateCheckov({ repoRoot: options.repoRoot, venvDir: options.venvDir, env: options.env, log }));
   const reports: StackReport[] = [];
   for (const stack of stacks) {
     const stackDir = path.join(options.reportsDir, stack.name);
@@ -68,7 +79,7 @@ export async function runGate(options: GateOptions): Promise<GateResult> {
     const sarifFile = path.join(options.reportsDir, `${stack.name}.sarif`);
     const junitFile = path.join(options.reportsDir, `${stack.name}.junit.xml`);
     if (fs.existsSync(scan.sarifFile)) {
-      const sarif = annotateSarif(JSON.parse(fs.readFileSync(scan.sarifFile, 'utf8')), decisions.suppressed);
+      const sarif = annotateSarif(JSON.parse(fs.readFileSync(scan.sarifFile, 'utf8')), decisions.suppressed, decisions.failures);
       fs.writeFileSync(sarifFile, `${JSON.stringify(sarif, null, 2)}\n`);
     }
     if (fs.existsSync(scan.junitFile)) {

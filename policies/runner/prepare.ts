@@ -33,7 +33,9 @@ export interface PreparedStack extends StackFile {
 /** Every `<stacksDir>/<stack>/cdk.tf.json`, sorted by stack name. */
 export function findStacks(stacksDir: string): StackFile[] {
   if (!fs.existsSync(stacksDir)) {
-    throw new PolicySetupError(`no synthesized stacks: ${stacksDir} does not exist. Run \`npm run synth\` first.`);
+    throw new PolicySetupError(
+      `no synthesized stacks: ${stacksDir} does not exist. Run \`cdktf synth\` first (in this repository: \`npm run synth\`).`,
+    );
   }
   const stacks = fs
     .readdirSync(stacksDir, { withFileTypes: true })
@@ -42,7 +44,9 @@ export function findStacks(stacksDir: string): StackFile[] {
     .filter((s) => fs.existsSync(s.file))
     .sort((a, b) => a.name.localeCompare(b.name));
   if (stacks.length === 0) {
-    throw new PolicySetupError(`no synthesized stacks: no ${path.join(stacksDir, '*', 'cdk.tf.json')}. Run \`npm run synth\` first.`);
+    throw new PolicySetupError(
+      `no synthesized stacks: no ${path.join(stacksDir, '*', 'cdk.tf.json')}. Run \`cdktf synth\` first (in this repository: \`npm run synth\`).`,
+    );
   }
   return stacks;
 }
@@ -53,10 +57,12 @@ export function readStack(file: string): Record<string, any> {
   try {
     doc = JSON.parse(fs.readFileSync(file, 'utf8'));
   } catch (err) {
-    throw new PolicySetupError(`cannot read ${file} as JSON (${(err as Error).message}): run \`npm run synth\` again`);
+    throw new PolicySetupError(
+      `cannot read ${file} as JSON (${(err as Error).message}): run \`cdktf synth\` (here: \`npm run synth\`) again`,
+    );
   }
   if (!doc || typeof doc !== 'object' || Array.isArray(doc)) {
-    throw new PolicySetupError(`${file} is not a Terraform JSON object: run \`npm run synth\` again`);
+    throw new PolicySetupError(`${file} is not a Terraform JSON object: run \`cdktf synth\` (here: \`npm run synth\`) again`);
   }
   return doc as Record<string, any>;
 }

@@ -36,8 +36,12 @@ export interface GateSummary {
 const sameFinding = (a: Finding, checkId: string, reportedResource: string): boolean =>
   a.checkId === checkId && a.reportedResource === reportedResource;
 
-/** Mark suppressed results in a checkov SARIF document (matched by rule id and start line). */
-export function annotateSarif(sarif: any, suppressed: readonly SuppressedFinding[]): any {
+/**
+ * Mark suppressed results in a checkov SARIF document (matched by rule id and start line), and name
+ * the resource and construct of every failing one (in `properties` and at the end of the message,
+ * which code scanning shows: the construct path is what a user finds in their code).
+ */
+export function annotateSarif(sarif: any, suppressed: readonly SuppressedFinding[], failures: readonly Finding[] = []): any {
   for (const run of sarif?.runs ?? []) {
     for (const result of run.results ?? []) {
       const startLine = result.locations?.[0]?.physicalLocation?.region?.startLine;
@@ -45,10 +49,77 @@ export function annotateSarif(sarif: any, suppressed: readonly SuppressedFinding
       if (hit) {
         result.suppressions = [{ kind: 'external', status: 'accepted', justification: hit.suppression.reason }];
         result.properties = { ...(result.properties ?? {}), resource: hit.finding.resource, constructPath: hit.suppression.constructPath };
+        continue;
+      }
+      const failure = failures.find((f) => f.checkId === result.ruleId && f.lines[0] === startLine);
+      if (failure) {
+        result.properties = {
+          ...(result.properties ?? {}),
+          resource: failure.resource,
+          ...(failure.constructPath ? { constructPath: failure.constructPath } : {}),
+        };
+        if (typeof result.message?.text === 'string') {
+          result.message.text += ` [${failure.resource}${failure.constructPath ? `, construct ${failure.constructPath}` : ''}]`;
+        }
       }
     }
   }
   return sarif;
+}
+
+/**
+ * One SARIF document for all stacks (for a single code-scanning upload): one run per stack, each
+ * with its own `automationDetails.id` (`convai-policy/<stack>/`), because code scanning refuses
+ * several runs of one tool in one upload unless their categories differ. Locations are rewritten to
+ * the scanned copy relative to `baseDir`, with forward slashes, so they resolve from the checkout.
+ */
+export function mergeSarif(reports: readonly StackReport[], baseDir: string): any {
+  const runs: any[] = [];
+  let schema: string | undefined;
+  for (const report of reports) {
+    if (!fs.existsSync(report.sarifFile)) continue;
+    const sarif = JSON.parse(fs.readFileSync(report.sarifFile, 'utf8'));
+    schema = schema ?? sarif.$schema;
+    const uri = path.relative(baseDir, report.scannedFile).split(path.sep).join('/');
+    for (const run of sarif.runs ?? []) {
+      run.automationDetails = { id: `convai-policy/${report.stack}/` };
+      for (const result of run.results ?? []) {
+        for (const location of result.locations ?? []) {
+          if (location.physicalLocation?.artifactLocation) location.physicalLocation.artifactLocation = { uri };
+        }
+      }
+      for (const artifact of run.artifacts ?? []) if (artifact.location) artifact.location = { uri };
+      runs.push(run);
+    }
+  }
+  return { $schema: schema ?? 'https://json.schemastore.org/sarif-2.1.0.json', version: '2.1.0', runs };
+}
+
+/**
+ * One JUnit XML document for all stacks: every stack's `<testsuite>` elements (renamed
+ * `<stack>: <name>`) under one `<testsuites>` whose counts are their sums.
+ */
+export function mergeJunit(reports: readonly StackReport[]): string {
+  const suites: string[] = [];
+  const totals = { tests: 0, failures: 0, errors: 0, skipped: 0 };
+  for (const report of reports) {
+    if (!fs.existsSync(report.junitFile)) continue;
+    const xml = fs.readFileSync(report.junitFile, 'utf8');
+    for (const m of xml.matchAll(/<testsuite\b([^>]*?)(\/>|>[\s\S]*?<\/testsuite>)/g)) {
+      const attrs = m[1];
+      for (const key of Object.keys(totals) as (keyof typeof totals)[]) {
+        totals[key] += Number(new RegExp(`\\b${key}="(\\d+)"`).exec(attrs)?.[1] ?? 0);
+      }
+      const renamed = /\bname="/.test(attrs)
+        ? attrs.replace(/\bname="([^"]*)"/, (_x, name: string) => `name="${xmlEscape(report.stack)}: ${name}"`)
+        : `${attrs} name="${xmlEscape(report.stack)}"`;
+      suites.push(`\t<testsuite${renamed}${m[2]}`);
+    }
+  }
+  const counts = Object.entries(totals)
+    .map(([k, v]) => `${k}="${v}"`)
+    .join(' ');
+  return `<?xml version="1.0" encoding="utf-8"?>\n<testsuites name="convai-policy" ${counts}>\n${suites.join('\n')}\n</testsuites>\n`;
 }
 
 const xmlEscape = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
@@ -104,6 +175,7 @@ export function summaryJson(summary: GateSummary): Record<string, unknown> {
       check_id: f.checkId,
       check_name: f.checkName,
       resource: f.resource,
+      construct_path: f.constructPath ?? '',
       lines: f.lines,
       details: f.details,
     })),
@@ -137,7 +209,10 @@ export function summaryMarkdown(summary: GateSummary): string {
   const json = summaryJson(summary) as any;
   const lines: string[] = [];
   lines.push(`# Policy gate: ${json.ok ? 'PASSED' : 'FAILED'}`, '');
-  lines.push(`checkov ${summary.checkovVersion}, built-in checks plus policies/checks.`, '');
+  lines.push(
+    `checkov ${summary.checkovVersion}, built-in checks plus the policy pack of @convai-platform/cdktf-gcp (policies/checks).`,
+    '',
+  );
   lines.push('| stack | passed | failed | suppressed | unused suppressions |', '| --- | ---: | ---: | ---: | ---: |');
   for (const s of json.stacks) {
     lines.push(`| ${cell(s.stack)} | ${s.passed} | ${s.failed} | ${s.suppressed} | ${s.unused_suppressions.length} |`);
@@ -153,9 +228,11 @@ export function summaryMarkdown(summary: GateSummary): string {
     lines.push(`### Failures (${s.failed})`, '');
     if (s.failures.length === 0) lines.push('None.');
     else {
-      lines.push('| check | resource | what | details |', '| --- | --- | --- | --- |');
+      lines.push('| check | resource | construct | what | details |', '| --- | --- | --- | --- | --- |');
       for (const f of s.failures)
-        lines.push(`| ${f.check_id} | \`${f.resource}\` | ${cell(f.check_name)} | ${cell(f.details.join('; '))} |`);
+        lines.push(
+          `| ${f.check_id} | \`${f.resource}\` | ${f.construct_path ? `\`${cell(f.construct_path)}\`` : ''} | ${cell(f.check_name)} | ${cell(f.details.join('; '))} |`,
+        );
     }
     lines.push('', `### Suppressed (${s.suppressed})`, '');
     if (s.suppressions.length === 0) lines.push('None.');

@@ -24,6 +24,11 @@ export interface Finding {
   readonly lines: readonly [number, number];
   /** Extra lines checkov gave (e.g. which labels are missing). */
   readonly details: readonly string[];
+  /**
+   * The construct that made the resource (cdktf's `//.metadata.path`, e.g. `prod/webhook/service-us-central1`),
+   * when the scanned document records it: what a user looks for in their own code.
+   */
+  readonly constructPath?: string;
 }
 
 export interface CheckovResults {
@@ -39,13 +44,20 @@ export interface ResourceIndex {
   readonly typesByName: ReadonlyMap<string, string[]>;
   /** `<type>.<name>` per 1-based line of the resource's `"<name>": {` line. */
   readonly byLine: ReadonlyMap<number, string>;
+  /** Construct path per `<type>.<name>`, from cdktf's `"//": {"metadata": {"path": ...}}` on each resource. */
+  readonly constructPaths?: ReadonlyMap<string, string>;
 }
 
 export function indexResources(doc: Record<string, any>, text: string): ResourceIndex {
   const typesByName = new Map<string, string[]>();
+  const constructPaths = new Map<string, string>();
   const resources = doc.resource && typeof doc.resource === 'object' ? doc.resource : {};
-  for (const [type, byName] of Object.entries<Record<string, unknown>>(resources)) {
-    for (const name of Object.keys(byName ?? {})) typesByName.set(name, [...(typesByName.get(name) ?? []), type]);
+  for (const [type, byName] of Object.entries<Record<string, any>>(resources)) {
+    for (const [name, body] of Object.entries<any>(byName ?? {})) {
+      typesByName.set(name, [...(typesByName.get(name) ?? []), type]);
+      const constructPath = body?.['//']?.metadata?.path;
+      if (typeof constructPath === 'string' && constructPath) constructPaths.set(`${type}.${name}`, constructPath);
+    }
   }
   const byLine = new Map<number, string>();
   let top: string | undefined;
@@ -59,7 +71,7 @@ export function indexResources(doc: Record<string, any>, text: string): Resource
     else if (depth === 4 && top === 'resource') type = key;
     else if (depth === 6 && top === 'resource' && type) byLine.set(i + 1, `${type}.${key}`);
   });
-  return { typesByName, byLine };
+  return { typesByName, byLine, constructPaths };
 }
 
 /** The `<type>.<name>` form of a resource as checkov reported it. */
@@ -99,15 +111,19 @@ export function parseCheckovJson(raw: unknown, indexFor: (file: string) => Resou
       for (const r of (records as Record<string, any>[] | undefined) ?? []) {
         const lines: [number, number] = Array.isArray(r.file_line_range) ? [r.file_line_range[0], r.file_line_range[1]] : [0, 0];
         const file = String(r.file_path ?? '');
+        const index = indexFor(file);
+        const resource = resolveResource(String(r.resource), lines[0], index);
+        const constructPath = index?.constructPaths?.get(resource);
         findings.push({
           checkId: String(r.check_id),
           checkName: String(r.check_name ?? ''),
           verdict,
-          resource: resolveResource(String(r.resource), lines[0], indexFor(file)),
+          resource,
           reportedResource: String(r.resource),
           file,
           lines,
           details: Array.isArray(r.details) ? r.details.map(String) : [],
+          ...(constructPath ? { constructPath } : {}),
         });
       }
     }

@@ -84,10 +84,10 @@ export const THREATS: readonly Threat[] = [
   },
   {
     id: 'T6',
-    threat: 'Privilege escalation or exposure by an IAM change (basic roles, public members)',
+    threat: 'Privilege escalation or exposure by an IAM change (basic roles, public members, project-wide grants)',
     assets: ['A2', 'A3', 'A4', 'A5'],
     boundary: 'B4',
-    controls: ['CKV_CONVAI_38', 'CKV_CONVAI_3', 'alert:iam-policy-change'],
+    controls: ['CKV_CONVAI_38', 'CKV_CONVAI_39', 'CKV_CONVAI_3', 'alert:iam-policy-change'],
   },
   {
     id: 'T7',

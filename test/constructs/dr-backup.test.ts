@@ -1,3 +1,4 @@
+import { TerraformStack } from 'cdktf';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BACKUP_STALE_RUNBOOK, DrBackup } from '../../constructs/dr-backup/dr-backup';
@@ -14,6 +15,7 @@ import { DEV_PROPS, Json, PROD_PROPS, only, platformStack, resources, synth, syn
 
 const NETWORK = 'projects/acme-convai-prod/global/networks/convai';
 const KEYS = new FixedKeys();
+const PAGE = 'projects/acme-convai-prod/notificationChannels/1';
 type BackupOptions = Omit<DrBackupProps, 'database'>;
 
 function build(
@@ -28,6 +30,7 @@ function build(
     rpo: Duration.minutes(15),
     rto: Duration.minutes(30),
     encryptionKeys: KEYS,
+    pageChannels: [PAGE],
     ...backup,
   });
   return { json: synth(stack), backups, db };
@@ -115,13 +118,40 @@ describe('DrBackup production defaults (Cloud SQL, rpo 15 min, rto 30 min)', () 
     );
   });
 
+  test('the export role only works on the instances it backs up (condition on resource.name)', () => {
+    const exportGrant = Object.values(resources(json, 'google_project_iam_member')).find((g) => g.role.includes('sql-export-role'))!;
+    const instances = Object.keys(resources(json, 'google_sql_database_instance')).filter((n) => !n.includes('replica'));
+    expect(instances).toHaveLength(1);
+    expect(exportGrant.condition.expression).toBe(
+      `resource.type != "sqladmin.googleapis.com/Instance" || resource.name == "projects/acme-convai-prod/instances/\${google_sql_database_instance.${instances[0]}.name}"`,
+    );
+    expect(exportGrant.condition.title).toBe('backups: export db only');
+  });
+
+  test('the only unconditioned project grant (log writer) carries a stated reason', () => {
+    const grants = Object.entries(resources(json, 'google_project_iam_member'));
+    const unconditioned = grants.filter(([, g]) => !g.condition).map(([name, g]) => ({ name, role: g.role }));
+    expect(unconditioned).toEqual([{ name: expect.stringMatching(/^backups_log-writer_/), role: 'roles/logging.logWriter' }]);
+    const reasons = (synthWithMetadata(TerraformStack.of(backups))['//'].policy_suppressions as Json[]).filter(
+      (s) => s.check_id === 'CKV_CONVAI_39',
+    );
+    expect(reasons).toEqual([
+      expect.objectContaining({
+        resource: `google_project_iam_member.${unconditioned[0].name}`,
+        reason: expect.stringMatching(/no resource name a condition could test/),
+      }),
+    ]);
+  });
+
   test('a Backup and DR vault with 30 days enforced retention and a daily plan for each primary', () => {
     expect(only(json, 'google_backup_dr_backup_vault')).toMatchObject({
       backup_vault_id: 'backups-vault',
       location: 'us-central1',
       backup_minimum_enforced_retention_duration: `${30 * 86400}s`,
-      force_delete: false,
+      ignore_inactive_datasources: false,
     });
+    // Deprecated in provider 6.50 (terraform validate warns): never emitted.
+    expect(only(json, 'google_backup_dr_backup_vault').force_delete).toBeUndefined();
     const plan = only(json, 'google_backup_dr_backup_plan');
     expect(plan.resource_type).toBe('sqladmin.googleapis.com/Instance');
     expect(plan.backup_rules[0]).toMatchObject({ backup_retention_days: 30, standard_schedule: { recurrence_type: 'DAILY' } });
@@ -145,6 +175,16 @@ describe('DrBackup production defaults (Cloud SQL, rpo 15 min, rto 30 min)', () 
     );
     expect(alert.documentation.content).toContain(`${DEFAULT_RUNBOOK_BASE_URL}/backup-stale.md`);
     expect(alert.severity).toBe('CRITICAL');
+    // CRITICAL pages: the on-call hears it (it notified nobody in the reference stacks before).
+    expect(alert.notification_channels).toEqual([PAGE]);
+    expect(alert.user_labels).toEqual({
+      env: 'prod',
+      team: 'convai',
+      'cost-center': 'cc-42',
+      'managed-by': 'cdktf',
+      backup: 'backups',
+      severity: 'page',
+    });
   });
 
   test('the linked runbook exists with the required sections', () => {
@@ -157,7 +197,13 @@ describe('DrBackup production defaults (Cloud SQL, rpo 15 min, rto 30 min)', () 
   test('only the log bucket’s own access logging is suppressed, with a reason', () => {
     const stack = platformStack(PROD_PROPS);
     const db = new MultiRegionDb(stack, 'db', { network: NETWORK, encryptionKeys: KEYS });
-    new DrBackup(stack, 'backups', { database: db, rpo: Duration.hours(1), rto: Duration.hours(1), encryptionKeys: KEYS });
+    new DrBackup(stack, 'backups', {
+      database: db,
+      rpo: Duration.hours(1),
+      rto: Duration.hours(1),
+      encryptionKeys: KEYS,
+      pageChannels: [PAGE],
+    });
     const gcp62 = (synthWithMetadata(stack)['//'].policy_suppressions as Json[]).filter((s) => s.check_id === 'CKV_GCP_62');
     expect(gcp62).toEqual([
       expect.objectContaining({ resource: expect.stringMatching(/^google_storage_bucket\.backups_access-log-bucket_/) }),
@@ -219,6 +265,13 @@ describe('DrBackup with Firestore', () => {
     const wf = only(json, 'google_workflows_workflow');
     expect(wf.source_contents).toContain('call: googleapis.firestore.v1.projects.databases.exportDocuments');
     expect(wf.user_env_vars.FIRESTORE_DATABASE).toMatch(/google_firestore_database\./);
+  });
+
+  test('the Firestore export grant is conditioned on this database', () => {
+    const grant = Object.values(resources(json, 'google_project_iam_member')).find((g) => g.role === 'roles/datastore.importExportAdmin')!;
+    expect(grant.condition.expression).toMatch(
+      /^resource\.type != "firestore\.googleapis\.com\/Database" \|\| resource\.name == "projects\/acme-convai-prod\/databases\/\$\{google_firestore_database\.\w+\.name\}"$/,
+    );
   });
 
   test('the Firestore service agent writes the exports; no Cloud SQL plan in the vault', () => {
@@ -311,6 +364,7 @@ describe('DrBackup validation', () => {
     ['deleteAfterDays under retention', { retentionDays: 400, deleteAfterDays: 365 }, /deleteAfterDays is 365: use a whole number ≥ 400/],
     ['vaultMinimumRetentionDays', { vaultMinimumRetentionDays: 0 }, /vaultMinimumRetentionDays is 0: use 1..36159 days/],
     ['rpo missing', { rpo: undefined }, /rpo and rto are required/],
+    ['pageChannels', { pageChannels: [] }, /pageChannels is empty in production: .* so stale backups reach the on-call/],
   ])('%s', (_, backup, message) => {
     expect(() => build(backup)).toThrow(message);
   });

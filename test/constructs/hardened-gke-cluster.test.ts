@@ -1,4 +1,5 @@
 import { GkeClusterMode, HardenedGkeCluster, HardenedGkeClusterProps, ReleaseChannel } from '../../constructs/gke/hardened-gke-cluster';
+import { ImageRepositories } from '../../constructs/gke/image-repository';
 import { synthesizedSuppressions } from '../../constructs/core/policy-suppressions';
 import { Json, PROD_PROPS, only, platformStack, resources, synth } from '../helpers/synth';
 
@@ -69,23 +70,34 @@ describe('HardenedGkeCluster, Standard (default)', () => {
     });
   });
 
-  test('nodes run as a dedicated service account with only logging, monitoring and image-pull roles', () => {
+  test('nodes run as a dedicated service account with only telemetry roles on the project, and no image read by default', () => {
     const [saId] = Object.keys(resources(json, 'google_service_account'));
     expect(pool.node_config.service_account).toBe(`\${google_service_account.${saId}.email}`);
     const roles = Object.values(resources(json, 'google_project_iam_member'))
       .map((m: Json) => m.role)
       .sort();
     expect(roles).toEqual([
-      'roles/artifactregistry.reader',
       'roles/logging.logWriter',
       'roles/monitoring.metricWriter',
       'roles/monitoring.viewer',
       'roles/stackdriver.resourceMetadata.writer',
     ]);
+    expect(resources(json, 'google_artifact_registry_repository_iam_member')).toEqual({});
   });
 
-  test('one reasoned suppression: no RBAC Google Group was given', () => {
-    expect(synthesizedSuppressions(stack).map((s) => s.check_id)).toEqual(['CKV_GCP_65']);
+  test('reasoned suppressions: no RBAC Google Group was given; telemetry roles cannot be conditioned (CKV_CONVAI_39)', () => {
+    const suppressions = synthesizedSuppressions(stack);
+    expect(suppressions.map((s) => s.check_id).sort()).toEqual([
+      'CKV_CONVAI_39',
+      'CKV_CONVAI_39',
+      'CKV_CONVAI_39',
+      'CKV_CONVAI_39',
+      'CKV_GCP_65',
+    ]);
+    for (const s of suppressions.filter((x) => x.check_id === 'CKV_CONVAI_39')) {
+      expect(s.resource).toMatch(/^google_project_iam_member\.cluster_node-(logging|monitoring|stackdriver)/);
+      expect(s.reason).toMatch(/no resource name a condition could narrow them to/);
+    }
   });
 });
 
@@ -102,7 +114,7 @@ describe('HardenedGkeCluster options', () => {
       synthesizedSuppressions(stack)
         .map((s) => s.check_id)
         .sort(),
-    ).toEqual(['CKV_GCP_12', 'CKV_GCP_69']);
+    ).toEqual(['CKV_CONVAI_39', 'CKV_CONVAI_39', 'CKV_CONVAI_39', 'CKV_CONVAI_39', 'CKV_GCP_12', 'CKV_GCP_69']);
   });
 
   test('Standard sizing, release channel, authorized networks and a public endpoint are configurable', () => {
@@ -130,7 +142,76 @@ describe('HardenedGkeCluster options', () => {
       { masterAuthorizedNetworks: [{ cidrBlock: '0.0.0.0/0', displayName: 'all' }] },
       /a public control plane is refused/,
     ],
+    [
+      'a bad image repository',
+      { imageRepositories: [{ location: 'US', repositoryId: 'Web_Hook' }] },
+      /imageRepositories: location "US" is not an Artifact Registry location.*repositoryId "Web_Hook" is not a repository id/,
+    ],
   ])('refuses %s', (_, props, message) => {
     expect(() => cluster(props)).toThrow(message);
+  });
+});
+
+describe('HardenedGkeCluster image pulls: per repository, never project-wide', () => {
+  const IMAGE = `us-docker.pkg.dev/acme-images/webhook/runtime@sha256:${'b'.repeat(64)}`;
+
+  test('imageRepositories: reader on each repository, in its own project; nothing on the project', () => {
+    const { json, cluster: c } = cluster({
+      imageRepositories: [
+        ImageRepositories.fromImage(IMAGE),
+        { location: 'europe-west1', repositoryId: 'tools' },
+        ImageRepositories.fromImage(IMAGE),
+      ],
+    });
+    const grants = Object.entries(resources(json, 'google_artifact_registry_repository_iam_member'));
+    expect(
+      grants
+        .map(([, g]) => ({ project: g.project, location: g.location, repository: g.repository, role: g.role }))
+        .sort((a, b) => a.location.localeCompare(b.location)),
+    ).toEqual([
+      { project: 'acme-convai-prod', location: 'europe-west1', repository: 'tools', role: 'roles/artifactregistry.reader' },
+      { project: 'acme-images', location: 'us', repository: 'webhook', role: 'roles/artifactregistry.reader' },
+    ]);
+    // Addresses come from the repository, not its position: reordering the list replaces nothing.
+    expect(grants.map(([name]) => name).sort()).toEqual([
+      expect.stringMatching(/^cluster_image-pull-acme-images-us-webhook_/),
+      expect.stringMatching(/^cluster_image-pull-europe-west1-tools_/),
+    ]);
+    const [saId] = Object.keys(resources(json, 'google_service_account'));
+    for (const [, g] of grants) expect(g.member).toBe(`\${google_service_account.${saId}.member}`);
+    expect(c.imagePullGrants).toHaveLength(2);
+    expect(Object.values(resources(json, 'google_project_iam_member')).map((m: Json) => m.role)).not.toContain(
+      'roles/artifactregistry.reader',
+    );
+  });
+
+  test('grantImagePull adds a repository later, and refuses a malformed one', () => {
+    const { cluster: c, stack } = cluster();
+    c.grantImagePull('tools', { location: 'us-central1', repositoryId: 'tools' });
+    expect(only(synth(stack), 'google_artifact_registry_repository_iam_member')).toMatchObject({
+      location: 'us-central1',
+      repository: 'tools',
+    });
+    expect(() => c.grantImagePull('bad', { location: 'moon', repositoryId: 'x' })).toThrow(/grantImagePull\("bad"\): location "moon"/);
+  });
+
+  test.each([
+    [
+      `us-docker.pkg.dev/acme-images/webhook/runtime@sha256:${'b'.repeat(64)}`,
+      { location: 'us', project: 'acme-images', repositoryId: 'webhook' },
+    ],
+    [
+      'europe-west1-docker.pkg.dev/acme-images/team/sub/path/app:1.2.3',
+      { location: 'europe-west1', project: 'acme-images', repositoryId: 'team' },
+    ],
+    ['eu.gcr.io/acme-images/app:latest', { location: 'europe', project: 'acme-images', repositoryId: 'eu.gcr.io' }],
+  ])('ImageRepositories.fromImage(%s)', (image, repository) => {
+    expect(ImageRepositories.fromImage(image)).toEqual(repository);
+  });
+
+  test('ImageRepositories.fromImage refuses other registries', () => {
+    expect(() => ImageRepositories.fromImage('docker.io/library/node:22')).toThrow(
+      /is not an Artifact Registry image.*give the repository explicitly/,
+    );
   });
 });

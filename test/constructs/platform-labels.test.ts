@@ -1,3 +1,4 @@
+import { MonitoringAlertPolicy } from '@cdktf/provider-google/lib/monitoring-alert-policy';
 import { MonitoringNotificationChannel } from '@cdktf/provider-google/lib/monitoring-notification-channel';
 import { PubsubTopic } from '@cdktf/provider-google/lib/pubsub-topic';
 import { ServiceAccount } from '@cdktf/provider-google/lib/service-account';
@@ -29,6 +30,29 @@ describe('PlatformLabels', () => {
     });
     // Service accounts take no labels: left alone rather than given an attribute Terraform rejects.
     expect(only(json, 'google_service_account').labels).toBeUndefined();
+  });
+
+  test("labels Monitoring resources' user_labels (alert policies are judged by their env), leaving channel addresses alone", () => {
+    const stack = platformStack(DEV_PROPS);
+    new MonitoringAlertPolicy(stack, 'alert', {
+      displayName: 'a',
+      combiner: 'OR',
+      conditions: [{ displayName: 'c', conditionAbsent: { filter: 'metric.type="x"', duration: '300s' } }],
+      documentation: { content: 'Runbook: https://runbooks.acme.dev/x.md' },
+      userLabels: { env: 'prod', signal: 'x' },
+    });
+    new MonitoringNotificationChannel(stack, 'oncall', { type: 'email', labels: { email_address: 'oncall@acme.dev' } });
+    const json = synth(stack);
+    expect(only(json, 'google_monitoring_alert_policy').user_labels).toEqual({
+      signal: 'x',
+      env: 'dev',
+      team: 'convai',
+      'cost-center': 'cc-42',
+      'managed-by': 'cdktf',
+    });
+    const channel = only(json, 'google_monitoring_notification_channel');
+    expect(channel.labels).toEqual({ email_address: 'oncall@acme.dev' });
+    expect(channel.user_labels).toMatchObject({ env: 'dev', team: 'convai' });
   });
 
   test('a resource cannot override the required labels', () => {

@@ -4,7 +4,11 @@ import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
 import { ScalableWebhook } from '../../constructs/scalable-webhook/scalable-webhook';
 import { ScalableWebhookProps } from '../../constructs/scalable-webhook/scalable-webhook-props';
 import { TlsProfile } from '../../constructs/edge/global-https-load-balancer';
-import { PRECONFIGURED_WAF_RULES } from '../../constructs/edge/edge-security-policy';
+import {
+  DEFAULT_EDGE_RATE_LIMIT_PER_MINUTE,
+  EdgeSecurityPolicy,
+  PRECONFIGURED_WAF_RULES,
+} from '../../constructs/edge/edge-security-policy';
 import { DEV_PROPS, IMAGE, Json, PROD_PROPS, only, platformStack, resources, synth } from '../helpers/synth';
 
 const BASE: ScalableWebhookProps = { image: IMAGE, domains: ['webhook.acme.example'] };
@@ -105,10 +109,11 @@ describe('ScalableWebhook on Cloud Run', () => {
       ]),
     );
     const throttle = policy.rule.find((r: Json) => r.action === 'throttle');
+    // A flood guard at the platform's capacity: 3 regions × 10 instances × 80 concurrent × 1/s × 60 s.
     expect(throttle.rate_limit_options).toMatchObject({
       enforce_on_key: 'IP',
       exceed_action: 'deny(429)',
-      rate_limit_threshold: { count: 600, interval_sec: 60 },
+      rate_limit_threshold: { count: 3 * 10 * 80 * 60, interval_sec: 60 },
     });
     expect(policy.adaptive_protection_config.layer_7_ddos_defense_config.enable).toBe(true);
     expect(policy.rule.find((r: Json) => r.priority === 2147483647).action).toBe('allow');
@@ -247,5 +252,64 @@ describe('ScalableWebhook rejects bad props with the prop, the value and the fix
     const service = Object.values(resources(synth(stack), 'google_cloud_run_v2_service'))[0];
     expect(service.template.containers[0].image).toBe('${var.image}');
     expect(service.template.scaling.max_instance_count).toBe('${var.max}');
+  });
+});
+
+describe('edge flood guard sized from capacity, not a per-IP user limit', () => {
+  const throttleOf = (json: Json): Json => only(json, 'google_compute_security_policy').rule.find((r: Json) => r.action === 'throttle');
+
+  test.each([
+    ['defaults, 3 regions', {}, 3 * 10 * 80 * 60],
+    ['maxInstances 20, concurrency 40, 1 region', { maxInstances: 20, concurrency: 40, regions: ['us-central1'] }, 20 * 40 * 60],
+  ] as const)('%s: threshold = regions × maxInstances × concurrency × 60, keyed on the source IP', (_name, props, count) => {
+    const { json, webhook } = prod(props as Partial<ScalableWebhookProps>);
+    const throttle = throttleOf(json);
+    expect(throttle.rate_limit_options).toEqual({
+      conform_action: 'allow',
+      exceed_action: 'deny(429)',
+      enforce_on_key: 'IP',
+      rate_limit_threshold: { count, interval_sec: 60 },
+    });
+    // Throttle the excess, never ban the source: it may be Google's egress carrying every Dialogflow call.
+    expect(throttle.action).toBe('throttle');
+    expect(throttle.rate_limit_options.ban_duration_sec).toBeUndefined();
+    expect(throttle.description).toContain(`at most ${count} requests a minute per source IP`);
+    expect(webhook.edgeRateLimitPerMinute).toBe(count);
+    expect(webhook.edgePolicy!.rateLimitPerMinute).toBe(count);
+  });
+
+  test('an explicit limit is kept, with a synth warning when it is below the capacity', () => {
+    const { json, webhook } = prod({ rateLimitPerMinute: 600 });
+    expect(throttleOf(json).rate_limit_options.rate_limit_threshold).toEqual({ count: 600, interval_sec: 60 });
+    const warnings = webhook.node.metadata.filter((m) => m.type === '@cdktf/warn').map((m) => String(m.data));
+    expect(warnings).toEqual([
+      expect.stringContaining("rateLimitPerMinute 600 is below this webhook's capacity (144000 requests a minute)"),
+    ]);
+    const above = prod({ rateLimitPerMinute: 200000 }).webhook;
+    expect(above.node.metadata.filter((m) => m.type === '@cdktf/warn')).toEqual([]);
+  });
+
+  test('token sizing falls back to the documented default', () => {
+    const stack = platformStack(PROD_PROPS);
+    const max = new TerraformVariable(stack, 'max', { type: 'number' });
+    const webhook = new ScalableWebhook(stack, 'webhook', { ...BASE, maxInstances: max.numberValue });
+    expect(webhook.edgeRateLimitPerMinute).toBe(DEFAULT_EDGE_RATE_LIMIT_PER_MINUTE);
+    expect(DEFAULT_EDGE_RATE_LIMIT_PER_MINUTE).toBe(10 * 80 * 60);
+  });
+
+  test('validation names the prop and the fix', () => {
+    expect(() => prod({ rateLimitPerMinute: 0 })).toThrow(
+      /rateLimitPerMinute is 0: use a whole number of requests per minute, at least 1, sized from the platform capacity/,
+    );
+    expect(() => prod({ rateLimitPerMinute: 12.5 })).toThrow(/rateLimitPerMinute is 12.5/);
+    expect(EdgeSecurityPolicy.floodGuardPerMinute(2400)).toBe(144000);
+    expect(() => EdgeSecurityPolicy.floodGuardPerMinute(0)).toThrow(/requestsPerSecond is 0/);
+  });
+
+  test('a standalone EdgeSecurityPolicy defaults to the default sizing, not 600 per IP', () => {
+    const stack = platformStack(DEV_PROPS);
+    const edge = new EdgeSecurityPolicy(stack, 'edge', { name: 'edge' });
+    expect(edge.rateLimitPerMinute).toBe(DEFAULT_EDGE_RATE_LIMIT_PER_MINUTE);
+    expect(throttleOf(synth(stack)).rate_limit_options.rate_limit_threshold.count).toBe(48000);
   });
 });

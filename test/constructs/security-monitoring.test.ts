@@ -2,7 +2,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SecurityMonitoring, SecurityMonitoringProps } from '../../constructs/security-monitoring/security-monitoring';
 import { DEFAULT_RUNBOOK_BASE_URL, RUNBOOK_DIR } from '../../constructs/core/runbooks';
-import { DEV_PROPS, Json, platformStack, resources, synth } from '../helpers/synth';
+import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
+import { TerraformStack, Testing } from 'cdktf';
+import { DEV_PROPS, Json, PROD_PROPS, platformStack, resources, synth } from '../helpers/synth';
 
 const REPO = join(__dirname, '..', '..');
 const SIGNAL_NAMES = [
@@ -21,8 +23,11 @@ function build(props: SecurityMonitoringProps = {}): Json {
 }
 
 describe('SecurityMonitoring', () => {
+  const PAGE = 'projects/acme/notificationChannels/1';
+  const TICKET = 'projects/acme/notificationChannels/2';
   const json = build({
-    notificationChannels: ['projects/acme/notificationChannels/1'],
+    pageChannels: [PAGE],
+    ticketChannels: [TICKET],
     expectedSecretAccessors: ['webhook-run@acme.iam.gserviceaccount.com'],
   });
   const metrics = Object.values(resources(json, 'google_logging_metric'));
@@ -95,7 +100,31 @@ describe('SecurityMonitoring', () => {
     expect(alertOn('service-account-key-created').severity).toBe('CRITICAL');
     expect(alertOn('kms-key-disabled').severity).toBe('CRITICAL');
     expect(alertOn('iam-policy-change').severity).toBe('WARNING');
-    for (const a of alerts) expect(a.notification_channels).toEqual(['projects/acme/notificationChannels/1']);
+    // CRITICAL pages the on-call, WARNING opens a ticket; the routing is labelled too.
+    for (const a of alerts) {
+      const page = a.severity === 'CRITICAL';
+      expect(a.notification_channels).toEqual([page ? PAGE : TICKET]);
+      expect(a.user_labels.severity).toBe(page ? 'page' : 'ticket');
+    }
+    const defaulted = Object.values(resources(build({ pageChannels: [PAGE] }), 'google_monitoring_alert_policy'));
+    for (const a of defaulted) expect(a.notification_channels).toEqual([PAGE]);
+  });
+
+  test('every alert carries the platform labels as user_labels, env first of all', () => {
+    for (const a of alerts) {
+      expect(a.user_labels).toMatchObject({ env: 'dev', team: 'convai', 'cost-center': 'cc-42', 'managed-by': 'cdktf' });
+    }
+    // Outside a PlatformStack the construct still labels env, from its production flag.
+    const stack = new TerraformStack(Testing.app(), 'plain');
+    new GoogleProvider(stack, 'google', { project: 'acme' });
+    new SecurityMonitoring(stack, 'security', { production: true, pageChannels: [PAGE] });
+    for (const a of Object.values(resources(synth(stack), 'google_monitoring_alert_policy'))) expect(a.user_labels.env).toBe('prod');
+  });
+
+  test('production needs page channels', () => {
+    expect(() => new SecurityMonitoring(platformStack(PROD_PROPS), 'security', {})).toThrow(
+      /pageChannels is empty in production: .* so security alerts reach the on-call/,
+    );
   });
 
   test('every alert links its runbook, and every runbook exists with the required sections', () => {

@@ -1,4 +1,5 @@
 import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
+import { SqlDatabaseInstance } from '@cdktf/provider-google/lib/sql-database-instance';
 import { TerraformStack, Testing } from 'cdktf';
 import { Construct } from 'constructs';
 import { ScalableWebhook } from '../../constructs/scalable-webhook/scalable-webhook';
@@ -54,7 +55,15 @@ describe('SLOs', () => {
       ]),
     );
     expect(runServices).toHaveLength(3);
-    expect(service[0].user_labels).toEqual({ env: 'prod', service: 'slo', ...byRegion });
+    // Its own labels, plus the platform labels (PlatformLabels labels Monitoring user_labels too).
+    expect(service[0].user_labels).toEqual({
+      env: 'prod',
+      service: 'slo',
+      team: 'convai',
+      'cost-center': 'cc-42',
+      'managed-by': 'cdktf',
+      ...byRegion,
+    });
     const slos = Object.values(resources(json, 'google_monitoring_slo'));
     const availability = slos.find((s) => s.slo_id === 'slo-availability')!;
     expect(availability.goal).toBe(0.999);
@@ -247,6 +256,24 @@ describe('forecast alerts', () => {
     expect(nlp.conditions[0].condition_threshold.filter).toContain('resource.label.service="language.googleapis.com"');
     expect(nlp.conditions[0].condition_threshold.threshold_value).toBe(540);
     expect(nlp.documentation.content).toContain('/nlp-quota-saturation.md');
+  });
+
+  // A token's text in a construct id leaks its internal number into the Terraform address.
+  test('Cloud SQL forecast ids: the literal instance name, else the position, never a token', () => {
+    const literal = build({ cloudSqlDatabaseIds: ['acme-convai-prod:DB-Primary'] }).json;
+    expect(Object.keys(resources(literal, 'google_monitoring_alert_policy')).filter((id) => id.includes('cloud-sql'))).toEqual([
+      expect.stringMatching(/^slo_cloud-sql-forecast-db-primary_[0-9A-F]{8}$/),
+    ]);
+    const stack = platformStack(PROD_PROPS);
+    const webhook = webhookIn(stack);
+    const db = new SqlDatabaseInstance(stack, 'db', { databaseVersion: 'POSTGRES_16', region: 'us-central1' });
+    const slo = new SloAlerting(stack, 'slo', {
+      target: SloTarget.cloudRun({ services: webhook.services }),
+      pageChannels: [CHANNEL],
+      cloudSqlDatabaseIds: [`acme-convai-prod:${db.name}`, db.connectionName],
+    });
+    const forecasts = slo.alertPolicies.filter((p) => p.node.id.startsWith('cloud-sql'));
+    expect(forecasts.map((p) => p.node.id)).toEqual(['cloud-sql-forecast-db0', 'cloud-sql-forecast-db1']);
   });
 });
 
@@ -531,15 +558,17 @@ describe('dashboard: conversation analytics', () => {
     expect(thumbs.numerator.aggregation.groupByFields).toEqual(['metric.label.region']);
   });
 
+  // The synthesized JSON is read by Terraform first: `$${` is its escape for a literal `${`, so
+  // Cloud Monitoring receives `${metric.labels.kind}` (unescaped, Terraform fails: undeclared "metric").
   test('feedback volume by kind and exposures per variant, stacked and named by their labels', () => {
     const feedback = dataSet('Feedback per second by kind');
     expect(feedback.plotType).toBe('STACKED_AREA');
-    expect(feedback.legendTemplate).toBe('${metric.labels.kind}');
+    expect(feedback.legendTemplate).toBe('$${metric.labels.kind}');
     expect(feedback.timeSeriesQuery.timeSeriesFilter.filter).toMatch(logMetric('feedback'));
     expect(feedback.timeSeriesQuery.timeSeriesFilter.aggregation.groupByFields).toEqual(['metric.label.kind']);
     const exposures = dataSet('Experiment exposures per second by variant');
     expect(exposures.plotType).toBe('STACKED_AREA');
-    expect(exposures.legendTemplate).toBe('${metric.labels.experiment}: ${metric.labels.variant}');
+    expect(exposures.legendTemplate).toBe('$${metric.labels.experiment}: $${metric.labels.variant}');
     expect(exposures.timeSeriesQuery.timeSeriesFilter.filter).toMatch(logMetric('experiment-exposures'));
     expect(exposures.timeSeriesQuery.timeSeriesFilter.aggregation.groupByFields).toEqual([
       'metric.label.experiment',

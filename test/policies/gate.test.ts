@@ -5,10 +5,12 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { locateCheckov } from '../../policies/runner/checkov';
+import { locateCheckov, VENV_DIR } from '../../policies/runner/checkov';
 import { EXIT_FAILED, EXIT_OK, EXIT_SETUP, main } from '../../policies/runner/main';
 import { CHECKOV_TIMEOUT_MS, FIXTURES_DIR, REPO_ROOT } from './fixture-scan';
 
+/** The venv beforeAll installs into (the CLI's own default is a per-user cache dir). */
+const VENV = path.join(REPO_ROOT, VENV_DIR);
 let work: string;
 let env: NodeJS.ProcessEnv;
 
@@ -50,7 +52,8 @@ const suppression = (checkId: string, name: string, reason: string): object => (
 async function gate(): Promise<{ code: number; out: string[]; err: string[]; summary: any }> {
   const out: string[] = [];
   const err: string[] = [];
-  const code = await main(['--stacks-dir', path.join(work, 'stacks'), '--reports-dir', path.join(work, 'reports')], env, {
+  const args = ['--stacks-dir', path.join(work, 'stacks'), '--reports-dir', path.join(work, 'reports'), '--venv', VENV];
+  const code = await main(args, env, {
     out: (s) => out.push(s),
     err: (s) => err.push(s),
   });

@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { App } from 'cdktf';
-import { locateCheckov } from '../../policies/runner/checkov';
+import { locateCheckov, VENV_DIR } from '../../policies/runner/checkov';
 import { EXIT_OK, main } from '../../policies/runner/main';
 import { DEFAULT_CONFIG } from '../../stacks/config';
 import { WebhookPlatformStack } from '../../stacks/webhook-platform-stack';
@@ -79,7 +79,12 @@ beforeAll(async () => {
   delete env.POLICY_STACKS_DIR;
   delete env.POLICY_REPORTS_DIR;
   const quiet = { out: () => undefined, err: () => undefined };
-  exitCode = await main(['--stacks-dir', path.join(work, 'out', 'stacks'), '--reports-dir', path.join(work, 'reports')], env, quiet);
+  const venv = path.join(REPO_ROOT, VENV_DIR);
+  exitCode = await main(
+    ['--stacks-dir', path.join(work, 'out', 'stacks'), '--reports-dir', path.join(work, 'reports'), '--venv', venv],
+    env,
+    quiet,
+  );
   summary = JSON.parse(fs.readFileSync(path.join(work, 'reports', 'policy-summary.json'), 'utf8'));
 }, CHECKOV_TIMEOUT_MS);
 afterAll(() => fs.rmSync(work, { recursive: true, force: true }));

@@ -1,9 +1,12 @@
 /** The runner's pure parts, without checkov. */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
+import { CHECKOV_VERSION, CONSTRAINTS_FILE, defaultCacheDir, defaultVenvDir } from '../../policies/runner/checkov';
 import { PolicySetupError } from '../../policies/runner/errors';
-import { parseArgs } from '../../policies/runner/main';
+import { parseArgs, resolveStacksDir } from '../../policies/runner/main';
 import { scannableCopy } from '../../policies/runner/prepare';
-import { annotateJunit, annotateSarif } from '../../policies/runner/reports';
+import { annotateJunit, annotateSarif, mergeJunit, mergeSarif, type StackReport } from '../../policies/runner/reports';
 import { indexResources, parseCheckovJson, resolveResource, type Finding } from '../../policies/runner/results';
 import { applySuppressions, readSuppressions, type Suppression } from '../../policies/runner/suppressions';
 
@@ -163,8 +166,8 @@ describe('report mark-up', () => {
     expect(out).toMatch(/<testsuite disabled="0" errors="0" failures="1" name="terraform_json scan" skipped="1"/);
     expect(annotateJunit(xml, [])).toBe(xml);
   });
+  const region = (startLine: number) => ({ locations: [{ physicalLocation: { region: { startLine } } }] });
   test('SARIF: the suppressed result gets an external suppression with the reason', () => {
-    const region = (startLine: number) => ({ locations: [{ physicalLocation: { region: { startLine } } }] });
     const sarif = {
       runs: [
         {
@@ -181,6 +184,54 @@ describe('report mark-up', () => {
     ]);
     expect(out.runs[0].results[1].suppressions).toBeUndefined();
   });
+  test('SARIF: a failing result names its resource and construct path', () => {
+    const failure = finding({ lines: [30, 40], constructPath: 'prod/webhook/service-us-central1' });
+    const sarif = { runs: [{ results: [{ ruleId: 'CKV_CONVAI_1', message: { text: 'Ingress open' }, ...region(30) }] }] };
+    const [result] = annotateSarif(sarif, [], [failure]).runs[0].results;
+    expect(result.properties).toEqual({ resource: failure.resource, constructPath: 'prod/webhook/service-us-central1' });
+    expect(result.message.text).toBe(`Ingress open [${failure.resource}, construct prod/webhook/service-us-central1]`);
+  });
+  test('merged SARIF and JUnit: one run per stack with its own category; summed counts', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'merge-'));
+    try {
+      const report = (stack: string, failures: number): StackReport => {
+        const sarifFile = path.join(dir, `${stack}.sarif`);
+        const junitFile = path.join(dir, `${stack}.junit.xml`);
+        const location = { physicalLocation: { artifactLocation: { uri: 'cdk.tf.json' }, region: { startLine: 3 } } };
+        fs.writeFileSync(
+          sarifFile,
+          JSON.stringify({
+            version: '2.1.0',
+            runs: [{ tool: { driver: { name: 'Checkov' } }, results: [{ ruleId: 'X', locations: [location] }] }],
+          }),
+        );
+        fs.writeFileSync(
+          junitFile,
+          `<?xml version="1.0" ?>\n<testsuites failures="${failures}" tests="3">\n\t<testsuite errors="0" failures="${failures}" name="terraform_json scan" skipped="1" tests="3">\n\t\t<testcase name="a"/>\n\t</testsuite>\n</testsuites>\n`,
+        );
+        return {
+          stack,
+          sarifFile,
+          junitFile,
+          scannedFile: path.join(dir, 'reports', stack, 'scanned', 'cdk.tf.json'),
+        } as unknown as StackReport;
+      };
+      const reports = [report('dev', 0), report('prod', 2)];
+      const sarif = mergeSarif(reports, dir);
+      expect(sarif.version).toBe('2.1.0');
+      expect(sarif.runs.map((r: any) => r.automationDetails.id)).toEqual(['convai-policy/dev/', 'convai-policy/prod/']);
+      expect(sarif.runs[1].results[0].locations[0].physicalLocation).toEqual({
+        artifactLocation: { uri: 'reports/prod/scanned/cdk.tf.json' },
+        region: { startLine: 3 },
+      });
+      const junit = mergeJunit(reports);
+      expect(junit).toContain('<testsuites name="convai-policy" tests="6" failures="2" errors="0" skipped="2">');
+      expect(junit).toContain('name="prod: terraform_json scan"');
+      expect(junit.match(/<testsuite\b/g)).toHaveLength(2);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
 
 describe('preparing and arguments', () => {
@@ -193,15 +244,89 @@ describe('preparing and arguments', () => {
     expect(scannableCopy({ resource: {} }).changes).toEqual([]);
   });
   test('flags, env and defaults', () => {
-    expect(parseArgs([], {}, '/repo')).toEqual({
+    const env = { HOME: '/home/u' };
+    expect(parseArgs([], env, '/repo')).toEqual({
+      command: 'policy',
       stacksDir: path.resolve('/repo/cdktf.out/stacks'),
+      only: [],
       reportsDir: path.resolve('/repo/reports'),
+      cacheDir: path.join(os.homedir(), '.cache', 'convai-policy'),
     });
-    expect(parseArgs(['--stacks-dir=out/stacks'], { POLICY_REPORTS_DIR: 'r' }, '/repo')).toEqual({
+    expect(parseArgs(['--stacks-dir=out/stacks'], { POLICY_REPORTS_DIR: 'r', XDG_CACHE_HOME: '/xdg' }, '/repo')).toEqual({
+      command: 'policy',
       stacksDir: path.resolve('/repo/out/stacks'),
+      only: [],
       reportsDir: path.resolve('/repo/r'),
+      cacheDir: path.resolve('/xdg/convai-policy'),
+    });
+    expect(
+      parseArgs(
+        [
+          'policy',
+          'out',
+          '--stack',
+          'dev',
+          '--stack=prod',
+          '--sarif',
+          'r/all.sarif',
+          '--junit=r/all.xml',
+          '--venv',
+          'v',
+          '--checkov',
+          '/c/checkov',
+        ],
+        { CONVAI_POLICY_CACHE_DIR: 'cache' },
+        '/repo',
+      ),
+    ).toEqual({
+      command: 'policy',
+      stacksDir: path.resolve('/repo/out/stacks'),
+      only: ['dev', 'prod'],
+      reportsDir: path.resolve('/repo/reports'),
+      sarifFile: path.resolve('/repo/r/all.sarif'),
+      junitFile: path.resolve('/repo/r/all.xml'),
+      venvDir: path.resolve('/repo/v'),
+      checkovBin: path.resolve('/c/checkov'),
+      cacheDir: path.resolve('cache'),
+    });
+    expect(parseArgs(['install-checkov', '--cache-dir', 'c'], {}, '/repo')).toMatchObject({
+      command: 'install-checkov',
+      cacheDir: path.resolve('/repo/c'),
     });
     expect(parseArgs(['--help'], {}, '/repo')).toBe('help');
+    expect(parseArgs(['policy', '-h'], {}, '/repo')).toBe('help');
+    expect(parseArgs(['--version'], {}, '/repo')).toBe('version');
     expect(() => parseArgs(['--reports-dir'], {}, '/repo')).toThrow(/--reports-dir needs a value/);
+    expect(() => parseArgs(['a', 'b'], {}, '/repo')).toThrow(/unexpected argument "b"/);
+    expect(() => parseArgs(['a', '--stacks-dir', 'b'], {}, '/repo')).toThrow(/give the stacks folder once/);
+  });
+
+  test('CDKTF_OUT is cdktf.out or a folder of stacks', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'stacks-dir-'));
+    try {
+      fs.mkdirSync(path.join(dir, 'out', 'stacks', 'prod'), { recursive: true });
+      fs.writeFileSync(path.join(dir, 'out', 'stacks', 'prod', 'cdk.tf.json'), '{}');
+      expect(resolveStacksDir(path.join(dir, 'out'))).toBe(path.join(dir, 'out', 'stacks'));
+      expect(resolveStacksDir(path.join(dir, 'out', 'stacks'))).toBe(path.join(dir, 'out', 'stacks'));
+      expect(resolveStacksDir(path.join(dir, 'missing'))).toBe(path.join(dir, 'missing', 'stacks'));
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('the default checkov venv is per version and per constraints file, under the cache dir', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'venv-dir-'));
+    try {
+      fs.mkdirSync(path.join(dir, 'policies'));
+      fs.writeFileSync(path.join(dir, CONSTRAINTS_FILE), 'a==1\n');
+      const first = defaultVenvDir(dir, '/cache');
+      expect(first).toMatch(new RegExp(`^${path.join('/cache', `checkov-${CHECKOV_VERSION}-`)}[0-9a-f]{10}$`));
+      fs.writeFileSync(path.join(dir, CONSTRAINTS_FILE), 'a==2\n');
+      expect(defaultVenvDir(dir, '/cache')).not.toBe(first);
+      expect(() => defaultVenvDir(path.join(dir, 'nope'), '/cache')).toThrow(PolicySetupError);
+      expect(defaultCacheDir({ CONVAI_POLICY_CACHE_DIR: '/c' })).toBe(path.resolve('/c'));
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -6,6 +6,7 @@
  */
 import { Testing } from 'cdktf';
 import { locateCheckov, type Checkov } from '../../policies/runner/checkov';
+import { PROJECT_GRANT_CONDITION_CHECK, PROJECT_IAM_GRANT_TYPES } from '../../constructs/core/policy-catalog';
 import { iamGrants, postureViolations, scanForSecrets } from '../../policies/security/posture';
 import { DEFAULT_CONFIG } from '../../stacks/config';
 import { WebhookPlatformStack } from '../../stacks/webhook-platform-stack';
@@ -14,8 +15,45 @@ import { CHECKOV_TIMEOUT_MS, REPO_ROOT } from '../policies/fixture-scan';
 const stacks = DEFAULT_CONFIG.environments.map((config) => {
   const stack = new WebhookPlatformStack(Testing.app(), config);
   const text = Testing.synth(stack, true);
-  return { name: config.name, text, doc: JSON.parse(text) };
+  // Testing.synth drops cdktf's `//` block; the reasons recorded with PolicySuppressions live there.
+  const doc = { ...JSON.parse(text), '//': (stack.toTerraform() as Record<string, any>)['//'] };
+  return { name: config.name, text, doc };
 });
+
+type Json = Record<string, any>;
+interface ProjectGrant {
+  readonly address: string;
+  readonly role: string;
+  readonly block: Json;
+}
+
+/** Every project-level IAM grant (member or binding) in a synthesized stack. */
+function projectGrants(doc: Json): ProjectGrant[] {
+  return PROJECT_IAM_GRANT_TYPES.flatMap((type) =>
+    Object.entries<Json>(doc.resource?.[type] ?? {}).map(([name, block]) => ({ address: `${type}.${name}`, role: block.role, block })),
+  );
+}
+
+const hasCondition = (block: Json): boolean => {
+  const condition = Array.isArray(block.condition) ? block.condition[0] : block.condition;
+  return typeof condition?.expression === 'string' && condition.expression.trim() !== '';
+};
+
+/**
+ * Project-level grants with neither a condition nor a reason recorded for CKV_CONVAI_39 (the
+ * construct's PolicySuppressions.add, synthesized under `//.policy_suppressions`), as
+ * "<address>: <role>" lines a reviewer can act on.
+ */
+function unreasonedProjectGrants(doc: Json): string[] {
+  const reasoned = new Map<string, string>(
+    ((doc['//']?.policy_suppressions ?? []) as Json[])
+      .filter((s) => s.check_id === PROJECT_GRANT_CONDITION_CHECK)
+      .map((s) => [s.resource, s.reason]),
+  );
+  return projectGrants(doc)
+    .filter((g) => !hasCondition(g.block) && !(reasoned.get(g.address) ?? '').trim())
+    .map((g) => `${g.address}: ${g.role} is granted on the whole project with no condition and no stated reason`);
+}
 
 let checkov: Checkov;
 beforeAll(async () => {
@@ -28,34 +66,42 @@ describe.each(stacks.map((s) => [s.name, s] as const))('%s stack', (_name, stack
     expect(postureViolations(stack.doc)).toEqual([]);
   });
 
-  test('project-level grants only for services without resource-level IAM, conditioned to named resources where IAM allows', () => {
-    const projectLevel = iamGrants(stack.doc).filter((g) => /^google_(project|folder|organization)_iam_/.test(g.type));
-    // Issue 4: Cloud SQL, Workflows and Cloud Logging have no per-resource IAM policy. Each such
-    // grant is conditioned on the database's / workflow's names, except: logging.logWriter (a
-    // workflow's sys.log writes entries, which carry no resource name to condition on) and
-    // DrBackup's custom export role (export + get only; the export polls SQL operations, named
-    // projects/p/operations/<id>, which an instance-name condition would refuse).
-    // GKE nodes: Google's minimal node service account roles (telemetry has no per-resource IAM),
-    // plus artifactregistry.reader to pull images — the cluster does not know which repositories
-    // its workloads use, so that read-only grant is project-wide.
-    const unconditionable = [
-      'roles/logging.logWriter',
-      'roles/monitoring.metricWriter',
-      'roles/monitoring.viewer',
-      'roles/stackdriver.resourceMetadata.writer',
-      'roles/artifactregistry.reader',
-    ];
-    const conditioned = ['roles/cloudsql.client', 'roles/cloudsql.instanceUser', 'roles/workflows.invoker'];
-    const customExportRole = /^\$\{google_project_iam_custom_role\.backups_sql-export-role_\w+\.name\}$/;
-    for (const g of projectLevel) {
-      const allowed = [...unconditionable, ...conditioned].includes(g.role) || customExportRole.test(g.role);
-      expect({ resource: g.resource, role: g.role, allowed }).toEqual({
-        resource: g.resource,
-        role: g.role,
-        allowed: true,
-      });
-      const block = stack.doc.resource[g.type][g.resource.split('.')[1]];
-      if (conditioned.includes(g.role)) expect(block.condition?.expression).toMatch(/^resource\.name\./);
+  test('every project-level grant is conditioned to named resources, or carries a stated reason (CKV_CONVAI_39)', () => {
+    expect(unreasonedProjectGrants(stack.doc)).toEqual([]);
+    // What is left unconditioned, and why, is a short reviewed list: telemetry writers only.
+    const reasoned = projectGrants(stack.doc).filter((g) => !hasCondition(g.block));
+    expect([...new Set(reasoned.map((g) => g.role))].sort()).toEqual(
+      stack.name === 'prod-gke'
+        ? [
+            'roles/logging.logWriter',
+            'roles/monitoring.metricWriter',
+            'roles/monitoring.viewer',
+            'roles/stackdriver.resourceMetadata.writer',
+          ]
+        : ['roles/logging.logWriter'],
+    );
+  });
+
+  test('the backup runner can export only its own instances; GKE nodes read only the image repository', () => {
+    const grants = projectGrants(stack.doc);
+    const exportGrant = grants.find((g) => /sql-export-role/.test(g.role))!;
+    expect(exportGrant.block.condition.expression).toMatch(
+      /^resource\.type != "sqladmin\.googleapis\.com\/Instance"( \|\| resource\.name == "projects\/[a-z0-9-]+\/instances\/\$\{google_sql_database_instance\.[\w-]+\.name\}")+$/,
+    );
+    expect(grants.map((g) => g.role)).not.toContain('roles/artifactregistry.reader');
+    const pulls = Object.values<Json>(stack.doc.resource.google_artifact_registry_repository_iam_member ?? {});
+    if (stack.name === 'prod-gke') {
+      // The reference image: us-docker.pkg.dev/convai-reference/webhook/runtime@sha256:...
+      expect(pulls).toEqual([
+        expect.objectContaining({
+          project: 'convai-reference',
+          location: 'us',
+          repository: 'webhook',
+          role: 'roles/artifactregistry.reader',
+        }),
+      ]);
+    } else {
+      expect(pulls).toEqual([]);
     }
   });
 
@@ -88,6 +134,45 @@ describe('the scanners catch what they look for', () => {
       'google_secret_manager_secret_iam_member.open: public member allUsers',
       'google_service_account_key.k: service account keys are not allowed',
       'google_secret_manager_secret_version.v: secret_data puts the value in state and JSON',
+    ]);
+  });
+
+  test('least privilege: an unconditioned project grant without a reason is named with its role', () => {
+    const doc = {
+      '//': {
+        policy_suppressions: [
+          {
+            check_id: 'CKV_CONVAI_39',
+            resource: 'google_project_iam_member.reasoned',
+            reason: 'Telemetry has no resource name to condition on.',
+          },
+          { check_id: 'CKV_GCP_41', resource: 'google_project_iam_member.other_check', reason: 'A reason for another check only.' },
+        ],
+      },
+      resource: {
+        google_project_iam_member: {
+          reasoned: { project: 'p', role: 'roles/logging.logWriter', member: 'serviceAccount:a@p.iam.gserviceaccount.com' },
+          conditioned: {
+            project: 'p',
+            role: 'roles/cloudsql.client',
+            member: 'serviceAccount:a@p.iam.gserviceaccount.com',
+            condition: { title: 't', expression: 'resource.name.startsWith("projects/p/instances/db-")' },
+          },
+          other_check: { project: 'p', role: 'roles/artifactregistry.reader', member: 'serviceAccount:a@p.iam.gserviceaccount.com' },
+          empty_condition: {
+            project: 'p',
+            role: 'roles/cloudsql.admin',
+            member: 'user:a@example.com',
+            condition: [{ title: 't', expression: ' ' }],
+          },
+        },
+        google_project_iam_binding: { wide: { project: 'p', role: 'roles/run.admin', members: ['group:ops@example.com'] } },
+      },
+    };
+    expect(unreasonedProjectGrants(doc)).toEqual([
+      'google_project_iam_member.other_check: roles/artifactregistry.reader is granted on the whole project with no condition and no stated reason',
+      'google_project_iam_member.empty_condition: roles/cloudsql.admin is granted on the whole project with no condition and no stated reason',
+      'google_project_iam_binding.wide: roles/run.admin is granted on the whole project with no condition and no stated reason',
     ]);
   });
 
