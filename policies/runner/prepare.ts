@@ -82,9 +82,35 @@ export function scannableCopy(doc: Record<string, any>): { doc: Record<string, a
   return { doc: copy, changes };
 }
 
+/**
+ * Resources checkov would pass over in silence. checkov 3.3.30 (`terraform_json`) drops every
+ * resource holding a `dynamic` block, at any depth: no check, ours or built-in, reports on it, so
+ * the gate would pass it unseen (verified: a bucket with a dynamic `lifecycle_rule` gets no result
+ * while its plain neighbour gets all of them). Returns `type.name (construct path)` for each.
+ */
+export function unscannableResources(doc: Record<string, any>): string[] {
+  const hasDynamic = (value: unknown): boolean =>
+    Array.isArray(value)
+      ? value.some(hasDynamic)
+      : !!value && typeof value === 'object' && Object.entries(value).some(([k, v]) => k === 'dynamic' || hasDynamic(v));
+  return Object.entries<Record<string, any>>(doc.resource ?? {}).flatMap(([type, byName]) =>
+    Object.entries<Record<string, any>>(byName ?? {})
+      .filter(([, block]) => hasDynamic(block))
+      .map(([name, block]) => `${type}.${name}${block?.['//']?.metadata?.path ? ` (${block['//'].metadata.path})` : ''}`),
+  );
+}
+
 /** Write the scannable copy of `stack` as `scanDir/cdk.tf.json` (scanDir should hold nothing else). */
 export function prepareStack(stack: StackFile, scanDir: string): PreparedStack {
-  const { doc, changes } = scannableCopy(readStack(stack.file));
+  const source = readStack(stack.file);
+  const unscannable = unscannableResources(source);
+  if (unscannable.length > 0) {
+    throw new PolicySetupError(
+      `${stack.name}: checkov cannot scan ${unscannable.length} resource(s) with a \`dynamic\` block and would pass them unseen: ${unscannable.join(', ')}. ` +
+        'Fix: write the blocks out (a literal list instead of a cdktf iterator) so every resource is judged.',
+    );
+  }
+  const { doc, changes } = scannableCopy(source);
   fs.mkdirSync(scanDir, { recursive: true });
   const scanFile = path.join(scanDir, 'cdk.tf.json');
   const text = `${JSON.stringify(doc, null, 2)}\n`;

@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { CHECKOV_VERSION, CONSTRAINTS_FILE, defaultCacheDir, defaultVenvDir } from '../../policies/runner/checkov';
 import { PolicySetupError } from '../../policies/runner/errors';
 import { parseArgs, resolveStacksDir } from '../../policies/runner/main';
-import { scannableCopy } from '../../policies/runner/prepare';
+import { prepareStack, scannableCopy, unscannableResources } from '../../policies/runner/prepare';
 import { annotateJunit, annotateSarif, mergeJunit, mergeSarif, type StackReport } from '../../policies/runner/reports';
 import { indexResources, parseCheckovJson, resolveResource, type Finding } from '../../policies/runner/results';
 import { applySuppressions, readSuppressions, type Suppression } from '../../policies/runner/suppressions';
@@ -242,6 +242,35 @@ describe('preparing and arguments', () => {
     expect(doc.terraform.required_version).toBe('>= 1.6');
     expect(changes).toHaveLength(1);
     expect(scannableCopy({ resource: {} }).changes).toEqual([]);
+  });
+  test('a resource with a dynamic block, which checkov would pass unseen, stops the gate with its address and construct path', () => {
+    const doc = {
+      resource: {
+        google_storage_bucket: {
+          plain: { name: 'a', location: 'US' },
+          nested: {
+            '//': { metadata: { path: 'prod/backups/bucket' } },
+            name: 'b',
+            lifecycle_rule: [{ dynamic: { condition: { for_each: '${var.c}', content: {} } } }],
+          },
+        },
+      },
+    };
+    expect(unscannableResources(doc)).toEqual(['google_storage_bucket.nested (prod/backups/bucket)']);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'prepare-'));
+    try {
+      const file = path.join(dir, 'cdk.tf.json');
+      fs.writeFileSync(file, JSON.stringify(doc));
+      expect(() => prepareStack({ name: 'prod', file }, path.join(dir, 'scan'))).toThrow(PolicySetupError);
+      expect(() => prepareStack({ name: 'prod', file }, path.join(dir, 'scan'))).toThrow(
+        /prod: checkov cannot scan 1 resource\(s\) with a `dynamic` block .*google_storage_bucket\.nested \(prod\/backups\/bucket\)/,
+      );
+      delete (doc.resource.google_storage_bucket as Record<string, unknown>).nested;
+      fs.writeFileSync(file, JSON.stringify(doc));
+      expect(prepareStack({ name: 'prod', file }, path.join(dir, 'scan')).doc.resource.google_storage_bucket.plain).toBeDefined();
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
   test('flags, env and defaults', () => {
     const env = { HOME: '/home/u' };
