@@ -46,7 +46,7 @@ const SQL_INSTANCE_TYPE = 'sqladmin.googleapis.com/Instance';
 
 /** Single-quote a YAML value that is a Workflows expression, so its quotes and colons stay inside it. */
 function quoteExpression(line: string): string {
-  return line.replace(/^(\s*(?:- )?[A-Za-z]+: |\s*- )(\$\$\{.*\})$/, "$1'$2'");
+  return line.replace(/^(\s*(?:- )?[A-Za-z]+: |\s*- )(\$\{.*\})$/, "$1'$2'");
 }
 
 /**
@@ -199,7 +199,7 @@ export class DrBackup extends Construct {
       serviceAccount: this.serviceAccount.id,
       callLogLevel: 'LOG_ERRORS_ONLY',
       deletionProtection: true,
-      sourceContents: this.exportWorkflowSource(!!db.firestore),
+      sourceContents: terraformLiteral(this.exportWorkflowSource(!!db.firestore)),
       userEnvVars: this.exportWorkflowEnv(db),
     });
     this.exportJob = new CloudSchedulerJob(this, 'export-schedule', {
@@ -304,8 +304,8 @@ export class DrBackup extends Construct {
   }
 
   /**
-   * The export workflow (Workflows YAML). `$${...}` is a Workflows expression escaped from
-   * Terraform; what Terraform knows (bucket, instances, database) reaches it as environment
+   * The export workflow (Workflows YAML), written as Workflows reads it: `${...}` are Workflows
+   * expressions, escaped from Terraform by `terraformLiteral` at the call site. What Terraform knows (bucket, instances, database) reaches it as environment
    * variables, because cdktf cannot nest a Terraform reference inside an escaped expression.
    */
   private exportWorkflowSource(firestore: boolean): string {
@@ -318,29 +318,29 @@ export class DrBackup extends Construct {
         '      severity: INFO',
         '      json:',
         `        event: ${EXPORT_SUCCEEDED_EVENT}`,
-        `        target: $\${${target}}`,
-        '        uri: $${uri}',
+        `        target: \${${target}}`,
+        '        uri: ${uri}',
       ].map((l) => indent + l);
     const header = [
       'main:',
       '  steps:',
       '    - init:',
       '        assign:',
-      `          - project: $\${${env('GOOGLE_CLOUD_PROJECT_ID')}}`,
-      `          - bucket: $\${${env('BACKUP_BUCKET')}}`,
-      '          - stamp: $${text.replace_all(time.format(sys.now()), ":", "-")}',
+      `          - project: \${${env('GOOGLE_CLOUD_PROJECT_ID')}}`,
+      `          - bucket: \${${env('BACKUP_BUCKET')}}`,
+      '          - stamp: ${text.replace_all(time.format(sys.now()), ":", "-")}',
     ];
     if (firestore) {
       return [
         ...header,
-        `          - database: $\${${env('FIRESTORE_DATABASE')}}`,
-        '          - uri: $${"gs://" + bucket + "/exports/firestore/" + stamp}',
+        `          - database: \${${env('FIRESTORE_DATABASE')}}`,
+        '          - uri: ${"gs://" + bucket + "/exports/firestore/" + stamp}',
         '    - exportDocuments:',
         '        call: googleapis.firestore.v1.projects.databases.exportDocuments',
         '        args:',
-        '          name: $${"projects/" + project + "/databases/" + database}',
+        '          name: ${"projects/" + project + "/databases/" + database}',
         '          body:',
-        '            outputUriPrefix: $${uri}',
+        '            outputUriPrefix: ${uri}',
         ...logSuccess('    ', 'database'),
       ]
         .map(quoteExpression)
@@ -348,29 +348,29 @@ export class DrBackup extends Construct {
     }
     return [
       ...header,
-      `          - database: $\${${env('SQL_DATABASE')}}`,
-      `          - instances: $\${text.split(${env('SQL_INSTANCES')}, ",")}`,
+      `          - database: \${${env('SQL_DATABASE')}}`,
+      `          - instances: \${text.split(${env('SQL_INSTANCES')}, ",")}`,
       '    - exportShards:',
       '        for:',
       '          value: instance',
-      '          in: $${instances}',
+      '          in: ${instances}',
       '          steps:',
       '            - start:',
       '                assign:',
-      '                  - uri: $${"gs://" + bucket + "/exports/" + instance + "/" + stamp + ".sql.gz"}',
+      '                  - uri: ${"gs://" + bucket + "/exports/" + instance + "/" + stamp + ".sql.gz"}',
       // The connector waits for the long-running export, so reaching logSuccess means a complete file.
       '            - exportSql:',
       '                call: googleapis.sqladmin.v1.instances.export',
       '                args:',
-      '                  project: $${project}',
-      '                  instance: $${instance}',
+      '                  project: ${project}',
+      '                  instance: ${instance}',
       '                  body:',
       '                    exportContext:',
       '                      fileType: SQL',
       '                      databases:',
-      '                        - $${database}',
+      '                        - ${database}',
       '                      offload: true',
-      '                      uri: $${uri}',
+      '                      uri: ${uri}',
       ...logSuccess('            ', 'instance'),
     ]
       .map(quoteExpression)

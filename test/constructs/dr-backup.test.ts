@@ -264,6 +264,9 @@ describe('DrBackup with Firestore', () => {
     expect(schedule.daily_recurrence).toEqual({});
     const wf = only(json, 'google_workflows_workflow');
     expect(wf.source_contents).toContain('call: googleapis.firestore.v1.projects.databases.exportDocuments');
+    // Workflows expressions reach Workflows as `${...}`: escaped from Terraform, quoted for YAML.
+    expect(wf.source_contents).toContain(`name: '$\${"projects/" + project + "/databases/" + database}'`);
+    expect(wf.source_contents).toContain('- database: \'$${sys.get_env("FIRESTORE_DATABASE")}\'');
     expect(wf.user_env_vars.FIRESTORE_DATABASE).toMatch(/google_firestore_database\./);
   });
 
