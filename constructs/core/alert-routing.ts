@@ -24,20 +24,18 @@ export interface AlertChannelProps {
   readonly ticketChannels?: string[];
 }
 
-/** The channels a policy of `severity` notifies: pages for CRITICAL, tickets otherwise. */
-export function channelsFor(severity: MonitoringSeverity, props: AlertChannelProps): string[] {
-  const page = props.pageChannels ?? [];
-  return severity === 'CRITICAL' ? page : (props.ticketChannels ?? page);
-}
-
 /** The `severity` user label (`page` or `ticket`), the routing the policy checks and dashboards read. */
 export function routingLabel(severity: MonitoringSeverity): 'page' | 'ticket' {
   return severity === 'CRITICAL' ? 'page' : 'ticket';
 }
 
-/** `notification_channels` as the provider wants it: undefined rather than an empty list. */
+/**
+ * The channels a policy of `severity` notifies (pages for CRITICAL, tickets otherwise), as the
+ * provider wants `notification_channels`: undefined rather than an empty list.
+ */
 export function notificationChannels(severity: MonitoringSeverity, props: AlertChannelProps): string[] | undefined {
-  const channels = channelsFor(severity, props);
+  const page = props.pageChannels ?? [];
+  const channels = severity === 'CRITICAL' ? page : (props.ticketChannels ?? page);
   return channels.length > 0 ? channels : undefined;
 }
 

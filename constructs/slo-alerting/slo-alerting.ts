@@ -10,7 +10,7 @@ import { MonitoringDashboard } from '@cdktf/provider-google/lib/monitoring-dashb
 import { MonitoringSlo } from '@cdktf/provider-google/lib/monitoring-slo';
 import { MonitoringUptimeCheckConfig } from '@cdktf/provider-google/lib/monitoring-uptime-check-config';
 import { Construct } from 'constructs';
-import { alertEnvironment, channelsFor } from '../core/alert-routing';
+import { alertEnvironment, notificationChannels } from '../core/alert-routing';
 import { PlatformStack } from '../core/platform-stack';
 import { Runbooks } from '../core/runbooks';
 import { terraformLiteral } from '../core/terraform-literal';
@@ -505,7 +505,7 @@ export class SloAlerting extends Construct {
     const p = this.p;
     const page = spec.severity === AlertSeverity.PAGE;
     const severity = page ? 'CRITICAL' : 'WARNING';
-    const channels = channelsFor(severity, p);
+    const channels = notificationChannels(severity, p);
     const renotifyMinutes = p.renotifyMinutes ?? (page ? 60 : 24 * 60);
     const runbook = Runbooks.url(this, spec.runbook);
     const policy = new MonitoringAlertPolicy(this, spec.id, {
@@ -513,11 +513,10 @@ export class SloAlerting extends Construct {
       combiner: spec.combiner ?? 'OR',
       severity,
       conditions: spec.conditions,
-      notificationChannels: channels.length > 0 ? channels : undefined,
+      notificationChannels: channels,
       alertStrategy: {
         autoClose: `${Math.round(p.autoCloseHours * HOUR)}s`,
-        notificationChannelStrategy:
-          channels.length > 0 ? [{ notificationChannelNames: channels, renotifyInterval: `${renotifyMinutes * 60}s` }] : undefined,
+        notificationChannelStrategy: channels && [{ notificationChannelNames: channels, renotifyInterval: `${renotifyMinutes * 60}s` }],
       },
       documentation: {
         mimeType: 'text/markdown',
