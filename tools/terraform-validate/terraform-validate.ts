@@ -18,17 +18,12 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
+import { findRepoRoot } from '../../policies/runner/main';
 
 const execFileAsync = promisify(execFile);
 
 export const TERRAFORM_VERSION = '1.11.4';
-/** The repository: the folder holding cdktf.json, above this file (in tools/ or in build/tools/). */
-const REPO_ROOT = ((): string => {
-  for (let dir = __dirname; path.dirname(dir) !== dir; dir = path.dirname(dir)) {
-    if (fs.existsSync(path.join(dir, 'cdktf.json'))) return dir;
-  }
-  return process.cwd();
-})();
+const REPO_ROOT = findRepoRoot(__dirname);
 
 /** Where the provider binaries and `install-mirror.sh` are: `$CONVAI_TERRAFORM_PROVIDERS`, else `../shared/terraform-providers`. */
 export function providersSource(repoRoot = REPO_ROOT): string {
