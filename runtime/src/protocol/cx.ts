@@ -1,4 +1,4 @@
-import { asNumber, asObject, asParameters, asString } from './json-shape';
+import { asObject, asParameters, asProbability, asString } from './json-shape';
 import { InputKind, JsonValue, Reply, Turn } from './turn';
 
 /**
@@ -23,7 +23,7 @@ export function parseCxRequest(body: unknown): Turn {
     inputKind,
     languageCode: asString(req.languageCode) || 'en',
     intent: intentName
-      ? { name: intentName, displayName: asString(intentInfo.displayName), confidence: asNumber(intentInfo.confidence) }
+      ? { name: intentName, displayName: asString(intentInfo.displayName), confidence: asProbability(intentInfo.confidence) }
       : undefined,
     page: pageInfo.currentPage ? { name: asString(pageInfo.currentPage), displayName: asString(pageInfo.displayName) } : undefined,
     parameters: asParameters(sessionInfo.parameters),

@@ -1,0 +1,109 @@
+import { TurnEvent } from '../../runtime/src/webhook/turn-processor';
+import { PostgresServer, waitFor } from './support/local-servers';
+import { TestRuntime, cxRequest, metricValue, scrape, startRuntime } from './support/runtime-harness';
+
+/**
+ * The reproduction from the fault run: one record Postgres refuses must not stop the writes
+ * queued behind it. Before the fix, one hostile feedback (a NUL in the comment) and one hostile
+ * turn (an intent confidence of 1e300, outside `real`) left 0 of the next 200 ratings and 0 of
+ * the next 200 turns stored.
+ */
+describe('unstorable records among good ones (real Postgres)', () => {
+  let postgres: PostgresServer;
+  let rt: TestRuntime;
+  beforeAll(async () => {
+    postgres = await PostgresServer.start();
+    rt = await startRuntime({ DATABASE_URL: postgres.url, RATE_LIMIT_PER_MINUTE: '1000000' });
+  });
+  afterAll(async () => {
+    await rt?.close(2_000);
+    await postgres.destroy();
+  });
+
+  const count = async (sql: string, params: unknown[]) => (await postgres.sql<{ n: number }>(sql, params))[0].n;
+  const flushed = () => waitFor(() => rt.queues.every((q) => q.pending === 0), 'write queues to empty', 15_000);
+
+  test('a NUL in a comment is refused at the edge, a confidence of 1e300 is dropped, and 200 + 200 good writes are stored', async () => {
+    const prefix = `edge-${Date.now()}`;
+    const poisonFeedback = await rt.post('/feedback', {
+      session: `${prefix}-fb-poison`,
+      kind: 'thumbs',
+      value: 'down',
+      comment: 'bad\u0000card',
+    });
+    expect(poisonFeedback.status).toBe(400);
+    expect(((await poisonFeedback.json()) as { problems: string[] }).problems).toEqual([
+      expect.stringMatching(/^comment: contains U\+0000/),
+    ]);
+    const poisonTurn = await rt.post(
+      '/webhook/cx',
+      cxRequest('my card was charged twice', 'enrich', {
+        sessionInfo: { session: `${prefix}-turn-poison`, parameters: {} },
+        intentInfo: { lastMatchedIntent: 'projects/p/locations/global/agents/a/intents/i1', displayName: 'charge', confidence: 1e300 },
+      }),
+    );
+    expect(poisonTurn.status).toBe(200);
+    for (let i = 0; i < 200; i++) {
+      const res = await rt.post('/feedback', { session: `${prefix}-fb-${i}`, kind: 'csat', value: (i % 5) + 1 });
+      expect(res.status).toBe(200);
+      const turn = await rt.post(
+        '/webhook/cx',
+        cxRequest(`card question number ${i}`, 'enrich', { sessionInfo: { session: `${prefix}-turn-${i}` } }),
+      );
+      expect(turn.status).toBe(200);
+    }
+    await flushed();
+    const feedback = await count(`SELECT count(*)::int AS n FROM feedback WHERE session_id LIKE $1`, [`${prefix}-fb-%`]);
+    const turns = await count(`SELECT count(*)::int AS n FROM turn_events WHERE session_id LIKE $1`, [`${prefix}-turn-%`]);
+    expect({ feedback, turns }).toEqual({ feedback: 200, turns: 201 });
+    expect(await postgres.sql(`SELECT intent_confidence FROM turn_events WHERE session_id = $1`, [`${prefix}-turn-poison`])).toEqual([
+      { intent_confidence: null },
+    ]);
+  });
+
+  test('records that get past the edge are dead-lettered with the reason, and the 200 turns behind them are stored', async () => {
+    const prefix = `queue-${Date.now()}`;
+    const events = rt.queues.find((q) => q.name === 'turn-events')!;
+    const poison = (id: string, changes: Partial<TurnEvent>): TurnEvent => ({
+      id,
+      createdAt: new Date(),
+      sessionId: `${prefix}-poison`,
+      responseId: id,
+      protocol: 'cx',
+      tag: 'enrich',
+      languageCode: 'en',
+      textRedacted: 'fine',
+      noMatch: false,
+      degraded: false,
+      degradedReasons: [],
+      nlpSource: 'local',
+      latencyMs: 1,
+      region: 'test',
+      repeated: false,
+      lowConfidence: false,
+      escalated: false,
+      experiments: {},
+      ...changes,
+    });
+    events.enqueue(poison(`${prefix}-confidence`, { intentConfidence: 1e300 }));
+    events.enqueue(poison(`${prefix}-nul`, { textRedacted: 'bad\u0000card' }));
+    for (let i = 0; i < 200; i++) {
+      await rt.post('/webhook/cx', cxRequest(`card question number ${i}`, 'enrich', { sessionInfo: { session: `${prefix}-turn-${i}` } }));
+    }
+    await flushed();
+    expect(await count(`SELECT count(*)::int AS n FROM turn_events WHERE session_id LIKE $1`, [`${prefix}-turn-%`])).toBe(200);
+    const letters = await postgres.sql(
+      `SELECT error_code, error_message, substring(record from '"id":"([^"]*)"') AS id FROM write_dead_letters WHERE queue = 'turn-events' AND record LIKE $1 ORDER BY id`,
+      [`%${prefix}%`],
+    );
+    expect(letters).toEqual([
+      { error_code: '22003', error_message: expect.stringMatching(/out of range for type real/), id: `${prefix}-confidence` },
+      { error_code: '22021', error_message: expect.stringMatching(/invalid byte sequence/), id: `${prefix}-nul` },
+    ]);
+    expect(metricValue(await scrape(rt), 'write_queue_dead_lettered_total', { queue: 'turn-events' })).toBe(2);
+    expect(rt.logs.events('write.dead_lettered').map((l) => [l.queue, l.code])).toEqual([
+      ['turn-events', '22003'],
+      ['turn-events', '22021'],
+    ]);
+  });
+});
