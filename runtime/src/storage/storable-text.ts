@@ -6,7 +6,8 @@
  * any 4xx into a webhook error).
  */
 
-/** NUL, or a surrogate half without its partner. */
+/** NUL, or a surrogate half without its partner. NUL is the very character to find here. */
+// eslint-disable-next-line no-control-regex
 const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
 /** The first character Postgres cannot store, as `U+XXXX`, or undefined when there is none. */
