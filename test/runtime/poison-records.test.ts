@@ -1,4 +1,6 @@
+import fc from 'fast-check';
 import { TurnEvent } from '../../runtime/src/webhook/turn-processor';
+import { hostileNumber, hostileText, oversizedText } from './support/hostile-records';
 import { PostgresServer, waitFor } from './support/local-servers';
 import { TestRuntime, cxRequest, metricValue, scrape, startRuntime } from './support/runtime-harness';
 
@@ -105,5 +107,75 @@ describe('unstorable records among good ones (real Postgres)', () => {
       ['turn-events', '22003'],
       ['turn-events', '22021'],
     ]);
+  });
+
+  test('property: hostile webhook requests are all answered, and every turn is stored (cleaned at the edge) or dead-lettered while the queues keep flowing', async () => {
+    const hostileSession = fc.oneof({ weight: 10, arbitrary: hostileText }, { weight: 1, arbitrary: oversizedText });
+    const quality = fc.record(
+      {
+        turns: hostileNumber,
+        inputTurns: hostileNumber,
+        noMatchTurns: hostileNumber,
+        lowConfidenceTurns: hostileNumber,
+        repeatedTurns: hostileNumber,
+        sentimentSum: hostileNumber,
+        sentimentCount: hostileNumber,
+        sentimentFirst: hostileNumber,
+        startedAt: fc.oneof(hostileText, fc.constantFrom('-271821-04-20T00:00:00Z', '+275760-09-13T00:00:00Z', '1970-01-01')),
+        firstTag: hostileText,
+        responseId: hostileText,
+      },
+      { requiredKeys: [] },
+    );
+    let run = 0;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(
+          fc.record({
+            session: hostileSession,
+            text: hostileText,
+            tag: hostileText,
+            language: hostileText,
+            confidence: hostileNumber,
+            intent: hostileText,
+            quality,
+            experiments: fc.dictionary(hostileText, hostileText, { maxKeys: 2 }),
+          }),
+          { minLength: 1, maxLength: 8 },
+        ),
+        async (turns) => {
+          const prefix = `hostile-${Date.now()}-${run++}`;
+          for (const [i, t] of turns.entries()) {
+            const res = await rt.post(
+              '/webhook/cx',
+              cxRequest(t.text, t.tag, {
+                languageCode: t.language,
+                intentInfo: {
+                  lastMatchedIntent: 'projects/p/locations/global/agents/a/intents/i1',
+                  displayName: t.intent,
+                  confidence: t.confidence,
+                },
+                sessionInfo: {
+                  session: `${prefix}-${i}-${t.session}`,
+                  parameters: { convai_quality: t.quality, convai_experiments: t.experiments },
+                },
+              }),
+            );
+            expect(res.status).toBe(200);
+          }
+          await flushed();
+          const stored = await count(`SELECT count(*)::int AS n FROM turn_events WHERE session_id LIKE $1`, [`${prefix}-%`]);
+          const deadLettered = await count(
+            `SELECT count(*)::int AS n FROM write_dead_letters WHERE queue = 'turn-events' AND record LIKE $1`,
+            [`%"sessionId":"${prefix}-%`],
+          );
+          // The edge cleans every value Dialogflow may send; only a session name too long for an
+          // index entry (no real Dialogflow session is) gets as far as the dead letters.
+          const oversized = turns.filter((t) => t.session.length > 1_000).length;
+          expect({ stored, deadLettered }).toEqual({ stored: turns.length - oversized, deadLettered: oversized });
+        },
+      ),
+      { numRuns: 40 },
+    );
   });
 });

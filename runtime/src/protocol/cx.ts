@@ -34,9 +34,9 @@ export function parseCxRequest(body: unknown): Turn {
 
 /** The `query` oneof of a CX request: text, transcript, dtmf, event or intent. */
 function cxQuery(req: Record<string, unknown>): { text: string; inputKind: InputKind } {
-  if (typeof req.text === 'string') return { text: req.text, inputKind: 'text' };
-  if (typeof req.transcript === 'string') return { text: req.transcript, inputKind: 'transcript' };
-  if (typeof req.dtmfDigits === 'string') return { text: req.dtmfDigits, inputKind: 'dtmf' };
+  if (typeof req.text === 'string') return { text: asString(req.text), inputKind: 'text' };
+  if (typeof req.transcript === 'string') return { text: asString(req.transcript), inputKind: 'transcript' };
+  if (typeof req.dtmfDigits === 'string') return { text: asString(req.dtmfDigits), inputKind: 'dtmf' };
   if (typeof req.triggerEvent === 'string') return { text: '', inputKind: 'event' };
   if (typeof req.triggerIntent === 'string') return { text: '', inputKind: 'intent' };
   return { text: '', inputKind: 'none' };

@@ -21,10 +21,13 @@ export function asNumber(value: unknown): number | undefined {
 /**
  * A probability such as an intent's confidence: a number in 0..1, or absent. A value outside
  * (1e300, -3) is not a confidence that can be clamped into meaning: it is treated as not sent.
+ * The range check is also what keeps the value storable in the turn log's `real` column.
  */
 export function asProbability(value: unknown): number | undefined {
   const n = asNumber(value);
-  return n !== undefined && n >= 0 && n <= 1 ? n : undefined;
+  if (n === undefined || n < 0 || n > 1) return undefined;
+  // Below `real`'s smallest value (1.4e-45) Postgres refuses the number rather than rounding it: it is 0.
+  return Math.fround(n) === 0 ? 0 : n;
 }
 
 /** A Struct's fields as JSON values; anything that isn't an object becomes `{}`. */
