@@ -151,7 +151,13 @@ export async function createRuntime(config: RuntimeConfig, overrides: RuntimeOve
           await writeDeadLetter(db, name, record, refusal);
           metrics.queueDeadLettered.inc({ queue: name });
           logger.error(
-            { event: 'write.dead_lettered', queue: name, code: sqlState(refusal), err: refusal },
+            // Code and message only: a driver error's other fields can quote the parameter values.
+            {
+              event: 'write.dead_lettered',
+              queue: name,
+              code: sqlState(refusal),
+              reason: refusal instanceof Error ? refusal.message : String(refusal),
+            },
             'the database refused a record; moved to write_dead_letters',
           );
         },

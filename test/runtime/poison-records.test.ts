@@ -1,4 +1,13 @@
 import fc from 'fast-check';
+import { FeedbackService } from '../../runtime/src/feedback/feedback-service';
+import { Enricher } from '../../runtime/src/nlp/enricher';
+import { DEFAULT_QUALITY_WEIGHTS } from '../../runtime/src/quality/quality-score';
+import { PiiRedactor } from '../../runtime/src/security/pii-redaction';
+import { PostgresDatabase } from '../../runtime/src/storage/database';
+import { writeFeedback } from '../../runtime/src/storage/feedback-writer';
+import { isRefusedByPostgres } from '../../runtime/src/storage/postgres-refusal';
+import { createLogger } from '../../runtime/src/telemetry/logger';
+import { RuntimeMetrics } from '../../runtime/src/telemetry/metrics';
 import { TurnEvent } from '../../runtime/src/webhook/turn-processor';
 import { hostileNumber, hostileText, oversizedText } from './support/hostile-records';
 import { PostgresServer, waitFor } from './support/local-servers';
@@ -177,5 +186,27 @@ describe('unstorable records among good ones (real Postgres)', () => {
       ),
       { numRuns: 40 },
     );
+  });
+
+  test('a rating Postgres refuses past the edge is answered "refused" (422), never "unavailable" (which clients retry forever)', async () => {
+    const db = new PostgresDatabase({ url: postgres.url });
+    const service = new FeedbackService({
+      enricher: undefined as unknown as Enricher, // no comment: never called
+      redactor: new PiiRedactor(),
+      store: (record) => writeFeedback(db, [record], DEFAULT_QUALITY_WEIGHTS),
+      isRefusal: isRefusedByPostgres,
+      metrics: new RuntimeMetrics({ processMetrics: false }),
+      logger: createLogger({ level: 'silent' }),
+      region: 'test',
+      analysisBudgetMs: 100,
+      writeDeadlineMs: 2_000,
+    });
+    try {
+      // The schema refuses this at the edge; the service must still answer it honestly.
+      const outcome = await service.submit({ session: 'refused-1', kind: 'thumbs', value: 'up', languageCode: 'e\u0000n' });
+      expect(outcome).toEqual({ status: 'refused', reason: expect.stringMatching(/invalid byte sequence/) });
+    } finally {
+      await db.close();
+    }
   });
 });

@@ -2,6 +2,7 @@ import { Logger } from 'pino';
 import { Enricher } from '../nlp/enricher';
 import { PiiRedactor } from '../security/pii-redaction';
 import { FeedbackRecord } from '../storage/feedback-writer';
+import { sqlState } from '../storage/postgres-refusal';
 import { RuntimeMetrics } from '../telemetry/metrics';
 import { FeedbackRequest, feedbackIdOf, scoresOf } from './feedback-request';
 
@@ -106,7 +107,11 @@ export class FeedbackService {
     } catch (error) {
       if (this.o.isRefusal(error)) {
         this.o.metrics.feedbackWriteFailures.inc({ reason: 'refused' });
-        this.o.logger.error({ event: 'feedback.refused', err: error }, 'the database refused a feedback record');
+        // Code and message only: a driver error's other fields can quote the (user-written) values.
+        this.o.logger.error(
+          { event: 'feedback.refused', code: sqlState(error), reason: error instanceof Error ? error.message : String(error) },
+          'the database refused a feedback record',
+        );
         return { status: 'refused', reason: `the database refused this rating: ${error instanceof Error ? error.message : String(error)}` };
       }
       this.o.metrics.feedbackWriteFailures.inc({ reason: 'unavailable' });
