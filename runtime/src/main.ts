@@ -2,14 +2,14 @@ import { serve } from '@hono/node-server';
 import { ConfigError, loadConfig } from './config';
 import { createRuntime } from './runtime';
 
+/** Past the deadline, time for the last log lines before the process is ended regardless. */
+const FORCED_EXIT_MARGIN_MS = 500;
+
 /**
  * `npm start` / the container's entry point. On SIGTERM (Cloud Run and Kubernetes send it
  * before stopping an instance): report unready, stop accepting connections, let in-flight turns
  * finish, flush queued writes, close connections — all within SHUTDOWN_DEADLINE_MS.
  */
-/** Past the deadline, time for the last log lines before the process is ended regardless. */
-const FORCED_EXIT_MARGIN_MS = 500;
-
 async function main(): Promise<void> {
   let config;
   try {
