@@ -85,6 +85,7 @@ const schema = z
     FORM_RULES_FILE: z.string().optional(),
     FORM_RULES_JSON: z.string().optional(),
     FEEDBACK_ANALYSIS_BUDGET_MS: int(0, 10_000).default(2_000),
+    FEEDBACK_WRITE_DEADLINE_MS: int(100, 30_000).default(2_000),
 
     RATE_LIMIT_PER_MINUTE: int(1, 1_000_000).default(300),
     MAX_BODY_BYTES: int(1024, 10 * 1024 * 1024).default(256 * 1024),
@@ -211,6 +212,8 @@ export interface RuntimeConfig {
   readonly formRules?: FormRules;
   /** Longest wait for the analysis of a feedback comment. */
   readonly feedbackAnalysisBudgetMs: number;
+  /** Longest wait for a feedback's commit before answering 503 (the client retries; the write is idempotent). */
+  readonly feedbackWriteDeadlineMs: number;
   readonly rateLimitPerMinute: number;
   readonly maxBodyBytes: number;
   readonly shutdownDeadlineMs: number;
@@ -295,6 +298,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     experiments,
     formRules,
     feedbackAnalysisBudgetMs: e.FEEDBACK_ANALYSIS_BUDGET_MS,
+    feedbackWriteDeadlineMs: e.FEEDBACK_WRITE_DEADLINE_MS,
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
     maxBodyBytes: e.MAX_BODY_BYTES,
     shutdownDeadlineMs: e.SHUTDOWN_DEADLINE_MS,

@@ -2,6 +2,9 @@ import { serve } from '@hono/node-server';
 import { ConfigError, loadConfig } from './config';
 import { createRuntime } from './runtime';
 
+/** Past the deadline, time for the last log lines before the process is ended regardless. */
+const FORCED_EXIT_MARGIN_MS = 500;
+
 /**
  * `npm start` / the container's entry point. On SIGTERM (Cloud Run and Kubernetes send it
  * before stopping an instance): report unready, stop accepting connections, let in-flight turns
@@ -34,6 +37,12 @@ async function main(): Promise<void> {
     runtime.logger.info({ signal }, 'shutting down');
     runtime.readiness.draining();
     const deadline = Date.now() + config.shutdownDeadlineMs;
+    // The deadline is a promise to the platform (Cloud Run sends SIGKILL 10 s after SIGTERM): the
+    // steps below each stop at it, and this timer ends the process should anything still hang.
+    setTimeout(() => {
+      runtime.logger.error({ signal, deadlineMs: config.shutdownDeadlineMs }, 'shutdown deadline passed; exiting now');
+      process.exit(1);
+    }, config.shutdownDeadlineMs + FORCED_EXIT_MARGIN_MS).unref();
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     // Idle keep-alive sockets would hold close() open until the deadline.
     (server as unknown as { closeIdleConnections?: () => void }).closeIdleConnections?.();

@@ -35,6 +35,8 @@ import { ConversationSnapshot, ConversationTracker } from './quality/conversatio
 import { writeConversations } from './storage/conversation-writer';
 import { writeExposures } from './storage/exposure-writer';
 import { FeedbackRecord, writeFeedback } from './storage/feedback-writer';
+import { writeDeadLetter } from './storage/dead-letters';
+import { isRefusedByPostgres, sqlState } from './storage/postgres-refusal';
 
 export interface RuntimeOverrides {
   /** Replace the Natural Language client (benchmarks and tests pass one pointed at a fake). */
@@ -118,7 +120,7 @@ export async function createRuntime(config: RuntimeConfig, overrides: RuntimeOve
   let events: WriteBehindQueue<TurnEvent> | undefined;
   let conversations: WriteBehindQueue<ConversationSnapshot> | undefined;
   let exposures: WriteBehindQueue<Exposure> | undefined;
-  let feedback: WriteBehindQueue<FeedbackRecord> | undefined;
+  let storeFeedback: ((record: FeedbackRecord) => Promise<void>) | undefined;
   let schemaReady = Promise.resolve();
   let maintenanceTimer: NodeJS.Timeout | undefined;
   if (config.database.mode !== 'off') {
@@ -140,16 +142,34 @@ export async function createRuntime(config: RuntimeConfig, overrides: RuntimeOve
         .catch((error: unknown) => logger.warn({ err: error }, 'database maintenance skipped'));
     maintenanceTimer = setInterval(() => void schemaReady.then(maintain), config.database.maintenanceIntervalMinutes * 60_000);
     maintenanceTimer.unref();
-    const queueHooks = (name: string) => ({
+    // Every durable write goes through its own queue: retried with backoff while Postgres is down,
+    // drained on SIGTERM, and a record Postgres refuses is dead-lettered instead of blocking it.
+    const queueOptions = (name: string) => ({
+      refused: {
+        isRefusal: isRefusedByPostgres,
+        deadLetter: async (record: unknown, refusal: unknown) => {
+          await writeDeadLetter(db, name, record, refusal);
+          metrics.queueDeadLettered.inc({ queue: name });
+          logger.error(
+            // Code and message only: a driver error's other fields can quote the parameter values.
+            {
+              event: 'write.dead_lettered',
+              queue: name,
+              code: sqlState(refusal),
+              reason: refusal instanceof Error ? refusal.message : String(refusal),
+            },
+            'the database refused a record; moved to write_dead_letters',
+          );
+        },
+      },
       onFlushError: (error: unknown, pending: number) =>
         logger.warn({ err: error, queue: name, pending }, 'write-behind flush failed; will retry'),
       onDrop: (count: number) => metrics.queueDropped.inc({ queue: name }, count),
     });
-    l3 = new PostgresTier(db, queueHooks('l3-cache'));
+    l3 = new PostgresTier(db, queueOptions('l3-cache'));
     queues.push(l3.queue as WriteBehindQueue<unknown>);
-    // Every durable write goes through its own queue: retried with backoff while Postgres is down, drained on SIGTERM.
     const writeBehind = <T>(name: string, flush: (batch: T[]) => Promise<void>): WriteBehindQueue<T> => {
-      const queue = new WriteBehindQueue<T>({ name, flush, ...queueHooks(name) });
+      const queue = new WriteBehindQueue<T>({ name, flush, ...queueOptions(name) });
       queues.push(queue as WriteBehindQueue<unknown>);
       return queue;
     };
@@ -157,8 +177,8 @@ export async function createRuntime(config: RuntimeConfig, overrides: RuntimeOve
     events = writeBehind<TurnEvent>('turn-events', (batch) => writeTurnEvents(db, batch));
     conversations = writeBehind<ConversationSnapshot>('conversations', (batch) => writeConversations(db, batch, weights));
     exposures = writeBehind<Exposure>('experiment-exposures', (batch) => writeExposures(db, batch));
-    // Feedback is refused (503, the client retries) rather than dropped when this queue is full.
-    feedback = writeBehind<FeedbackRecord>('feedback', (batch) => writeFeedback(db, batch, weights));
+    // Feedback is not queued: it is committed before the client is answered (feedback-service.ts).
+    storeFeedback = (record) => writeFeedback(db, [record], weights);
     metrics.watchQueues(queues);
   }
 
@@ -233,11 +253,13 @@ export async function createRuntime(config: RuntimeConfig, overrides: RuntimeOve
   const feedbackService = new FeedbackService({
     enricher,
     redactor,
-    queue: feedback,
+    store: storeFeedback,
+    isRefusal: isRefusedByPostgres,
     metrics,
     logger,
     region: config.region,
     analysisBudgetMs: config.feedbackAnalysisBudgetMs,
+    writeDeadlineMs: config.feedbackWriteDeadlineMs,
   });
   const app = createApp({
     processor,
@@ -267,21 +289,32 @@ export async function createRuntime(config: RuntimeConfig, overrides: RuntimeOve
       readiness.draining();
       if (maintenanceTimer) clearInterval(maintenanceTimer);
       const end = Date.now() + deadlineMs;
-      let left = 0;
-      for (const queue of queues) {
-        left += await queue.drain(Math.max(0, end - Date.now()));
-        queue.stop();
-      }
-      if (left > 0) logger.error({ left }, 'shutdown deadline reached with writes still queued');
-      await Promise.allSettled([
-        redis?.isOpen ? redis.quit() : undefined,
-        database?.close(),
-        analyzer?.close(),
-        tracer ? stopTracing(tracer) : undefined,
-      ]);
-      return left;
+      // All queues at once: one whose writes hang must not use up the others' time.
+      const left = await Promise.all(queues.map((queue) => queue.drain(Math.max(0, end - Date.now()))));
+      queues.forEach((queue) => queue.stop());
+      queues.forEach((queue, i) => {
+        if (left[i] === 0) return;
+        metrics.queueAbandoned.inc({ queue: queue.name }, left[i]);
+        logger.error(
+          { event: 'write.abandoned', queue: queue.name, count: left[i] },
+          'shutdown deadline reached with writes still queued; they are lost with this instance',
+        );
+      });
+      // Closing waits for checked-out connections, which a hung database never returns: bounded too.
+      await settledWithin(
+        [redis?.isOpen ? redis.quit() : undefined, database?.close(), analyzer?.close(), tracer ? stopTracing(tracer) : undefined],
+        Math.max(0, end - Date.now()),
+      );
+      return left.reduce((a, b) => a + b, 0);
     },
   };
+}
+
+/** Wait for `work` to settle, but no longer than `ms`. */
+async function settledWithin(work: Array<Promise<unknown> | undefined>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([Promise.allSettled(work), new Promise((resolve) => (timer = setTimeout(resolve, ms)))]);
+  clearTimeout(timer);
 }
 
 /** Migrate, retrying with backoff while the database is unreachable (instances start before it on a fresh deploy). */

@@ -4,18 +4,14 @@ import { assignVariant } from '../../runtime/src/experiments/assignment';
 import { parseExperiments } from '../../runtime/src/experiments/experiment-config';
 import { QUALITY_PARAMETER } from '../../runtime/src/quality/conversation-tracker';
 import { DEFAULT_QUALITY_WEIGHTS, weightedScore } from '../../runtime/src/quality/quality-score';
-import { FeedbackService } from '../../runtime/src/feedback/feedback-service';
-import { Enricher } from '../../runtime/src/nlp/enricher';
-import { WriteBehindQueue } from '../../runtime/src/resilience/write-behind-queue';
-import { PiiRedactor } from '../../runtime/src/security/pii-redaction';
-import { FeedbackRecord } from '../../runtime/src/storage/feedback-writer';
-import { createLogger } from '../../runtime/src/telemetry/logger';
-import { RuntimeMetrics } from '../../runtime/src/telemetry/metrics';
+import { Client } from 'pg';
+import { feedbackIdOf, feedbackRequestSchema } from '../../runtime/src/feedback/feedback-request';
 import { FakeLanguageServer } from './support/fake-language-server';
 import { PostgresServer, waitFor } from './support/local-servers';
 import { TestRuntime, cxRequest, metricValue, replyParameters, scrape, startRuntime, validReply } from './support/runtime-harness';
 
 const SECRET = 'feedback-test-secret-0123456789';
+const FEEDBACK_WRITE_DEADLINE_MS = 1_000;
 const AUTH = { 'x-webhook-secret': SECRET };
 const AGENT = 'projects/acme/locations/global/agents/a1';
 
@@ -36,8 +32,9 @@ const EXPERIMENTS = {
 
 /**
  * The improvement loop end to end on a real Postgres: conversations scored and stored, experiment
- * variants applied and exposures logged, feedback accepted, redacted, analysed, stored once
- * through a database outage and folded into the conversation's score.
+ * variants applied and exposures logged, feedback redacted, analysed, committed before it is
+ * answered (503 + Retry-After through a database outage, stored once when retried) and folded
+ * into the conversation's score.
  */
 describe('continuous improvement: quality, experiments and feedback on a real Postgres', () => {
   let fake: FakeLanguageServer;
@@ -56,6 +53,7 @@ describe('continuous improvement: quality, experiments and feedback on a real Po
         ESCALATE_AFTER_NEGATIVE_TURNS: '2',
         RATE_LIMIT_PER_MINUTE: '100000',
         QUALITY_EXPECTED_TURNS: '{"*":4}',
+        FEEDBACK_WRITE_DEADLINE_MS: String(FEEDBACK_WRITE_DEADLINE_MS),
       },
       { analyzer: new GoogleLanguageAnalyzer(fake.clientOptions()) },
     );
@@ -178,10 +176,10 @@ describe('continuous improvement: quality, experiments and feedback on a real Po
       },
       AUTH,
     );
-    expect(res.status).toBe(202);
+    expect(res.status).toBe(200);
     const { id, status } = (await res.json()) as any;
-    expect(status).toBe('accepted');
-    await flushed();
+    expect(status).toBe('stored');
+    // Committed before the answer: no queue to wait for.
     const [row] = await sql(`SELECT * FROM feedback WHERE id = $1`, [id]);
     expect(row).toMatchObject({ session_id: session, response_id: 'resp-themes-1', kind: 'thumbs', score: 0, normalized_score: 0 });
     expect(row.comment_redacted).not.toMatch(/jane|example\.com|7946/);
@@ -193,7 +191,7 @@ describe('continuous improvement: quality, experiments and feedback on a real Po
     expect(JSON.stringify(rt.logs.lines)).not.toContain('jane.doe@example.com');
   });
 
-  test('database stopped mid-run: every rating is accepted, queued, and stored exactly once when it returns', async () => {
+  test('database stopped mid-run: 200 only once committed, 503 with Retry-After while down, and each rating stored exactly once after retries', async () => {
     const prefix = `${AGENT}/sessions/outage-${Date.now()}`;
     const ratings = Array.from({ length: 30 }, (_, i) => ({
       session: `${prefix}-${i % 10}`,
@@ -201,31 +199,69 @@ describe('continuous improvement: quality, experiments and feedback on a real Po
       kind: i % 3 === 0 ? 'csat' : 'thumbs',
       value: i % 3 === 0 ? (i % 5) + 1 : i % 2 === 0 ? 'up' : 'down',
     }));
+    const refused: object[] = [];
     const post = async (r: object) => {
       const res = await rt.post('/feedback', r, AUTH);
-      expect(res.status).toBe(202);
+      if (res.status === 503) {
+        expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0);
+        refused.push(r);
+      } else expect(res.status).toBe(200);
+      return res.status;
     };
-    await flushed();
-    for (const r of ratings.slice(0, 10)) await post(r);
+    for (const r of ratings.slice(0, 10)) expect(await post(r)).toBe(200);
     await postgres.stop();
     try {
-      for (const r of ratings.slice(10)) await post(r);
-      // Clients retry on timeouts: the same ratings again, during the outage.
-      for (const r of ratings.slice(5, 15)) await post(r);
-      await new Promise((resolve) => setTimeout(resolve, 600));
-      expect(rt.queues.find((q) => q.name === 'feedback')!.pending).toBeGreaterThan(0);
+      for (const r of ratings.slice(10)) expect(await post(r)).toBe(503);
     } finally {
       await postgres.resume();
     }
-    // And once more after it is back.
-    for (const r of ratings.slice(25)) await post(r);
-    await flushed();
+    // The clients retry what was refused, some twice (a retry whose answer was lost).
+    for (const r of [...refused, ...refused.slice(0, 5)]) expect(await post(r)).toBe(200);
     const rows = await sql(`SELECT count(*)::int AS n, count(DISTINCT id)::int AS ids FROM feedback WHERE session_id LIKE $1`, [
       `${prefix}-%`,
     ]);
     expect(rows[0]).toEqual({ n: ratings.length, ids: ratings.length });
     const csat = await sql(`SELECT score FROM feedback WHERE session_id LIKE $1 AND kind = 'csat' ORDER BY response_id`, [`${prefix}-%`]);
     expect(csat).toHaveLength(ratings.filter((r) => r.kind === 'csat').length);
+    expect(metricValue(await scrape(rt), 'feedback_write_failures_total', { reason: 'unavailable' })).toBeGreaterThanOrEqual(20);
+  });
+
+  test('a commit slower than FEEDBACK_WRITE_DEADLINE_MS is answered 503; its late commit and the retry make one row', async () => {
+    const session = `${AGENT}/sessions/slow-${Date.now()}`;
+    const rating = { session, feedbackId: 'slow-1', kind: 'thumbs', value: 'up' };
+    // Another transaction is inserting the same id: the upsert waits for it to commit or roll back.
+    const blocker = new Client({ connectionString: postgres.url });
+    await blocker.connect();
+    try {
+      await blocker.query('BEGIN');
+      await blocker.query(
+        `INSERT INTO feedback (id, received_at, session_id, kind, score, normalized_score, language_code, region) VALUES ($1, now(), $2, 'thumbs', 0, 0, 'en', 'x')`,
+        [feedbackIdOf(feedbackRequestSchema.parse(rating)), session],
+      );
+      const started = Date.now();
+      const res = await rt.post('/feedback', rating, AUTH);
+      expect(res.status).toBe(503);
+      expect(res.headers.get('retry-after')).toBe('5');
+      expect(Date.now() - started).toBeLessThan(FEEDBACK_WRITE_DEADLINE_MS + 1_000);
+      await blocker.query('ROLLBACK');
+    } finally {
+      await blocker.end();
+    }
+    await waitFor(async () => (await sql(`SELECT 1 FROM feedback WHERE session_id = $1`, [session])).length === 1, 'the late commit');
+    expect((await rt.post('/feedback', rating, AUTH)).status).toBe(200);
+    expect(await sql(`SELECT count(*)::int AS n FROM feedback WHERE session_id = $1`, [session])).toEqual([{ n: 1 }]);
+  });
+
+  test('a client retrying the same rating (same feedbackId, or none) never creates a second row', async () => {
+    const session = `${AGENT}/sessions/retry-${Date.now()}`;
+    const explicit = { session, feedbackId: 'client-id-1', kind: 'csat', value: 4 };
+    const natural = { session, responseId: 'turn-1', kind: 'thumbs', value: 'down' };
+    const answers = await Promise.all(Array.from({ length: 10 }, (_, i) => rt.post('/feedback', i % 2 ? explicit : natural, AUTH)));
+    expect(answers.map((a) => a.status)).toEqual(Array(10).fill(200));
+    expect(new Set(await Promise.all(answers.map(async (a) => ((await a.json()) as { id: string }).id))).size).toBe(2);
+    expect(await sql(`SELECT count(*)::int AS n, count(DISTINCT id)::int AS ids FROM feedback WHERE session_id = $1`, [session])).toEqual([
+      { n: 2, ids: 2 },
+    ]);
   });
 
   test('a changed rating replaces the earlier one, and the conversation is rescored with it', async () => {
@@ -237,10 +273,8 @@ describe('continuous improvement: quality, experiments and feedback on a real Po
     ]);
     expect(before.feedback_score).toBeNull();
 
-    expect((await rt.post('/feedback', { session, kind: 'csat', value: 1 }, AUTH)).status).toBe(202);
-    await flushed();
-    expect((await rt.post('/feedback', { session, kind: 'csat', value: 5 }, AUTH)).status).toBe(202);
-    await flushed();
+    expect((await rt.post('/feedback', { session, kind: 'csat', value: 1 }, AUTH)).status).toBe(200);
+    expect((await rt.post('/feedback', { session, kind: 'csat', value: 5 }, AUTH)).status).toBe(200);
     const stored = await sql(`SELECT score, experiments FROM feedback WHERE session_id = $1`, [session]);
     expect(stored).toEqual([{ score: 5, experiments: { 'escalation-threshold': 'strict' } }]);
     const [after] = await sql(`SELECT quality_score, feedback_score FROM conversations WHERE session_id = $1`, [session]);
@@ -260,37 +294,6 @@ describe('feedback without a database', () => {
       expect(((await res.json()) as any).detail).toMatch(/DATABASE_MODE=off/);
     } finally {
       await rt.close(500);
-    }
-  });
-});
-
-describe('feedback while the queue is full', () => {
-  test('a rating the queue cannot hold is refused (503, retry) instead of pushing an accepted one out', async () => {
-    const queue = new WriteBehindQueue<FeedbackRecord>({
-      name: 'feedback',
-      capacity: 2,
-      flush: () => Promise.reject(new Error('database down')),
-    });
-    const service = new FeedbackService({
-      // No comment is sent, so the enricher is never called.
-      enricher: undefined as unknown as Enricher,
-      redactor: new PiiRedactor(),
-      queue,
-      metrics: new RuntimeMetrics({ processMetrics: false }),
-      logger: createLogger({ level: 'silent' }),
-      region: 'test',
-      analysisBudgetMs: 100,
-    });
-    try {
-      const outcomes = [];
-      for (const value of ['up', 'down', 'up'] as const) {
-        outcomes.push(await service.submit({ session: `s-${value}-${outcomes.length}`, kind: 'thumbs', value, languageCode: 'en' }));
-      }
-      expect(outcomes.map((o) => o.status)).toEqual(['accepted', 'accepted', 'unavailable']);
-      expect(queue.pending).toBe(2);
-      expect(queue.droppedTotal).toBe(0);
-    } finally {
-      queue.stop();
     }
   });
 });

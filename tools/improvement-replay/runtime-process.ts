@@ -8,6 +8,9 @@ import { join } from 'node:path';
  * container: configured by environment, reached over HTTP, stopped with SIGTERM (which drains
  * its write-behind queues into the database before it exits).
  */
+/** Tries of one request that the runtime answers 503 + Retry-After. */
+const MAX_ATTEMPTS = 5;
+
 export class RuntimeProcess {
   private stderr = '';
 
@@ -46,16 +49,27 @@ export class RuntimeProcess {
     }
   }
 
-  /** POST JSON; the reply's body, or an error naming the status. */
+  /**
+   * POST JSON; the reply's body, or an error naming the status. A 503 with Retry-After (feedback
+   * the database could not commit in time) is retried as the runtime asks, a few times: the
+   * request is idempotent, so a retry never stores a rating twice.
+   */
   async post(path: string, body: unknown): Promise<string> {
-    const res = await fetch(`${this.base}${path}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-    });
-    const text = await res.text();
-    if (res.status >= 300) throw new Error(`POST ${path} answered ${res.status}: ${text}`);
-    return text;
+    for (let attempt = 1; ; attempt++) {
+      const res = await fetch(`${this.base}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      const text = await res.text();
+      const retryAfter = Number(res.headers.get('retry-after'));
+      if (res.status === 503 && retryAfter > 0 && attempt < MAX_ATTEMPTS) {
+        await new Promise((r) => setTimeout(r, Math.min(retryAfter, 10) * 1000));
+        continue;
+      }
+      if (res.status >= 300) throw new Error(`POST ${path} answered ${res.status}: ${text}`);
+      return text;
+    }
   }
 
   /** SIGTERM and wait for a clean exit; anything else (queued writes left, a crash) is an error. */

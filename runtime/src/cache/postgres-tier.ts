@@ -1,5 +1,5 @@
 import { Analysis } from '../nlp/enrichment-types';
-import { WriteBehindQueue } from '../resilience/write-behind-queue';
+import { WriteBehindQueue, WriteBehindQueueOptions } from '../resilience/write-behind-queue';
 import { Database } from '../storage/database';
 import { CacheTier } from './cache-tier';
 
@@ -20,7 +20,7 @@ export class PostgresTier implements CacheTier {
 
   constructor(
     private readonly db: Database,
-    queueOptions: { onFlushError?: (error: unknown, pending: number) => void; onDrop?: (count: number) => void } = {},
+    queueOptions: Omit<WriteBehindQueueOptions<PendingEntry>, 'name' | 'flush'>,
   ) {
     this.queue = new WriteBehindQueue<PendingEntry>({ name: 'l3-cache', flush: (batch) => this.write(batch), ...queueOptions });
   }

@@ -1,5 +1,6 @@
 import { JsonValue, Turn } from '../protocol/turn';
 import { environmentOf } from '../protocol/resource-names';
+import { storableText } from '../storage/storable-text';
 import { assignVariant } from './assignment';
 import { Experiment, ExperimentsFile } from './experiment-config';
 
@@ -105,9 +106,10 @@ function languageMatches(prefix: string, code: string): boolean {
   return c === p || c.startsWith(`${p}-`);
 }
 
+/** The session's memberships as a client may have set them; stored as jsonb, so only storable text (storable-text.ts). */
 function readMembership(value: JsonValue | undefined): Record<string, string> {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return {};
   const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(value)) if (typeof v === 'string') out[k] = v;
+  for (const [k, v] of Object.entries(value)) if (typeof v === 'string') out[storableText(k)] = storableText(v);
   return out;
 }

@@ -1,5 +1,16 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import { unstorableCharacter } from '../storage/storable-text';
+
+/**
+ * A string field Postgres can store. A NUL or an unpaired surrogate is refused with 400 naming
+ * the character rather than silently changed: this is our own API, and the client can fix it.
+ */
+const storableString = (schema: z.ZodString) =>
+  schema.superRefine((value, ctx) => {
+    const character = unstorableCharacter(value);
+    if (character) ctx.addIssue({ code: 'custom', message: `contains ${character}, which cannot be stored: remove it` });
+  });
 
 /**
  * The body of `POST /feedback`: one rating of one turn (`responseId`) or of the whole
@@ -9,17 +20,17 @@ import { z } from 'zod';
 export const feedbackRequestSchema = z
   .object({
     /** The Dialogflow session, as the webhook sees it: `projects/.../sessions/<id>`. */
-    session: z.string().min(1).max(500),
+    session: storableString(z.string().min(1).max(500)),
     /** `detectIntentResponseId` (CX) / `responseId` (ES) of the rated turn; absent rates the conversation. */
-    responseId: z.string().min(1).max(200).optional(),
+    responseId: storableString(z.string().min(1).max(200)).optional(),
     /** Client-chosen id; retries with the same id are stored once. @default one rating per turn (or conversation) and kind */
     feedbackId: z
       .string()
       .regex(/^[\w.:-]{1,128}$/, '1-128 letters, digits, "_", ".", ":" or "-"')
       .optional(),
-    languageCode: z.string().min(2).max(35).default('en'),
+    languageCode: storableString(z.string().min(2).max(35)).default('en'),
     /** Free text; redacted before it is analysed, logged or stored. */
-    comment: z.string().max(2_000).optional(),
+    comment: storableString(z.string().max(2_000)).optional(),
   })
   .and(
     z.discriminatedUnion('kind', [

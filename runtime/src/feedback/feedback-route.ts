@@ -5,8 +5,8 @@ import { feedbackRequestSchema } from './feedback-request';
 
 /**
  * `POST /feedback`: authenticated exactly like the webhook (same credentials), rate limited per
- * session, validated, then accepted with 202 once the rating is queued for the database (it is
- * written within seconds, or when the database returns). Every refusal is JSON naming the problem.
+ * session, validated, then answered 200 once the rating is committed to the database, or 503 with
+ * Retry-After when it could not be (see FeedbackService). Every refusal is JSON naming the problem.
  */
 export async function handleFeedback(c: Context, deps: AppDependencies): Promise<Response> {
   if (!(await authenticateCaller(c, deps, { route: 'feedback' }, 'feedback call rejected')))
@@ -28,7 +28,10 @@ export async function handleFeedback(c: Context, deps: AppDependencies): Promise
   }
   try {
     const outcome = await deps.feedback.submit(parsed.data);
-    if (outcome.status === 'accepted') return c.json({ id: outcome.id, status: 'accepted' }, 202);
+    // 200, not 201 or 202: the rating is committed (not merely queued), and the answer is the same
+    // whether it was new, replaced an earlier rating or repeated a retried request (an upsert by id).
+    if (outcome.status === 'stored') return c.json({ id: outcome.id, status: 'stored' }, 200);
+    if (outcome.status === 'refused') return c.json({ error: 'feedback refused', detail: outcome.reason }, 422);
     return c.json({ error: 'feedback unavailable', detail: outcome.reason }, 503, { 'retry-after': String(outcome.retryAfterSeconds) });
   } catch (error) {
     deps.logger.error({ err: error }, 'feedback failed');

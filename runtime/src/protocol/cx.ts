@@ -1,4 +1,4 @@
-import { asNumber, asObject, asParameters, asString } from './json-shape';
+import { asObject, asParameters, asProbability, asString } from './json-shape';
 import { FormParameter, FormParameterState, FormParameterUpdate, InputKind, JsonValue, Reply, Turn } from './turn';
 
 /**
@@ -23,7 +23,7 @@ export function parseCxRequest(body: unknown): Turn {
     inputKind,
     languageCode: asString(req.languageCode) || 'en',
     intent: intentName
-      ? { name: intentName, displayName: asString(intentInfo.displayName), confidence: asNumber(intentInfo.confidence) }
+      ? { name: intentName, displayName: asString(intentInfo.displayName), confidence: asProbability(intentInfo.confidence) }
       : undefined,
     page: pageInfo.currentPage ? { name: asString(pageInfo.currentPage), displayName: asString(pageInfo.displayName) } : undefined,
     parameters: asParameters(sessionInfo.parameters),
@@ -64,9 +64,9 @@ function formOf(pageInfo: Record<string, unknown>): FormParameter[] | undefined 
 
 /** The `query` oneof of a CX request: text, transcript, dtmf, event or intent. */
 function cxQuery(req: Record<string, unknown>): { text: string; inputKind: InputKind } {
-  if (typeof req.text === 'string') return { text: req.text, inputKind: 'text' };
-  if (typeof req.transcript === 'string') return { text: req.transcript, inputKind: 'transcript' };
-  if (typeof req.dtmfDigits === 'string') return { text: req.dtmfDigits, inputKind: 'dtmf' };
+  if (typeof req.text === 'string') return { text: asString(req.text), inputKind: 'text' };
+  if (typeof req.transcript === 'string') return { text: asString(req.transcript), inputKind: 'transcript' };
+  if (typeof req.dtmfDigits === 'string') return { text: asString(req.dtmfDigits), inputKind: 'dtmf' };
   if (typeof req.triggerEvent === 'string') return { text: '', inputKind: 'event' };
   if (typeof req.triggerIntent === 'string') return { text: '', inputKind: 'intent' };
   return { text: '', inputKind: 'none' };

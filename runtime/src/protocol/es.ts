@@ -1,4 +1,4 @@
-import { asNumber, asObject, asParameters, asString } from './json-shape';
+import { asNumber, asObject, asParameters, asProbability, asString } from './json-shape';
 import { EsContext, JsonValue, Reply, Turn } from './turn';
 
 /** The output context that carries our session parameters on ES, which has no session parameters. */
@@ -29,7 +29,7 @@ export function parseEsRequest(body: unknown): Turn {
     inputKind: isDtmf(req) ? 'dtmf' : text ? 'text' : 'none',
     languageCode: asString(result.languageCode) || 'en',
     intent: intentName
-      ? { name: intentName, displayName: asString(intent.displayName), confidence: asNumber(result.intentDetectionConfidence) }
+      ? { name: intentName, displayName: asString(intent.displayName), confidence: asProbability(result.intentDetectionConfidence) }
       : undefined,
     parameters: { ...asParameters(ours?.parameters), ...asParameters(result.parameters) },
     noMatch: intent.isFallback === true,

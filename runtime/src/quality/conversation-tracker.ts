@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { normalizeText } from '../nlp/skip-policy';
 import { environmentOf, flowOf } from '../protocol/resource-names';
 import { JsonValue, Turn } from '../protocol/turn';
+import { storableText } from '../storage/storable-text';
 import {
   ConversationTotals,
   QualityComponents,
@@ -188,18 +189,35 @@ function textFingerprint(text: string): string {
   return createHash('sha256').update(normalizeText(text).toLowerCase()).digest('base64url').slice(0, 16);
 }
 
-/** The state from the session, or undefined when absent or not ours (a fresh count starts). */
+/** Postgres `integer`: a count beyond it is not ours (and the row could not be stored). */
+const MAX_COUNT = 2 ** 31 - 1;
+/** Dates the `conversations` columns accept and a conversation can plausibly have started at. */
+const EARLIEST_START = Date.UTC(2000, 0, 1);
+const LATEST_START = Date.UTC(9999, 11, 31);
+
+/**
+ * The state from the session, or undefined when absent or not ours (a fresh count starts). The
+ * session parameter comes back from Dialogflow as any client may have set it, and its values are
+ * stored in `conversations`: counts must be integers in `integer` range, sentiments in -1..1, the
+ * start a real date, and strings storable (storable-text.ts) — anything else starts afresh rather
+ * than producing a row Postgres refuses.
+ */
 function readState(value: JsonValue | undefined): ConversationState | undefined {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
   const v = value as Record<string, JsonValue>;
-  const counts = ['turns', 'inputTurns', 'noMatchTurns', 'lowConfidenceTurns', 'repeatedTurns', 'sentimentSum', 'sentimentCount'];
-  if (!counts.every((k) => typeof v[k] === 'number' && Number.isFinite(v[k]))) return undefined;
-  if (typeof v.startedAt !== 'string' || Number.isNaN(Date.parse(v.startedAt))) return undefined;
-  const optionalNumber = (k: string) => (typeof v[k] === 'number' ? (v[k] as number) : undefined);
+  const count = (k: string) => Number.isSafeInteger(v[k]) && (v[k] as number) >= 0 && (v[k] as number) <= MAX_COUNT;
+  const counts = ['turns', 'inputTurns', 'noMatchTurns', 'lowConfidenceTurns', 'repeatedTurns', 'sentimentCount'];
+  if (!counts.every(count)) return undefined;
+  const sentimentCount = v.sentimentCount as number;
+  if (typeof v.sentimentSum !== 'number' || !(Math.abs(v.sentimentSum) <= sentimentCount)) return undefined;
+  const started = typeof v.startedAt === 'string' ? Date.parse(v.startedAt) : NaN;
+  if (!(started >= EARLIEST_START && started <= LATEST_START)) return undefined;
+  const sentiment = (k: string) => (typeof v[k] === 'number' && Math.abs(v[k] as number) <= 1 ? (v[k] as number) : undefined);
+  const text = (k: string) => (typeof v[k] === 'string' ? storableText(v[k] as string) : undefined);
   return {
-    startedAt: v.startedAt,
-    responseId: typeof v.responseId === 'string' ? v.responseId : '',
-    firstTag: typeof v.firstTag === 'string' ? v.firstTag : 'default',
+    startedAt: new Date(started).toISOString(),
+    responseId: text('responseId') ?? '',
+    firstTag: text('firstTag') || 'default',
     turns: v.turns as number,
     inputTurns: v.inputTurns as number,
     noMatchTurns: v.noMatchTurns as number,
@@ -207,10 +225,10 @@ function readState(value: JsonValue | undefined): ConversationState | undefined 
     repeatedTurns: v.repeatedTurns as number,
     escalated: v.escalated === true,
     ended: v.ended === true,
-    sentimentFirst: optionalNumber('sentimentFirst'),
-    sentimentLast: optionalNumber('sentimentLast'),
-    sentimentSum: v.sentimentSum as number,
-    sentimentCount: v.sentimentCount as number,
-    lastTextHash: typeof v.lastTextHash === 'string' ? v.lastTextHash : undefined,
+    sentimentFirst: sentiment('sentimentFirst'),
+    sentimentLast: sentiment('sentimentLast'),
+    sentimentSum: v.sentimentSum,
+    sentimentCount,
+    lastTextHash: text('lastTextHash'),
   };
 }

@@ -1,16 +1,32 @@
 import { Exposure } from '../experiments/experiment-engine';
-import { Database } from './database';
+import { Database, inTransaction } from './database';
+import { lockSessions } from './session-locks';
 
-/** Store first exposures; a session's first exposure to an experiment is kept, repeats are ignored. */
+/**
+ * Store first exposures; a session's first exposure to an experiment is kept, repeats are
+ * ignored. The session's feedback gets its variants too: exposures are written behind, so a
+ * rating may have been committed before them (see feedback-writer.ts and session-locks.ts).
+ */
 export async function writeExposures(db: Database, batch: Exposure[]): Promise<void> {
   const params: unknown[] = [];
   const values = batch.map((e, i) => {
     params.push(e.experimentId, e.sessionId, e.variant, e.configVersion, e.exposedAt);
     return `($${i * 5 + 1}, $${i * 5 + 2}, $${i * 5 + 3}, $${i * 5 + 4}, $${i * 5 + 5})`;
   });
-  await db.query(
-    `INSERT INTO experiment_exposures (experiment_id, session_id, variant, config_version, exposed_at)
-     VALUES ${values.join(', ')} ON CONFLICT DO NOTHING`,
-    params,
-  );
+  const sessions = batch.map((e) => e.sessionId);
+  await inTransaction(db, async (tx) => {
+    await lockSessions(tx, sessions);
+    await tx.query(
+      `INSERT INTO experiment_exposures (experiment_id, session_id, variant, config_version, exposed_at)
+       VALUES ${values.join(', ')} ON CONFLICT DO NOTHING`,
+      params,
+    );
+    await tx.query(
+      `UPDATE feedback f SET experiments = e.variants
+         FROM (SELECT session_id, jsonb_object_agg(experiment_id, variant) AS variants
+                 FROM experiment_exposures WHERE session_id = ANY($1::text[]) GROUP BY session_id) e
+        WHERE f.session_id = e.session_id AND f.experiments IS DISTINCT FROM e.variants`,
+      [sessions],
+    );
+  });
 }

@@ -1,6 +1,7 @@
 import { QualityWeights } from '../quality/quality-score';
 import { rescoreConversations } from './conversation-rescore';
 import { Database, inTransaction } from './database';
+import { lockSessions } from './session-locks';
 
 /** One row of `feedback` (storage/migrations.ts); the comment is redacted before it gets here. */
 export interface FeedbackRecord {
@@ -64,6 +65,7 @@ export async function writeFeedback(db: Database, batch: FeedbackRecord[], weigh
   });
   const sessions = rows.map((r) => r.sessionId);
   await inTransaction(db, async (tx) => {
+    await lockSessions(tx, sessions);
     await tx.query(
       `INSERT INTO feedback AS f (${COLUMNS.join(', ')}) VALUES ${values.join(', ')}
        ON CONFLICT (id) DO UPDATE SET ${COLUMNS.filter((c) => c !== 'id')
@@ -72,7 +74,8 @@ export async function writeFeedback(db: Database, batch: FeedbackRecord[], weigh
        WHERE f.received_at < EXCLUDED.received_at`,
       params,
     );
-    // The variants the session was exposed to, for feedback-by-variant analysis.
+    // The variants the session was exposed to, for feedback-by-variant analysis (exposures written
+    // later copy theirs onto this row: exposure-writer.ts).
     await tx.query(
       `UPDATE feedback f SET experiments = e.variants
          FROM (SELECT session_id, jsonb_object_agg(experiment_id, variant) AS variants

@@ -124,6 +124,22 @@ export const MIGRATIONS: ReadonlyArray<{ readonly id: number; readonly name: str
       )`,
     ],
   },
+  {
+    id: 4,
+    name: 'dead letters: records the database refused, kept with the reason',
+    statements: [
+      // Written by storage/dead-letters.ts; `record` is JSON as text (jsonb refuses NUL escapes).
+      `CREATE TABLE IF NOT EXISTS write_dead_letters (
+        id             text PRIMARY KEY,
+        queue          text NOT NULL,
+        failed_at      timestamptz NOT NULL DEFAULT now(),
+        error_code     text,
+        error_message  text NOT NULL,
+        record         text NOT NULL
+      )`,
+      `CREATE INDEX IF NOT EXISTS write_dead_letters_queue ON write_dead_letters (queue, failed_at)`,
+    ],
+  },
 ];
 
 const LOCK_ID = 0x636f6e76; // "conv": one advisory lock for this schema

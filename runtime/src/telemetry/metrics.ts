@@ -88,6 +88,18 @@ export class RuntimeMetrics {
     labelNames: ['queue'] as const,
     registers: [this.registry],
   });
+  readonly queueDeadLettered = new Counter({
+    name: 'write_queue_dead_lettered_total',
+    help: 'Records the database refused (SQLSTATE class 22, 23 or 54), moved to write_dead_letters so the queue keeps flowing.',
+    labelNames: ['queue'] as const,
+    registers: [this.registry],
+  });
+  readonly queueAbandoned = new Counter({
+    name: 'write_queue_abandoned_total',
+    help: 'Queued writes still unwritten when the shutdown deadline ran out (the database was down or hung); lost with the instance.',
+    labelNames: ['queue'] as const,
+    registers: [this.registry],
+  });
   readonly authFailures = new Counter({
     name: 'webhook_auth_failures_total',
     help: 'Requests rejected with 401, by reason.',
@@ -119,6 +131,12 @@ export class RuntimeMetrics {
     name: 'feedback_received_total',
     help: 'User feedback accepted, by kind (thumbs, csat) and value (up/down, 1-5).',
     labelNames: ['kind', 'value'] as const,
+    registers: [this.registry],
+  });
+  readonly feedbackWriteFailures = new Counter({
+    name: 'feedback_write_failures_total',
+    help: 'Feedback not stored, by reason: unavailable and timeout (answered 503, the client retries), refused (422).',
+    labelNames: ['reason'] as const,
     registers: [this.registry],
   });
   readonly experimentExposures = new Counter({
