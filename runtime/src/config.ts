@@ -33,9 +33,30 @@ const list = z.string().transform((v) =>
 export const AUTH_MODES = ['google-id-token', 'shared-secret', 'none'] as const;
 export type AuthMode = (typeof AUTH_MODES)[number];
 
+/**
+ * Every variable that can say "this is production": NODE_ENV (the image sets it), RUNTIME_ENV
+ * (ScalableWebhook sets it on a production webhook) and PLATFORM_ENV (the reference stacks set
+ * the platform environment, e.g. `prod`). Any one of them makes the process production, whatever
+ * the others say: production rules (authentication above all) must not hang on the one variable
+ * a deployment happened to set.
+ */
+export const PRODUCTION_VARIABLES = ['NODE_ENV', 'RUNTIME_ENV', 'PLATFORM_ENV'] as const;
+const PRODUCTION_VALUES = ['production', 'prod'];
+
+/** The first setting that declares production, as `NAME=value`; undefined outside production. */
+export function productionDeclaredBy(env: Readonly<Partial<Record<(typeof PRODUCTION_VARIABLES)[number], string>>>): string | undefined {
+  const name = PRODUCTION_VARIABLES.find((n) => PRODUCTION_VALUES.includes((env[n] ?? '').trim().toLowerCase()));
+  return name && `${name}=${env[name]}`;
+}
+
+/** Shortest shared secret accepted: 16 characters, not counting surrounding whitespace. */
+const MIN_SHARED_SECRET_LENGTH = 16;
+
 const schema = z
   .object({
     NODE_ENV: z.enum(['production', 'development', 'test']).default('development'),
+    RUNTIME_ENV: z.string().optional(),
+    PLATFORM_ENV: z.string().optional(),
     PORT: int(1, 65535).default(8080),
     WEBHOOK_REGION: z.string().default('local'),
     LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
@@ -45,7 +66,19 @@ const schema = z
     AUTH_ALLOWED_PRINCIPALS: list.optional(),
     AUTH_JWKS_URL: z.string().url().default('https://www.googleapis.com/oauth2/v3/certs'),
     AUTH_ISSUERS: list.default('https://accounts.google.com,accounts.google.com'),
-    WEBHOOK_SHARED_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+    // Trimmed: a secret pasted with a trailing newline could never match a header (HTTP trims them).
+    WEBHOOK_SHARED_SECRET: z
+      .string()
+      .transform((v) => v.trim())
+      .superRefine((v, ctx) => {
+        if (v.length === 0) ctx.addIssue({ code: 'custom', message: 'is blank (only whitespace): set the secret from Secret Manager' });
+        else if (v.length < MIN_SHARED_SECRET_LENGTH)
+          ctx.addIssue({
+            code: 'custom',
+            message: `must be at least ${MIN_SHARED_SECRET_LENGTH} characters, not counting surrounding whitespace`,
+          });
+      })
+      .optional(),
 
     WEBHOOK_BUDGET_MS: int(200, 30_000).default(4_500),
     NLP_DEADLINE_MS: int(50, 30_000).default(1_500),
@@ -97,15 +130,28 @@ const schema = z
     K_SERVICE: z.string().optional(),
   })
   .superRefine((env, ctx) => {
-    const mode = env.AUTH_MODE ?? (env.NODE_ENV === 'production' ? undefined : 'none');
+    const production = productionDeclaredBy(env);
+    const mode = env.AUTH_MODE ?? (production ? undefined : 'none');
     if (mode === undefined) {
-      ctx.addIssue({ code: 'custom', path: ['AUTH_MODE'], message: 'is required in production: "google-id-token" or "shared-secret"' });
-    }
-    if (mode === 'none' && env.NODE_ENV === 'production') {
       ctx.addIssue({
         code: 'custom',
         path: ['AUTH_MODE'],
-        message: '"none" is refused when NODE_ENV=production; verification is never skipped in production',
+        message: `is required in production (${production}): "google-id-token" or "shared-secret"`,
+      });
+    }
+    if (mode === 'none' && production) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['AUTH_MODE'],
+        message: `"none" is refused when ${production}; verification is never skipped in production`,
+      });
+    }
+    if (mode === 'google-id-token' && production && !env.AUTH_ALLOWED_PRINCIPALS?.length) {
+      // Any Google account can mint an ID token for any audience: the audience alone lets everyone in.
+      ctx.addIssue({
+        code: 'custom',
+        path: ['AUTH_ALLOWED_PRINCIPALS'],
+        message: `is required with AUTH_MODE=google-id-token in production (${production}): the caller emails to accept, e.g. the Dialogflow service agent`,
       });
     }
     if (mode === 'google-id-token' && !env.AUTH_AUDIENCE?.length) {
@@ -129,11 +175,11 @@ const schema = z
         message: 'is required with DATABASE_MODE=postgres, e.g. postgres://webhook@10.0.0.4/convai',
       });
     }
-    if (env.NODE_ENV === 'production' && (env.DATABASE_MODE ?? (env.DATABASE_URL ? 'postgres' : 'embedded')) === 'embedded') {
+    if (production && (env.DATABASE_MODE ?? (env.DATABASE_URL ? 'postgres' : 'embedded')) === 'embedded') {
       ctx.addIssue({
         code: 'custom',
         path: ['DATABASE_URL'],
-        message: 'is required in production (the embedded database lives and dies with one instance); or set DATABASE_MODE=off',
+        message: `is required in production (${production}; the embedded database lives and dies with one instance); or set DATABASE_MODE=off`,
       });
     }
     if (env.EXPERIMENTS_FILE && env.EXPERIMENTS_JSON) {
@@ -157,6 +203,7 @@ const schema = z
 export type RawEnv = z.input<typeof schema>;
 
 export interface RuntimeConfig {
+  /** Any of PRODUCTION_VARIABLES says production: authentication is mandatory. */
   readonly production: boolean;
   readonly port: number;
   readonly region: string;
@@ -247,7 +294,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   } catch (error) {
     throw new ConfigError(`Invalid runtime configuration:\n  - ${(error as Error).message}`);
   }
-  const production = e.NODE_ENV === 'production';
+  const production = productionDeclaredBy(e) !== undefined;
   // Without credentials there is nothing to call: run on the local analyzer so `npm start` works offline.
   const hasGoogle = Boolean(e.GOOGLE_APPLICATION_CREDENTIALS || e.K_SERVICE || e.NLP_API_ENDPOINT);
   return {

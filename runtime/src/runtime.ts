@@ -7,7 +7,7 @@ import { PostgresTier } from './cache/postgres-tier';
 import { RedisTier } from './cache/redis-tier';
 import { GuardedTier, TieredCache } from './cache/tiered-cache';
 import { MemoryTier } from './cache/memory-tier';
-import { RuntimeConfig } from './config';
+import { ConfigError, RuntimeConfig } from './config';
 import { HandlerRegistry } from './handlers/handler-registry';
 import { registerReferenceHandlers } from './handlers/reference-handlers';
 import { Enricher } from './nlp/enricher';
@@ -70,6 +70,9 @@ export interface Runtime {
  * (Natural Language, Redis, Postgres) gets its own guard, so its failure disables only itself.
  */
 export async function createRuntime(config: RuntimeConfig, overrides: RuntimeOverrides = {}): Promise<Runtime> {
+  // loadConfig refuses this already; a configuration built by hand must not get past it either.
+  if (config.production && config.auth.mode === 'none')
+    throw new ConfigError('Invalid runtime configuration:\n  - AUTH_MODE: "none" is refused in production; verification is never skipped');
   const logger = overrides.logger ?? createLogger({ level: config.logLevel, projectId: config.projectId });
   const tracer: NodeTracerProvider | undefined =
     overrides.tracing === false
@@ -210,6 +213,8 @@ export async function createRuntime(config: RuntimeConfig, overrides: RuntimeOve
   const readiness = new Readiness(
     [nlpGuard, redisGuard, postgresGuard].filter((g): g is DependencyGuard => g !== undefined),
     () => [
+      // Listed so that nobody mistakes an open instance for a production one (production refuses it).
+      ...(config.auth.mode === 'none' ? ['auth-disabled'] : []),
       ...(analyzer ? [] : ['nlp-local-analyzer-only']),
       ...(redis && !redis.isReady ? ['redis-disconnected'] : []),
       ...(database && !schemaMigrated ? ['postgres-schema-pending'] : []),
