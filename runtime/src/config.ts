@@ -49,6 +49,16 @@ export function productionDeclaredBy(env: Readonly<Partial<Record<(typeof PRODUC
   return name && `${name}=${env[name]}`;
 }
 
+/**
+ * Deadlines of the calls a turn waits on, besides Natural Language (NLP_DEADLINE_MS). They hold
+ * when the peer hangs (connection open, no reply), and each expiry counts towards opening the
+ * dependency's breaker. Measured on a busy 2-core machine (runtime/README.md, "Dependency
+ * deadlines"): healthy calls stay far below these, a hung peer costs at most two Redis deadlines
+ * and one database deadline per turn until the breakers open.
+ */
+export const DEFAULT_REDIS_TIMEOUT_MS = 500;
+export const DEFAULT_DATABASE_READ_TIMEOUT_MS = 1_000;
+
 /** Shortest shared secret accepted: 16 characters, not counting surrounding whitespace. */
 const MIN_SHARED_SECRET_LENGTH = 16;
 
@@ -88,6 +98,8 @@ const schema = z
     NLP_INSECURE: bool.default('false'),
     NLP_MODEL_VERSION: z.string().default('language-v2'),
     NLP_MAX_CONCURRENT: int(1, 10_000).default(64),
+    REDIS_TIMEOUT_MS: int(10, 10_000).default(DEFAULT_REDIS_TIMEOUT_MS),
+    DATABASE_READ_TIMEOUT_MS: int(10, 10_000).default(DEFAULT_DATABASE_READ_TIMEOUT_MS),
     BREAKER_FAILURES_TO_OPEN: int(1, 1000).default(5),
     BREAKER_HALF_OPEN_MS: int(100, 600_000).default(5_000),
     NLP_SKIP_MIN_CHARS: int(0, 1000).default(4),
@@ -121,6 +133,10 @@ const schema = z
 
     RATE_LIMIT_PER_MINUTE: int(1, 1_000_000).default(300),
     MAX_BODY_BYTES: int(1024, 10 * 1024 * 1024).default(256 * 1024),
+    HTTP_HEADERS_TIMEOUT_MS: int(100, 120_000).default(5_000),
+    HTTP_REQUEST_TIMEOUT_MS: int(100, 120_000).default(10_000),
+    // Above the Google load balancer's 600 s keep-alive to backends, so it never reuses a connection we just closed.
+    HTTP_KEEP_ALIVE_TIMEOUT_MS: int(1_000, 3_600_000).default(620_000),
     SHUTDOWN_DEADLINE_MS: int(100, 60_000).default(8_000),
 
     OTEL_TRACES_SAMPLER_ARG: z.coerce.number().min(0).max(1).default(0.05),
@@ -191,6 +207,13 @@ const schema = z
     if (env.QUALITY_WEIGHTS && Object.values({ ...DEFAULT_QUALITY_WEIGHTS, ...env.QUALITY_WEIGHTS }).every((w) => !w)) {
       ctx.addIssue({ code: 'custom', path: ['QUALITY_WEIGHTS'], message: 'gives every component weight 0: at least one must count' });
     }
+    if (env.HTTP_HEADERS_TIMEOUT_MS > env.HTTP_REQUEST_TIMEOUT_MS) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['HTTP_HEADERS_TIMEOUT_MS'],
+        message: `must not exceed HTTP_REQUEST_TIMEOUT_MS (${env.HTTP_REQUEST_TIMEOUT_MS}): the headers are part of the request`,
+      });
+    }
     if (env.NLP_DEADLINE_MS >= env.WEBHOOK_BUDGET_MS) {
       ctx.addIssue({
         code: 'custom',
@@ -243,6 +266,8 @@ export interface RuntimeConfig {
     /** How often partitions are rolled and expired cache rows purged. */
     readonly maintenanceIntervalMinutes: number;
   };
+  /** Deadlines of Redis calls and request-path database reads (each expiry counts as a breaker failure). */
+  readonly timeouts: { readonly redisMs: number; readonly databaseReadMs: number };
   /** Circuit breakers: consecutive failures to open, and time open before a trial call. */
   readonly breaker: { readonly failuresToOpen: number; readonly halfOpenAfterMs: number };
   readonly quality: {
@@ -260,6 +285,8 @@ export interface RuntimeConfig {
   readonly feedbackAnalysisBudgetMs: number;
   readonly rateLimitPerMinute: number;
   readonly maxBodyBytes: number;
+  /** HTTP server: bounds on receiving headers and body, and the idle keep-alive time. */
+  readonly http: { readonly headersMs: number; readonly requestMs: number; readonly keepAliveMs: number };
   readonly shutdownDeadlineMs: number;
   readonly tracing: { readonly sampleRatio: number; readonly otlpEndpoint?: string };
   readonly projectId?: string;
@@ -333,6 +360,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       turnEventsRetentionMonths: e.TURN_EVENTS_RETENTION_MONTHS,
       maintenanceIntervalMinutes: e.MAINTENANCE_INTERVAL_MINUTES,
     },
+    timeouts: { redisMs: e.REDIS_TIMEOUT_MS, databaseReadMs: e.DATABASE_READ_TIMEOUT_MS },
     breaker: { failuresToOpen: e.BREAKER_FAILURES_TO_OPEN, halfOpenAfterMs: e.BREAKER_HALF_OPEN_MS },
     quality: {
       weights: { ...DEFAULT_QUALITY_WEIGHTS, ...(e.QUALITY_WEIGHTS as Partial<QualityWeights> | undefined) },
@@ -344,6 +372,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     feedbackAnalysisBudgetMs: e.FEEDBACK_ANALYSIS_BUDGET_MS,
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
     maxBodyBytes: e.MAX_BODY_BYTES,
+    http: { headersMs: e.HTTP_HEADERS_TIMEOUT_MS, requestMs: e.HTTP_REQUEST_TIMEOUT_MS, keepAliveMs: e.HTTP_KEEP_ALIVE_TIMEOUT_MS },
     shutdownDeadlineMs: e.SHUTDOWN_DEADLINE_MS,
     tracing: { sampleRatio: e.OTEL_TRACES_SAMPLER_ARG, otlpEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT },
     projectId: e.GOOGLE_CLOUD_PROJECT,

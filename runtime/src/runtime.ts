@@ -36,6 +36,9 @@ import { writeConversations } from './storage/conversation-writer';
 import { writeExposures } from './storage/exposure-writer';
 import { FeedbackRecord, writeFeedback } from './storage/feedback-writer';
 
+/** Redis commands left waiting for a reply at most (a hung server never answers them). */
+const REDIS_MAX_PENDING_COMMANDS = 1_000;
+
 export interface RuntimeOverrides {
   /** Replace the Natural Language client (benchmarks and tests pass one pointed at a fake). */
   readonly analyzer?: TextAnalyzer;
@@ -104,12 +107,16 @@ export async function createRuntime(config: RuntimeConfig, overrides: RuntimeOve
       url: config.redisUrl,
       // Fail commands at once while disconnected instead of queueing them behind an outage.
       disableOfflineQueue: true,
+      // A hung server (connection open, no replies) keeps every written command waiting for a
+      // reply that may never come; the guard's deadline frees the caller, not the command. The
+      // breaker stops new ones after a few; this bounds what is left waiting (rejected beyond it).
+      commandsQueueMaxLength: REDIS_MAX_PENDING_COMMANDS,
       socket: { connectTimeout: 1_000, reconnectStrategy: (retries: number) => Math.min(100 * 2 ** retries, 2_000) },
     }) as RedisClientType;
     redis.on('error', (error: Error) => logger.debug({ err: error }, 'redis connection error'));
     // Start without waiting: the tier is skipped until the connection is up.
     redis.connect().catch((error: Error) => logger.warn({ err: error }, 'redis unavailable at start; L2 disabled until it connects'));
-    redisGuard = guard('redis', 256, 200);
+    redisGuard = guard('redis', 256, config.timeouts.redisMs);
   }
 
   // --- Postgres (L3, turn events) ----------------------------------------------------------------
@@ -131,12 +138,13 @@ export async function createRuntime(config: RuntimeConfig, overrides: RuntimeOve
       pgliteDataDir: config.database.pgliteDataDir,
     });
     database = db;
-    postgresGuard = guard('postgres', 32, 500);
+    // Guards the request path's reads (L3); the pool's own timeouts bound every other query.
+    postgresGuard = guard('postgres', 32, config.timeouts.databaseReadMs);
     schemaReady = migrateWithRetry(db, logger).then(() => {
       schemaMigrated = true;
     });
     // Roll partitions, drop months past retention, purge expired cache rows. Not through the
-    // request-path guard: DDL may take longer than its 500 ms, and a failed round just waits for the next.
+    // request-path guard: DDL may take longer than its deadline, and a failed round just waits for the next.
     const maintain = () =>
       runMaintenance(db, { turnEventsRetentionMonths: config.database.turnEventsRetentionMonths })
         .then((r) => logger.info({ event: 'db.maintenance', ...r }, 'database maintenance'))
@@ -248,7 +256,7 @@ export async function createRuntime(config: RuntimeConfig, overrides: RuntimeOve
     processor,
     feedback: feedbackService,
     authenticator: new Authenticator(config.auth),
-    rateLimiter: new SessionRateLimiter(config.rateLimitPerMinute, redis),
+    rateLimiter: new SessionRateLimiter(config.rateLimitPerMinute, redis && redisGuard && { client: redis, guard: redisGuard }),
     idempotency: new IdempotencyStore(redis, redisGuard),
     readiness,
     metrics,
