@@ -1,5 +1,5 @@
-import { serve } from '@hono/node-server';
 import { ConfigError, loadConfig } from './config';
+import { startHttpServer } from './http-server';
 import { createRuntime } from './runtime';
 
 /**
@@ -19,7 +19,7 @@ async function main(): Promise<void> {
     throw error;
   }
   const runtime = await createRuntime(config);
-  const server = serve({ fetch: runtime.app.fetch, port: config.port, hostname: '0.0.0.0' }, (info) => {
+  const server = startHttpServer(runtime.app.fetch, { port: config.port, hostname: '0.0.0.0', timeouts: config.http }, (info) => {
     runtime.readiness.serving();
     runtime.logger.info(
       { port: info.port, nlp: config.nlp.mode, database: runtime.database?.kind, redis: Boolean(runtime.redis) },
