@@ -28,12 +28,7 @@ export interface ScalableWebhookProps {
   readonly regions?: string[];
   /** Base name for the GCP resources (2-26 lowercase letters, digits, "-"). @default - the construct id, lowercased */
   readonly name?: string;
-  /**
-   * Production defaults and rules. A production webhook's container also gets
-   * `RUNTIME_ENV=production`, so the runtime applies its production rules (it refuses to start
-   * without authentication) whatever `env` says.
-   * @default - the enclosing PlatformStack's, else false
-   */
+  /** Production defaults and rules. @default - the enclosing PlatformStack's, else false */
   readonly production?: boolean;
   /** Instances kept warm per region. @default - 1 in production, 0 elsewhere */
   readonly minInstances?: number;
