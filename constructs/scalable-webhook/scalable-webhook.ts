@@ -20,6 +20,12 @@ import { gkeRegion, ResolvedWebhookProps, SCALABLE_WEBHOOK_RULES } from './scala
 
 const DEFAULT_MAX_INSTANCES = 10;
 const DEFAULT_CONCURRENCY = 80;
+/**
+ * Tells the runtime it is production (runtime/src/config.ts: it then refuses to start without
+ * authentication). Set by the construct on a production webhook, not left to the image's
+ * NODE_ENV or the caller's `env`: a custom image or a stray NODE_ENV must not turn checks off.
+ */
+const RUNTIME_ENV = { name: 'RUNTIME_ENV', value: 'production' } as const;
 const DEFAULT_PORT = 8080;
 /** Requests per second one pod serves at full load (balancing mode RATE of zonal NEGs). */
 const MAX_RATE_PER_POD = 100;
@@ -130,7 +136,7 @@ export class ScalableWebhook extends Construct {
         SecretAccess.grant(this, `secret-file-access-${i}`, ref.secret, this.serviceAccount.member);
       }
 
-      this.services = p.regions.map((region) => this.service(region, p));
+      this.services = p.regions.map((region) => this.service(region, p, production));
       this.networkEndpointGroups = p.regions.map(
         (region, i) =>
           new ComputeRegionNetworkEndpointGroup(this, `neg-${region}`, {
@@ -241,10 +247,13 @@ export class ScalableWebhook extends Construct {
     );
   }
 
-  private service(region: string, p: ResolvedWebhookProps): CloudRunV2Service {
+  private service(region: string, p: ResolvedWebhookProps, production: boolean): CloudRunV2Service {
     const port = p.containerPort ?? DEFAULT_PORT;
     const env: CloudRunV2ServiceTemplateContainersEnv[] = [
-      ...Object.entries(p.env ?? {}).map(([name, value]) => ({ name, value })),
+      ...Object.entries(p.env ?? {})
+        .filter(([name]) => !(production && name === RUNTIME_ENV.name))
+        .map(([name, value]) => ({ name, value })),
+      ...(production ? [RUNTIME_ENV] : []),
       ...Object.entries(p.secretEnv ?? {}).map(([name, ref]) => ({
         name,
         valueSource: { secretKeyRef: { secret: ref.secret, version: ref.version ?? 'latest' } },
@@ -326,6 +335,7 @@ export class ScalableWebhook extends Construct {
         AUTH_ALLOWED_PRINCIPALS: (p.invokers ?? [this.dialogflowServiceAgent(p)]).map((m) => m.replace(/^serviceAccount:/, '')).join(','),
         GOOGLE_CLOUD_PROJECT: projectId,
         ...p.env,
+        ...(production && { [RUNTIME_ENV.name]: RUNTIME_ENV.value }),
         PORT: quantity(port),
         WEBHOOK_REGION: p.regions[0],
       },

@@ -33,9 +33,40 @@ const list = z.string().transform((v) =>
 export const AUTH_MODES = ['google-id-token', 'shared-secret', 'none'] as const;
 export type AuthMode = (typeof AUTH_MODES)[number];
 
+/**
+ * Every variable that can say "this is production": NODE_ENV (the image sets it), RUNTIME_ENV
+ * (ScalableWebhook sets it on a production webhook) and PLATFORM_ENV (the reference stacks set
+ * the platform environment, e.g. `prod`). Any one of them makes the process production, whatever
+ * the others say: production rules (authentication above all) must not hang on the one variable
+ * a deployment happened to set.
+ */
+export const PRODUCTION_VARIABLES = ['NODE_ENV', 'RUNTIME_ENV', 'PLATFORM_ENV'] as const;
+const PRODUCTION_VALUES = ['production', 'prod'];
+
+/** The first setting that declares production, as `NAME=value`; undefined outside production. */
+export function productionDeclaredBy(env: Readonly<Partial<Record<(typeof PRODUCTION_VARIABLES)[number], string>>>): string | undefined {
+  const name = PRODUCTION_VARIABLES.find((n) => PRODUCTION_VALUES.includes((env[n] ?? '').trim().toLowerCase()));
+  return name && `${name}=${env[name]}`;
+}
+
+/**
+ * Deadlines of the calls a turn waits on, besides Natural Language (NLP_DEADLINE_MS). They hold
+ * when the peer hangs (connection open, no reply), and each expiry counts towards opening the
+ * dependency's breaker. Measured on a busy 2-core machine (runtime/README.md, "Dependency
+ * deadlines"): healthy calls stay far below these, a hung peer costs at most two Redis deadlines
+ * and one database deadline per turn until the breakers open.
+ */
+export const DEFAULT_REDIS_TIMEOUT_MS = 500;
+export const DEFAULT_DATABASE_READ_TIMEOUT_MS = 1_000;
+
+/** Shortest shared secret accepted: 16 characters, not counting surrounding whitespace. */
+const MIN_SHARED_SECRET_LENGTH = 16;
+
 const schema = z
   .object({
     NODE_ENV: z.enum(['production', 'development', 'test']).default('development'),
+    RUNTIME_ENV: z.string().optional(),
+    PLATFORM_ENV: z.string().optional(),
     PORT: int(1, 65535).default(8080),
     WEBHOOK_REGION: z.string().default('local'),
     LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
@@ -45,7 +76,19 @@ const schema = z
     AUTH_ALLOWED_PRINCIPALS: list.optional(),
     AUTH_JWKS_URL: z.string().url().default('https://www.googleapis.com/oauth2/v3/certs'),
     AUTH_ISSUERS: list.default('https://accounts.google.com,accounts.google.com'),
-    WEBHOOK_SHARED_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+    // Trimmed: a secret pasted with a trailing newline could never match a header (HTTP trims them).
+    WEBHOOK_SHARED_SECRET: z
+      .string()
+      .transform((v) => v.trim())
+      .superRefine((v, ctx) => {
+        if (v.length === 0) ctx.addIssue({ code: 'custom', message: 'is blank (only whitespace): set the secret from Secret Manager' });
+        else if (v.length < MIN_SHARED_SECRET_LENGTH)
+          ctx.addIssue({
+            code: 'custom',
+            message: `must be at least ${MIN_SHARED_SECRET_LENGTH} characters, not counting surrounding whitespace`,
+          });
+      })
+      .optional(),
 
     WEBHOOK_BUDGET_MS: int(200, 30_000).default(4_500),
     NLP_DEADLINE_MS: int(50, 30_000).default(1_500),
@@ -55,6 +98,8 @@ const schema = z
     NLP_INSECURE: bool.default('false'),
     NLP_MODEL_VERSION: z.string().default('language-v2'),
     NLP_MAX_CONCURRENT: int(1, 10_000).default(64),
+    REDIS_TIMEOUT_MS: int(10, 10_000).default(DEFAULT_REDIS_TIMEOUT_MS),
+    DATABASE_READ_TIMEOUT_MS: int(10, 10_000).default(DEFAULT_DATABASE_READ_TIMEOUT_MS),
     BREAKER_FAILURES_TO_OPEN: int(1, 1000).default(5),
     BREAKER_HALF_OPEN_MS: int(100, 600_000).default(5_000),
     NLP_SKIP_MIN_CHARS: int(0, 1000).default(4),
@@ -89,6 +134,10 @@ const schema = z
 
     RATE_LIMIT_PER_MINUTE: int(1, 1_000_000).default(300),
     MAX_BODY_BYTES: int(1024, 10 * 1024 * 1024).default(256 * 1024),
+    HTTP_HEADERS_TIMEOUT_MS: int(100, 120_000).default(5_000),
+    HTTP_REQUEST_TIMEOUT_MS: int(100, 120_000).default(10_000),
+    // Above the Google load balancer's 600 s keep-alive to backends, so it never reuses a connection we just closed.
+    HTTP_KEEP_ALIVE_TIMEOUT_MS: int(1_000, 3_600_000).default(620_000),
     SHUTDOWN_DEADLINE_MS: int(100, 60_000).default(8_000),
 
     OTEL_TRACES_SAMPLER_ARG: z.coerce.number().min(0).max(1).default(0.05),
@@ -98,15 +147,28 @@ const schema = z
     K_SERVICE: z.string().optional(),
   })
   .superRefine((env, ctx) => {
-    const mode = env.AUTH_MODE ?? (env.NODE_ENV === 'production' ? undefined : 'none');
+    const production = productionDeclaredBy(env);
+    const mode = env.AUTH_MODE ?? (production ? undefined : 'none');
     if (mode === undefined) {
-      ctx.addIssue({ code: 'custom', path: ['AUTH_MODE'], message: 'is required in production: "google-id-token" or "shared-secret"' });
-    }
-    if (mode === 'none' && env.NODE_ENV === 'production') {
       ctx.addIssue({
         code: 'custom',
         path: ['AUTH_MODE'],
-        message: '"none" is refused when NODE_ENV=production; verification is never skipped in production',
+        message: `is required in production (${production}): "google-id-token" or "shared-secret"`,
+      });
+    }
+    if (mode === 'none' && production) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['AUTH_MODE'],
+        message: `"none" is refused when ${production}; verification is never skipped in production`,
+      });
+    }
+    if (mode === 'google-id-token' && production && !env.AUTH_ALLOWED_PRINCIPALS?.length) {
+      // Any Google account can mint an ID token for any audience: the audience alone lets everyone in.
+      ctx.addIssue({
+        code: 'custom',
+        path: ['AUTH_ALLOWED_PRINCIPALS'],
+        message: `is required with AUTH_MODE=google-id-token in production (${production}): the caller emails to accept, e.g. the Dialogflow service agent`,
       });
     }
     if (mode === 'google-id-token' && !env.AUTH_AUDIENCE?.length) {
@@ -130,11 +192,11 @@ const schema = z
         message: 'is required with DATABASE_MODE=postgres, e.g. postgres://webhook@10.0.0.4/convai',
       });
     }
-    if (env.NODE_ENV === 'production' && (env.DATABASE_MODE ?? (env.DATABASE_URL ? 'postgres' : 'embedded')) === 'embedded') {
+    if (production && (env.DATABASE_MODE ?? (env.DATABASE_URL ? 'postgres' : 'embedded')) === 'embedded') {
       ctx.addIssue({
         code: 'custom',
         path: ['DATABASE_URL'],
-        message: 'is required in production (the embedded database lives and dies with one instance); or set DATABASE_MODE=off',
+        message: `is required in production (${production}; the embedded database lives and dies with one instance); or set DATABASE_MODE=off`,
       });
     }
     if (env.EXPERIMENTS_FILE && env.EXPERIMENTS_JSON) {
@@ -145,6 +207,13 @@ const schema = z
     }
     if (env.QUALITY_WEIGHTS && Object.values({ ...DEFAULT_QUALITY_WEIGHTS, ...env.QUALITY_WEIGHTS }).every((w) => !w)) {
       ctx.addIssue({ code: 'custom', path: ['QUALITY_WEIGHTS'], message: 'gives every component weight 0: at least one must count' });
+    }
+    if (env.HTTP_HEADERS_TIMEOUT_MS > env.HTTP_REQUEST_TIMEOUT_MS) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['HTTP_HEADERS_TIMEOUT_MS'],
+        message: `must not exceed HTTP_REQUEST_TIMEOUT_MS (${env.HTTP_REQUEST_TIMEOUT_MS}): the headers are part of the request`,
+      });
     }
     if (env.NLP_DEADLINE_MS >= env.WEBHOOK_BUDGET_MS) {
       ctx.addIssue({
@@ -158,6 +227,7 @@ const schema = z
 export type RawEnv = z.input<typeof schema>;
 
 export interface RuntimeConfig {
+  /** Any of PRODUCTION_VARIABLES says production: authentication is mandatory. */
   readonly production: boolean;
   readonly port: number;
   readonly region: string;
@@ -197,6 +267,8 @@ export interface RuntimeConfig {
     /** How often partitions are rolled and expired cache rows purged. */
     readonly maintenanceIntervalMinutes: number;
   };
+  /** Deadlines of Redis calls and request-path database reads (each expiry counts as a breaker failure). */
+  readonly timeouts: { readonly redisMs: number; readonly databaseReadMs: number };
   /** Circuit breakers: consecutive failures to open, and time open before a trial call. */
   readonly breaker: { readonly failuresToOpen: number; readonly halfOpenAfterMs: number };
   readonly quality: {
@@ -216,6 +288,8 @@ export interface RuntimeConfig {
   readonly feedbackWriteDeadlineMs: number;
   readonly rateLimitPerMinute: number;
   readonly maxBodyBytes: number;
+  /** HTTP server: bounds on receiving headers and body, and the idle keep-alive time. */
+  readonly http: { readonly headersMs: number; readonly requestMs: number; readonly keepAliveMs: number };
   readonly shutdownDeadlineMs: number;
   readonly tracing: { readonly sampleRatio: number; readonly otlpEndpoint?: string };
   readonly projectId?: string;
@@ -250,7 +324,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   } catch (error) {
     throw new ConfigError(`Invalid runtime configuration:\n  - ${(error as Error).message}`);
   }
-  const production = e.NODE_ENV === 'production';
+  const production = productionDeclaredBy(e) !== undefined;
   // Without credentials there is nothing to call: run on the local analyzer so `npm start` works offline.
   const hasGoogle = Boolean(e.GOOGLE_APPLICATION_CREDENTIALS || e.K_SERVICE || e.NLP_API_ENDPOINT);
   return {
@@ -289,6 +363,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       turnEventsRetentionMonths: e.TURN_EVENTS_RETENTION_MONTHS,
       maintenanceIntervalMinutes: e.MAINTENANCE_INTERVAL_MINUTES,
     },
+    timeouts: { redisMs: e.REDIS_TIMEOUT_MS, databaseReadMs: e.DATABASE_READ_TIMEOUT_MS },
     breaker: { failuresToOpen: e.BREAKER_FAILURES_TO_OPEN, halfOpenAfterMs: e.BREAKER_HALF_OPEN_MS },
     quality: {
       weights: { ...DEFAULT_QUALITY_WEIGHTS, ...(e.QUALITY_WEIGHTS as Partial<QualityWeights> | undefined) },
@@ -301,6 +376,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     feedbackWriteDeadlineMs: e.FEEDBACK_WRITE_DEADLINE_MS,
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
     maxBodyBytes: e.MAX_BODY_BYTES,
+    http: { headersMs: e.HTTP_HEADERS_TIMEOUT_MS, requestMs: e.HTTP_REQUEST_TIMEOUT_MS, keepAliveMs: e.HTTP_KEEP_ALIVE_TIMEOUT_MS },
     shutdownDeadlineMs: e.SHUTDOWN_DEADLINE_MS,
     tracing: { sampleRatio: e.OTEL_TRACES_SAMPLER_ARG, otlpEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT },
     projectId: e.GOOGLE_CLOUD_PROJECT,

@@ -1,5 +1,5 @@
-import { serve } from '@hono/node-server';
 import { ConfigError, loadConfig } from './config';
+import { startHttpServer } from './http-server';
 import { createRuntime } from './runtime';
 
 /** Past the deadline, time for the last log lines before the process is ended regardless. */
@@ -22,7 +22,7 @@ async function main(): Promise<void> {
     throw error;
   }
   const runtime = await createRuntime(config);
-  const server = serve({ fetch: runtime.app.fetch, port: config.port, hostname: '0.0.0.0' }, (info) => {
+  const server = startHttpServer(runtime.app.fetch, { port: config.port, hostname: '0.0.0.0', timeouts: config.http }, (info) => {
     runtime.readiness.serving();
     runtime.logger.info(
       { port: info.port, nlp: config.nlp.mode, database: runtime.database?.kind, redis: Boolean(runtime.redis) },

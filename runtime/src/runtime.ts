@@ -7,7 +7,7 @@ import { PostgresTier } from './cache/postgres-tier';
 import { RedisTier } from './cache/redis-tier';
 import { GuardedTier, TieredCache } from './cache/tiered-cache';
 import { MemoryTier } from './cache/memory-tier';
-import { RuntimeConfig } from './config';
+import { ConfigError, RuntimeConfig } from './config';
 import { HandlerRegistry } from './handlers/handler-registry';
 import { registerReferenceHandlers } from './handlers/reference-handlers';
 import { Enricher } from './nlp/enricher';
@@ -37,6 +37,9 @@ import { writeExposures } from './storage/exposure-writer';
 import { FeedbackRecord, writeFeedback } from './storage/feedback-writer';
 import { writeDeadLetter } from './storage/dead-letters';
 import { isRefusedByPostgres, sqlState } from './storage/postgres-refusal';
+
+/** Redis commands left waiting for a reply at most (a hung server never answers them). */
+const REDIS_MAX_PENDING_COMMANDS = 1_000;
 
 export interface RuntimeOverrides {
   /** Replace the Natural Language client (benchmarks and tests pass one pointed at a fake). */
@@ -72,6 +75,9 @@ export interface Runtime {
  * (Natural Language, Redis, Postgres) gets its own guard, so its failure disables only itself.
  */
 export async function createRuntime(config: RuntimeConfig, overrides: RuntimeOverrides = {}): Promise<Runtime> {
+  // loadConfig refuses this already; a configuration built by hand must not get past it either.
+  if (config.production && config.auth.mode === 'none')
+    throw new ConfigError('Invalid runtime configuration:\n  - AUTH_MODE: "none" is refused in production; verification is never skipped');
   const logger = overrides.logger ?? createLogger({ level: config.logLevel, projectId: config.projectId });
   const tracer: NodeTracerProvider | undefined =
     overrides.tracing === false
@@ -103,12 +109,16 @@ export async function createRuntime(config: RuntimeConfig, overrides: RuntimeOve
       url: config.redisUrl,
       // Fail commands at once while disconnected instead of queueing them behind an outage.
       disableOfflineQueue: true,
+      // A hung server (connection open, no replies) keeps every written command waiting for a
+      // reply that may never come; the guard's deadline frees the caller, not the command. The
+      // breaker stops new ones after a few; this bounds what is left waiting (rejected beyond it).
+      commandsQueueMaxLength: REDIS_MAX_PENDING_COMMANDS,
       socket: { connectTimeout: 1_000, reconnectStrategy: (retries: number) => Math.min(100 * 2 ** retries, 2_000) },
     }) as RedisClientType;
     redis.on('error', (error: Error) => logger.debug({ err: error }, 'redis connection error'));
     // Start without waiting: the tier is skipped until the connection is up.
     redis.connect().catch((error: Error) => logger.warn({ err: error }, 'redis unavailable at start; L2 disabled until it connects'));
-    redisGuard = guard('redis', 256, 200);
+    redisGuard = guard('redis', 256, config.timeouts.redisMs);
   }
 
   // --- Postgres (L3, turn events) ----------------------------------------------------------------
@@ -130,12 +140,13 @@ export async function createRuntime(config: RuntimeConfig, overrides: RuntimeOve
       pgliteDataDir: config.database.pgliteDataDir,
     });
     database = db;
-    postgresGuard = guard('postgres', 32, 500);
+    // Guards the request path's reads (L3); the pool's own timeouts bound every other query.
+    postgresGuard = guard('postgres', 32, config.timeouts.databaseReadMs);
     schemaReady = migrateWithRetry(db, logger).then(() => {
       schemaMigrated = true;
     });
     // Roll partitions, drop months past retention, purge expired cache rows. Not through the
-    // request-path guard: DDL may take longer than its 500 ms, and a failed round just waits for the next.
+    // request-path guard: DDL may take longer than its deadline, and a failed round just waits for the next.
     const maintain = () =>
       runMaintenance(db, { turnEventsRetentionMonths: config.database.turnEventsRetentionMonths })
         .then((r) => logger.info({ event: 'db.maintenance', ...r }, 'database maintenance'))
@@ -230,6 +241,8 @@ export async function createRuntime(config: RuntimeConfig, overrides: RuntimeOve
   const readiness = new Readiness(
     [nlpGuard, redisGuard, postgresGuard].filter((g): g is DependencyGuard => g !== undefined),
     () => [
+      // Listed so that nobody mistakes an open instance for a production one (production refuses it).
+      ...(config.auth.mode === 'none' ? ['auth-disabled'] : []),
       ...(analyzer ? [] : ['nlp-local-analyzer-only']),
       ...(redis && !redis.isReady ? ['redis-disconnected'] : []),
       ...(database && !schemaMigrated ? ['postgres-schema-pending'] : []),
@@ -265,7 +278,7 @@ export async function createRuntime(config: RuntimeConfig, overrides: RuntimeOve
     processor,
     feedback: feedbackService,
     authenticator: new Authenticator(config.auth),
-    rateLimiter: new SessionRateLimiter(config.rateLimitPerMinute, redis),
+    rateLimiter: new SessionRateLimiter(config.rateLimitPerMinute, redis && redisGuard && { client: redis, guard: redisGuard }),
     idempotency: new IdempotencyStore(redis, redisGuard),
     readiness,
     metrics,

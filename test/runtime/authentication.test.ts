@@ -102,3 +102,19 @@ describe('shared secret authentication', () => {
     expect(res.status).toBe(status);
   });
 });
+
+describe('an instance without authentication says so', () => {
+  test('/readyz stays 200 (it serves) but lists auth-disabled; with authentication it is not listed', async () => {
+    const open = await startRuntime({});
+    const secured = await startRuntime({ AUTH_MODE: 'shared-secret', WEBHOOK_SHARED_SECRET: 'correct horse battery staple 42' });
+    try {
+      const openReport = await open.app.request('/readyz');
+      expect(openReport.status).toBe(200);
+      expect(await openReport.json()).toMatchObject({ status: 'degraded', degradations: expect.arrayContaining(['auth-disabled']) });
+      const securedReport = (await (await secured.app.request('/readyz')).json()) as { degradations: string[] };
+      expect(securedReport.degradations).not.toContain('auth-disabled');
+    } finally {
+      await Promise.all([open.close(500), secured.close(500)]);
+    }
+  });
+});

@@ -64,6 +64,15 @@ describe('the runtime process', () => {
     expect(p.output()).toMatch(/PORT:/);
   });
 
+  test.each<Record<string, string>>([{ RUNTIME_ENV: 'production' }, { PLATFORM_ENV: 'prod' }])(
+    'a production process without authentication refuses to start (%j, NODE_ENV unset), naming AUTH_MODE',
+    async (env) => {
+      const p = await startProcess({ ...env, DATABASE_MODE: 'off' });
+      expect(await p.exited).toBe(78);
+      expect(p.output()).toMatch(/AUTH_MODE: is required in production/);
+    },
+  );
+
   describe('graceful shutdown', () => {
     let fake: FakeLanguageServer;
     let postgres: PostgresServer;

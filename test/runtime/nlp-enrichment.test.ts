@@ -148,7 +148,7 @@ describe('Natural Language enrichment', () => {
 
     const ready = await runtime.app.request('/readyz');
     expect(ready.status).toBe(200);
-    expect(await ready.json()).toMatchObject({ status: 'degraded', degradations: ['nlp-breaker-open'] });
+    expect(await ready.json()).toMatchObject({ status: 'degraded', degradations: ['auth-disabled', 'nlp-breaker-open'] });
     expect(metricValue(await scrape(runtime), 'breaker_state', { dependency: 'nlp' })).toBe(2);
     expect(runtime.logs.events('nlp.breaker').map((l) => l.state)).toEqual(['open']);
 

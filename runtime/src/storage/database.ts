@@ -24,6 +24,9 @@ export interface DatabaseOptions {
   readonly maxConnections?: number;
 }
 
+/** Longest statement the server runs for us. */
+const STATEMENT_TIMEOUT_MS = 5_000;
+
 /** A real Postgres server through a `pg` pool. Connection errors surface per query, never as crashes. */
 export class PostgresDatabase implements Database {
   readonly kind = 'postgres' as const;
@@ -33,10 +36,16 @@ export class PostgresDatabase implements Database {
     const config: PoolConfig = {
       connectionString: options.url,
       max: options.maxConnections ?? 10,
+      // A server that accepts the connection but never answers the login (hung, not down) would
+      // otherwise hold every pool request that waits for a connection.
       connectionTimeoutMillis: 2_000,
       idleTimeoutMillis: 30_000,
-      // A statement that hangs must not hold a webhook turn: the guard's timeout is shorter anyway.
-      statement_timeout: 5_000,
+      // A statement that runs long must not hold its connection: the request path's guard gives up sooner anyway.
+      statement_timeout: STATEMENT_TIMEOUT_MS,
+      // statement_timeout is the server's to enforce, and a hung server enforces nothing. The
+      // client's own deadline rejects the query and the pool destroys that connection, so a
+      // stuck server cannot hold the pool's connections (and everything queued behind them) forever.
+      query_timeout: STATEMENT_TIMEOUT_MS + 1_000,
     };
     if (options.iamAuth) config.password = iamAccessToken;
     this.pool = new Pool(config);

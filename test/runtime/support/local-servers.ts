@@ -1,5 +1,5 @@
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -72,6 +72,19 @@ export class RedisServer {
     await waitFor(() => portOpen(this.port), `redis on ${this.port}`);
   }
 
+  /**
+   * Hang the server (SIGSTOP): connections stay open and the kernel still accepts bytes, but
+   * nothing answers — what a stalled VM or a network black hole looks like to a client, and
+   * unlike `stop()`, no error ever arrives. `thaw()` lets it answer again.
+   */
+  freeze(): void {
+    this.process?.kill('SIGSTOP');
+  }
+
+  thaw(): void {
+    this.process?.kill('SIGCONT');
+  }
+
   /** Kill the server (an outage), waiting until the port is closed. */
   async stop(): Promise<void> {
     const child = this.process;
@@ -131,6 +144,37 @@ export class PostgresServer {
     const options = `-p ${this.port} -c listen_addresses=127.0.0.1 -c unix_socket_directories=${this.root} -c fsync=off`;
     this.run('pg_ctl', ['-D', this.dataDir, '-o', options, '-l', join(this.root, 'log'), '-w', 'start']);
     await waitFor(() => portOpen(this.port), `postgres on ${this.port}`);
+  }
+
+  /**
+   * Hang the whole cluster (SIGSTOP to the postmaster and every backend): open connections stay
+   * open and new ones are accepted by the kernel, but no query, login or cancel is ever answered.
+   * `thaw()` resumes it. Signals go to the processes directly (root may signal the postgres user's).
+   */
+  freeze(): void {
+    for (const pid of this.clusterPids()) process.kill(pid, 'SIGSTOP');
+  }
+
+  thaw(): void {
+    for (const pid of this.clusterPids().reverse()) process.kill(pid, 'SIGCONT');
+  }
+
+  /** The postmaster (first line of postmaster.pid) and its children, from /proc. */
+  private clusterPids(): number[] {
+    const postmaster = Number(readFileSync(join(this.dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+    const children = readdirSync('/proc')
+      .filter((d) => /^\d+$/.test(d))
+      .filter((d) => {
+        try {
+          // Field 4 of /proc/<pid>/stat is the parent pid; the command (field 2) may hold spaces, so split after it.
+          const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
+          return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === postmaster;
+        } catch {
+          return false; // exited meanwhile
+        }
+      })
+      .map(Number);
+    return [postmaster, ...children];
   }
 
   /** Stop immediately (an outage): open connections are cut. */
