@@ -1,5 +1,5 @@
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -61,6 +61,11 @@ export class RedisServer {
 
   get url(): string {
     return `redis://127.0.0.1:${this.port}`;
+  }
+
+  /** The server's process id while it runs, for process faults (SIGSTOP, SIGKILL) in the chaos suite. */
+  get pid(): number | undefined {
+    return this.process?.exitCode === null && this.process.signalCode === null ? this.process.pid : undefined;
   }
 
   /** (Re)start on the same port: no persistence, so a restart is an empty cache. */
@@ -125,6 +130,11 @@ export class PostgresServer {
     } finally {
       await client.end();
     }
+  }
+
+  /** The postmaster's process id (first line of postmaster.pid), for process faults in the chaos suite. */
+  postmasterPid(): number {
+    return Number(readFileSync(join(this.dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
   }
 
   async resume(): Promise<void> {
