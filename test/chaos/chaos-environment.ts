@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createClient } from 'redis';
 import { FakeNl } from '../bench/runtime/fake-nl';
 import { onCleanup } from '../bench/runtime/processes';
 import { PostgresServer, RedisServer, freePort } from '../runtime/support/local-servers';
@@ -88,4 +89,20 @@ export async function startEnvironment(repo: string, log: (line: string) => void
   // One after the other: the second waits on the first's migration lock anyway.
   for (const instance of instances) await instance.start();
   return { repo, logDir, redis, postgres, nl, toxiproxy, proxies, instances, secret };
+}
+
+/**
+ * Empty the shared cache tiers (Redis L2, the Postgres L3 table), directly rather than through the
+ * proxies. Between scenarios: the replay wraps around the corpus in a full run, and a turn answered
+ * from L2 never reaches Postgres or Natural Language — a fault there would then go unexercised.
+ */
+export async function emptySharedCaches(env: ChaosEnvironment): Promise<void> {
+  const redis = createClient({ url: env.redis.url });
+  await redis.connect();
+  try {
+    await redis.flushAll();
+  } finally {
+    await redis.quit();
+  }
+  await env.postgres.sql('TRUNCATE nlp_cache_entries');
 }

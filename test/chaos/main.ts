@@ -17,15 +17,17 @@ import { join } from 'node:path';
 import { rmSync } from 'node:fs';
 import { loadBanking77, noRepetitionSequence } from '../../tools/corpus/banking77';
 import { cleanupAll } from '../bench/runtime/processes';
-import { ChaosEnvironment, RUNTIME_SETTINGS, startEnvironment } from './chaos-environment';
+import { ChaosEnvironment, RUNTIME_SETTINGS, emptySharedCaches, startEnvironment } from './chaos-environment';
 import { BUDGET_MS, LATENCY_MARGIN_MS, MEMORY_GROWTH_FACTOR, MEMORY_SLACK_BYTES, figures, judge } from './hypotheses';
 import { ChaosReport, ScenarioEntry, failedEntry, writeReport } from './report';
 import { LoadShape, PhaseDurations, runScenario } from './run-scenario';
 import { SCENARIOS } from './scenarios';
 import { USAGE, parseSettings, selected } from './settings';
 import { isRunning } from './process-faults';
+import { findRepoRoot } from '../../policies/runner/main';
 
-const REPO = join(__dirname, '..', '..', '..'); // build/test/chaos -> repository root
+// build/test/chaos, or a test's own build directory under build/: the repository is found, not counted up to.
+const REPO = findRepoRoot(__dirname);
 
 /** Phase lengths at --scale 1. Settle covers the breakers' 2 s half-open wait plus reconnect backoff (≤ 2 s). */
 const DURATIONS: PhaseDurations = { baselineMs: 4_000, faultMs: 8_000, settleMs: 5_000, afterMs: 4_000, drainMs: 15_000 };
@@ -57,6 +59,7 @@ async function restoreSteadyState(env: ChaosEnvironment): Promise<void> {
   }
   if (!postgresUp) await env.postgres.resume();
   for (const instance of env.instances) if (!instance.running) await instance.start();
+  await emptySharedCaches(env);
 }
 
 async function main(): Promise<number> {

@@ -45,9 +45,9 @@ function toxic(name: string, dependency: Dependency, spec: ToxicSpec, fault: str
 }
 
 /** The dependency's proxy disabled and enabled again every `periodMs` (connections cut, then refused). */
-function flapping(dependency: Dependency, periodMs: number): Scenario {
+function flapping(label: string, dependency: Dependency, periodMs: number): Scenario {
   return {
-    name: `${dependency}-flapping`,
+    name: `${label}-flapping`,
     fault: `${dependency} proxy down/up every ${periodMs / 1000} s (connections cut, new ones refused while down)`,
     breakerOpens: dependency,
     async inject(env) {
@@ -187,9 +187,9 @@ export const SCENARIOS: readonly Scenario[] = [
   ),
   toxic('postgres-bandwidth', 'postgres', { type: 'bandwidth', attributes: { rate: 4 } }, 'postgres replies limited to 4 KB/s', {}),
   toxic('nl-bandwidth', 'nlp', { type: 'bandwidth', attributes: { rate: 2 } }, 'Natural Language replies limited to 2 KB/s', {}),
-  flapping('redis', 2_000),
-  flapping('postgres', 2_000),
-  flapping('nlp', 2_000),
+  flapping('redis', 'redis', 2_000),
+  flapping('postgres', 'postgres', 2_000),
+  flapping('nl', 'nlp', 2_000),
   {
     name: 'redis-sigkill',
     fault: 'redis-server SIGKILL, restarted empty on recovery',
