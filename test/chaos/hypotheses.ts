@@ -5,17 +5,17 @@
  * - latency budget: the runtime's own turn budget (WEBHOOK_BUDGET_MS) plus LATENCY_MARGIN_MS for
  *   what lies outside it (loopback HTTP, JSON, the load generator's event loop, and this machine's
  *   two cores shared with whatever else runs);
- * - memory: RSS after the drain at most MEMORY_GROWTH_FACTOR × the baseline + MEMORY_SLACK_BYTES
- *   (V8 returns memory lazily; a leak of the fault's traffic — a queue that never drains, buffered
- *   requests — grows well past that within one scenario).
+ * - memory: RSS after the drain at most MEMORY_SLACK_BYTES above the baseline. Measured across the
+ *   28 scenarios on this machine, RSS moved by at most ~20 MiB either way (V8 returns memory
+ *   lazily, the heap grows and shrinks with GC timing); a leak of the fault's traffic (requests held
+ *   open, a queue that never drains, a client buffering commands) grows past that within one scenario.
  */
 import { RUNTIME_SETTINGS } from './chaos-environment';
 import { Observation } from './run-scenario';
 
 export const LATENCY_MARGIN_MS = 500;
 export const BUDGET_MS = RUNTIME_SETTINGS.WEBHOOK_BUDGET_MS + LATENCY_MARGIN_MS;
-export const MEMORY_GROWTH_FACTOR = 1.25;
-export const MEMORY_SLACK_BYTES = 32 * 1024 * 1024;
+export const MEMORY_SLACK_BYTES = 48 * 1024 * 1024;
 /** A SIGTERMed instance must be gone within its shutdown deadline plus this (process exit, flushing logs). */
 export const SHUTDOWN_GRACE_MS = 1_000;
 
@@ -191,10 +191,10 @@ export function judge(o: Observation, f: Figures = figures(o)): HypothesisResult
     o.crashes.length === 0,
     o.crashes.length === 0 ? 'all running' : o.crashes.join('; '),
   );
-  const grown = Object.entries(o.rss).filter(([, r]) => r.after > r.baseline * MEMORY_GROWTH_FACTOR + MEMORY_SLACK_BYTES);
+  const grown = Object.entries(o.rss).filter(([, r]) => r.after > r.baseline + MEMORY_SLACK_BYTES);
   add(
     'memory-recovered',
-    `RSS after recovery ≤ ${MEMORY_GROWTH_FACTOR} × baseline + ${mib(MEMORY_SLACK_BYTES)}`,
+    `RSS after recovery ≤ baseline + ${mib(MEMORY_SLACK_BYTES)}`,
     Object.keys(o.rss).length > 0 && grown.length === 0,
     Object.entries(o.rss)
       .map(([name, r]) => `${name} ${mib(r.baseline)} → ${mib(r.after)}`)

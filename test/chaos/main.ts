@@ -18,7 +18,7 @@ import { rmSync } from 'node:fs';
 import { loadBanking77, noRepetitionSequence } from '../../tools/corpus/banking77';
 import { cleanupAll } from '../bench/runtime/processes';
 import { ChaosEnvironment, RUNTIME_SETTINGS, emptySharedCaches, startEnvironment } from './chaos-environment';
-import { BUDGET_MS, LATENCY_MARGIN_MS, MEMORY_GROWTH_FACTOR, MEMORY_SLACK_BYTES, figures, judge } from './hypotheses';
+import { BUDGET_MS, LATENCY_MARGIN_MS, MEMORY_SLACK_BYTES, figures, judge } from './hypotheses';
 import { ChaosReport, ScenarioEntry, failedEntry, writeReport } from './report';
 import { LoadShape, PhaseDurations, runScenario } from './run-scenario';
 import { SCENARIOS } from './scenarios';
@@ -162,7 +162,7 @@ async function main(): Promise<number> {
       load: SHAPE,
       runtime: RUNTIME_SETTINGS,
       latencyMarginMs: LATENCY_MARGIN_MS,
-      memory: { growthFactor: MEMORY_GROWTH_FACTOR, slackBytes: MEMORY_SLACK_BYTES },
+      memoryToleranceBytes: MEMORY_SLACK_BYTES,
     },
     logDir: env.logDir,
     passed,

@@ -66,14 +66,14 @@ export function markdown(report: ChaosReport): string {
     `${report.date}, ${report.machine.cores} cores (${report.machine.cpu}), Node ${report.machine.node}. ` +
       `${report.scenarios.filter((s) => s.passed).length} of ${report.scenarios.length} scenarios held every hypothesis.`,
     '',
-    '| scenario | fault | turns | non-2xx | p99 ms (budget) | degraded during / after | feedback accepted / stored once / duplicates | result |',
+    '| scenario | fault | turns | non-2xx | p99 ms (budget) | degraded during / after | feedback accepted / stored once / duplicates (retries) | result |',
     '| --- | --- | ---: | ---: | ---: | ---: | ---: | --- |',
   ];
   for (const s of report.scenarios) {
     const failed = s.hypotheses.filter((h) => !h.passed).map((h) => h.name);
     lines.push(
       `| ${s.name} | ${s.fault} (${s.faultSeconds} s) | ${s.requests} | ${s.non2xx + s.noReply} | ${s.p99Ms} (${s.budgetMs}) | ` +
-        `${s.degradedDuringFault} / ${s.degradedAfterRecovery} | ${s.feedbackAccepted} / ${s.feedbackStored} / ${s.feedbackDuplicates} | ` +
+        `${s.degradedDuringFault} / ${s.degradedAfterRecovery} | ${s.feedbackAccepted} / ${s.feedbackStored} / ${s.feedbackDuplicates} (${s.feedbackRetries}) | ` +
         `${s.passed ? 'pass' : `**fail**: ${failed.join(', ')}`} |`,
     );
   }
