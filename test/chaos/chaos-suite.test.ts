@@ -48,7 +48,8 @@ describe('chaos suite (short subset)', () => {
         '--report',
         join(outDir, 'chaos.json'),
       ],
-      { cwd: REPO, encoding: 'utf8', timeout: 170_000, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' } },
+      // The caller's environment: Go (for the first Toxiproxy build) reads its settings from it.
+      { cwd: REPO, encoding: 'utf8', timeout: 170_000, env: process.env },
     );
     output = `${run.stdout}\n${run.stderr}`;
     if (!existsSync(join(outDir, 'chaos.json'))) throw new Error(`the chaos suite wrote no report (exit ${run.status}):\n${output}`);

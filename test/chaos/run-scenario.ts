@@ -16,7 +16,7 @@ import { MetricsSample, MetricsWatch, scrape } from './metrics-watch';
 import { isRunning } from './process-faults';
 import { BreakerTransition, breakerTransitions, logSize } from './runtime-log';
 import { Exit } from './runtime-instance';
-import { Scenario } from './scenarios';
+import { FaultHandle, Scenario } from './scenarios';
 import { SteadyLoad, TurnSample } from './steady-load';
 
 export interface PhaseDurations {
@@ -115,13 +115,22 @@ export async function runScenario(options: {
   const rssBaseline = new Map(longLived.map((i) => [i.name, i.rss() ?? 0]));
 
   const faultAt = Date.now();
-  const handle = await scenario.inject(env, load);
+  let handle: FaultHandle;
   let recoveredAt: number;
   try {
-    await sleepUntil(faultAt + d.faultMs);
-  } finally {
-    await handle.recover();
-    recoveredAt = Date.now();
+    handle = await scenario.inject(env, load);
+    try {
+      await sleepUntil(faultAt + d.faultMs);
+    } finally {
+      await handle.recover();
+      recoveredAt = Date.now();
+    }
+  } catch (error) {
+    // The next scenario must not inherit this one's load or watcher.
+    watch.stop();
+    await load.stop();
+    await sender.settle(Date.now());
+    throw error;
   }
   const settledAt = recoveredAt + d.settleMs;
   await sleepUntil(settledAt + d.afterMs);

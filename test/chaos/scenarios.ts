@@ -90,25 +90,34 @@ async function waitUntil(check: () => boolean, what: string, timeoutMs = 10_000)
   }
 }
 
-function sigterm(name: string, fault: string, withPostgresDown: boolean): Scenario {
+/** How the database is made unavailable before the SIGTERM: refused (proxy down) or hung (SIGSTOP). */
+type PostgresOutage = 'none' | 'refused' | 'hung';
+
+function sigterm(name: string, fault: string, outage: PostgresOutage): Scenario {
   return {
     name,
     fault,
-    ...(withPostgresDown && { breakerOpens: 'postgres' as Dependency }),
+    ...(outage !== 'none' && { breakerOpens: 'postgres' as Dependency }),
     async inject(env) {
       const instance = env.instances[0];
-      if (withPostgresDown) {
+      let resumePostgres: () => Promise<unknown> = async () => undefined;
+      if (outage === 'refused') {
         await env.toxiproxy.client.setEnabled(env.proxies.postgres, false);
-        // Ratings accepted meanwhile wait in the instance's queue: the shutdown must not lose them.
-        await new Promise((r) => setTimeout(r, 1_500));
+        resumePostgres = () => env.toxiproxy.client.setEnabled(env.proxies.postgres, true);
+      } else if (outage === 'hung') {
+        const pid = env.postgres.postmasterPid();
+        signalTree(pid, 'SIGSTOP');
+        resumePostgres = async () => signalTree(pid, 'SIGCONT');
       }
+      // Ratings accepted meanwhile wait in the instance's queue: the shutdown must not lose them.
+      if (outage !== 'none') await new Promise((r) => setTimeout(r, 1_500));
       const terminated = instance
         .terminate(RUNTIME_SETTINGS.SHUTDOWN_DEADLINE_MS + 5_000)
         .then((exit) => ({ ...exit, instance: instance.name }));
       return {
         terminated,
         async recover() {
-          if (withPostgresDown) await env.toxiproxy.client.setEnabled(env.proxies.postgres, true);
+          await resumePostgres();
           await terminated;
           await instance.start();
         },
@@ -232,11 +241,16 @@ export const SCENARIOS: readonly Scenario[] = [
       return { recover: async () => signalTree(pid, 'SIGCONT') };
     },
   },
-  sigterm('runtime-sigterm', 'runtime instance a SIGTERM mid-load (b keeps serving), restarted on recovery', false),
+  sigterm('runtime-sigterm', 'runtime instance a SIGTERM mid-load (b keeps serving), restarted on recovery', 'none'),
   sigterm(
     'runtime-sigterm-postgres-down',
     'postgres proxy down, then runtime instance a SIGTERM with ratings queued; postgres back and a restarted on recovery',
-    true,
+    'refused',
+  ),
+  sigterm(
+    'runtime-sigterm-postgres-hung',
+    'postgres SIGSTOPped, then runtime instance a SIGTERM with ratings queued; SIGCONT and a restarted on recovery',
+    'hung',
   ),
   nlError(GrpcStatus.UNAVAILABLE, 'unavailable'),
   nlError(GrpcStatus.DEADLINE_EXCEEDED, 'deadline-exceeded'),
