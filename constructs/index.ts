@@ -14,6 +14,7 @@ export * from './scalable-webhook/scalable-webhook';
 // Issue 7: GKE platform for ScalableWebhook and the hardened GKE cluster.
 export * from './scalable-webhook/platform';
 export { GkeWebhookWorkload, GkeWebhookWorkloadProps } from './scalable-webhook/gke-workload';
+export * from './scalable-webhook/chaos-mesh-experiments';
 export * from './gke/hardened-gke-cluster';
 export * from './gke/image-repository';
 // ---- Issue 4: database tier and disaster recovery ----

@@ -100,12 +100,27 @@ export class GkeWebhookWorkload extends Construct {
   public readonly allowPolicy: NetworkPolicyV1;
   /** Pod labels the Service, HPA, PDB and policies select on. */
   public readonly selector: { [key: string]: string };
+  /** Name of the Deployment (and Service, HPA, PDB). */
+  public readonly deploymentName: string;
+  /** The namespace's name as written (not a reference), for what is rendered outside Terraform, e.g. ChaosMeshExperiments. */
+  public readonly namespaceName: string;
+  /** The HPA's floor: replicas that run when load is low. */
+  public readonly minReplicas: number;
+  /** The PodDisruptionBudget's minAvailable. */
+  public readonly pdbMinAvailable: number;
+  /** Plain CIDRs of the Memorystore and Cloud SQL ranges, when given: the dependencies a network fault can target. */
+  public readonly dependencyCidrs: string[];
 
   constructor(scope: Construct, id: string, props: GkeWebhookWorkloadProps) {
     super(scope, id);
     const o = resolveGkeOptions(props.name, props.production, props.options);
     validateProps(this.node.path, o, GKE_WORKLOAD_RULES);
     const ns = o.namespace;
+    this.namespaceName = ns;
+    this.deploymentName = props.name;
+    this.minReplicas = o.minReplicas;
+    this.pdbMinAvailable = o.pdbMinAvailable;
+    this.dependencyCidrs = [o.redisCidr, o.databaseCidr].filter((c): c is string => c !== undefined);
     this.selector = { 'app.kubernetes.io/name': props.name, 'app.kubernetes.io/component': 'webhook' };
     const labels = { ...this.selector, 'app.kubernetes.io/managed-by': 'cdktf' };
 

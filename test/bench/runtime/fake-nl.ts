@@ -1,6 +1,7 @@
 /**
  * The benchmark's handle on the fake Natural Language server child (fake-nl-child.ts): fixed
- * latency, outage on/off, and counter snapshots (calls, characters, billed units).
+ * latency, outage on/off, error answers (for the chaos suite), and counter snapshots (calls,
+ * characters, billed units).
  */
 import { ChildProcess, fork } from 'node:child_process';
 import { join } from 'node:path';
@@ -90,6 +91,16 @@ export class FakeNl {
 
   setOutage(on: boolean): Promise<void> {
     return this.send({ cmd: 'outage', on } as Omit<FakeCommand, 'id'>);
+  }
+
+  /** Answer every call with gRPC status `code` (e.g. 14 UNAVAILABLE) until `setOutage(false)`. */
+  failWith(code: number): Promise<void> {
+    return this.send({ cmd: 'fail', code } as Omit<FakeCommand, 'id'>);
+  }
+
+  /** The child's process id, for signals (a real process fault rather than an injected answer). */
+  get pid(): number | undefined {
+    return this.child.pid;
   }
 
   async snapshot(): Promise<FakeSnapshot> {

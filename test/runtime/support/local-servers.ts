@@ -63,6 +63,11 @@ export class RedisServer {
     return `redis://127.0.0.1:${this.port}`;
   }
 
+  /** The server's process id while it runs, for process faults (SIGSTOP, SIGKILL) in the chaos suite. */
+  get pid(): number | undefined {
+    return this.process?.exitCode === null && this.process.signalCode === null ? this.process.pid : undefined;
+  }
+
   /** (Re)start on the same port: no persistence, so a restart is an empty cache. */
   async resume(): Promise<void> {
     const child = spawn(this.binary, ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
@@ -138,6 +143,11 @@ export class PostgresServer {
     } finally {
       await client.end();
     }
+  }
+
+  /** The postmaster's process id (first line of postmaster.pid), for process faults in the chaos suite. */
+  postmasterPid(): number {
+    return Number(readFileSync(join(this.dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
   }
 
   async resume(): Promise<void> {
