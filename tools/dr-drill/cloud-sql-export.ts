@@ -79,12 +79,18 @@ export async function importExport(cluster: PostgresCluster, database: string, p
   psql.stderr!.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
   psql.stdout!.resume();
   const exited = new Promise<number>((resolve) => psql.once('close', (code) => resolve(code ?? 1)));
+  let readError: Error | undefined;
   try {
     await pipeline(createReadStream(path), createGunzip(), psql.stdin!);
   } catch (e) {
+    readError = e as Error;
+  }
+  // psql stopping at an error closes its input, which the pipe reports as EPIPE: psql's own message
+  // is the reason then. Only a failure to read the file while psql was still going is ours.
+  if (readError && !/EPIPE/.test(readError.message)) {
     psql.kill('SIGKILL');
     await exited;
-    throw new Error(`import of ${path} failed while reading it: ${(e as Error).message}`);
+    throw new Error(`import of ${path} failed while reading it: ${readError.message}`);
   }
   const code = await exited;
   if (code !== 0) throw new Error(`import of ${path} failed (psql exited ${code}): ${stderr.trim()}`);

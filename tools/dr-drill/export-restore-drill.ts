@@ -54,7 +54,12 @@ export async function runExportRestoreDrill(options: ExportRestoreOptions): Prom
     let seeded: SeedResult;
     try {
       await migrate(db);
-      seeded = await seedConversations(db, { conversations: options.conversations, months: options.months, seed: options.seed, now: new Date() });
+      seeded = await seedConversations(db, {
+        conversations: options.conversations,
+        months: options.months,
+        seed: options.seed,
+        now: new Date(),
+      });
     } finally {
       await db.close();
     }
