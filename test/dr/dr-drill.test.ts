@@ -41,6 +41,7 @@ describe('export restore drill', () => {
       'restore.tables-match',
       'restore.turn-log-partitions',
       'restore.schema-version',
+      'restore.cloud-verify-query',
     ]);
     const rows = Object.fromEntries(r.tables.map((t) => [t.table, t.rows]));
     expect(rows.conversations).toBe(120);

@@ -1,9 +1,10 @@
 import { join } from 'node:path';
 import { PostgresDatabase } from '../../runtime/src/storage/database';
 import { migrate } from '../../runtime/src/storage/migrations';
+import { RESTORE_VERIFY_FIELDS, RESTORE_VERIFY_QUERY } from '../../constructs/dr-backup/restore-drill-workflow';
 import { exportDatabase, importExport, inspectExport, secondsSince } from './cloud-sql-export';
 import { DrillCheck, check, seconds } from './drill-check';
-import { compareFingerprints, fingerprint } from './fingerprint';
+import { DatabaseFingerprint, compareFingerprints, fingerprint } from './fingerprint';
 import { PostgresCluster, sharedDir } from './postgres-cluster';
 import { SeedResult, seedConversations } from './seed-data';
 
@@ -135,9 +136,44 @@ export async function runExportRestoreDrill(options: ExportRestoreOptions): Prom
           : `schema version ${after.schemaVersion} (migrations ${after.migrationIds.join(', ')}), as on the source`,
       ),
     );
+    checks.push(await cloudVerifyQuery(target, before));
     return result({ sqlBytes, restoreSeconds });
   } finally {
     await target?.kill().catch(() => undefined);
     await source.kill().catch(() => undefined);
   }
+}
+
+/**
+ * The query DrBackup's scheduled cloud drill runs on its scratch instance, run here on the restored
+ * copy: it must work on the runtime's schema and agree with the source's own counts, so a schema
+ * change that would break the cloud drill fails this one first.
+ */
+async function cloudVerifyQuery(target: PostgresCluster, source: DatabaseFingerprint): Promise<DrillCheck> {
+  const name = 'restore.cloud-verify-query';
+  let values: number[];
+  try {
+    const [row] = await target.sql<Record<string, string>>(RESTORE_VERIFY_QUERY, [], DATABASE);
+    values = Object.values(row).map(Number);
+  } catch (e) {
+    return check(name, false, `the cloud drill's verification query fails on the restored schema: ${(e as Error).message}`);
+  }
+  const got = Object.fromEntries(RESTORE_VERIFY_FIELDS.map((f, i) => [f, values[i]]));
+  const rowsOf = (prefix: string) => source.tables.filter((t) => t.table === prefix || t.table.startsWith(`${prefix}_`)).reduce((n, t) => n + t.rows, 0);
+  const expected = {
+    migrations: source.migrationIds.length,
+    schemaVersion: source.schemaVersion,
+    turnLogPartitions: source.turnLogPartitions.length,
+    turnEvents: rowsOf('turn_events'),
+    conversations: rowsOf('conversations'),
+    feedback: rowsOf('feedback'),
+  };
+  const wrong = RESTORE_VERIFY_FIELDS.filter((f) => got[f] !== expected[f]);
+  return check(
+    name,
+    values.length === RESTORE_VERIFY_FIELDS.length && wrong.length === 0 && got.schemaVersion >= 1 && got.turnLogPartitions >= 2,
+    wrong.length === 0
+      ? `the cloud drill's query reads ${RESTORE_VERIFY_FIELDS.map((f) => `${f}=${got[f]}`).join(', ')}, as the source holds`
+      : wrong.map((f) => `${f}: query ${got[f]}, source ${expected[f]}`).join('; '),
+  );
 }
