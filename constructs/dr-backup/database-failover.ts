@@ -65,7 +65,12 @@ export class DatabaseFailover extends Construct {
       roleId: `${props.name.replace(/-/g, '_')}_db_failover`,
       title: `${props.name}: database failover`,
       description: `Read, promote, switch over and patch the instances of ${db.name}; nothing else.`,
-      permissions: ['cloudsql.instances.get', 'cloudsql.instances.promoteReplica', 'cloudsql.instances.failover', 'cloudsql.instances.update'],
+      permissions: [
+        'cloudsql.instances.get',
+        'cloudsql.instances.promoteReplica',
+        'cloudsql.instances.failover',
+        'cloudsql.instances.update',
+      ],
     });
     new ProjectIamMember(this, 'database-instances', {
       project: props.project,

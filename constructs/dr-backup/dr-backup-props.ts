@@ -92,7 +92,8 @@ export interface DrBackupProps {
   readonly failoverWorkflow?: boolean;
   /**
    * Cloud Run services whose `DATABASE_URL` (MultiRegionDb.databaseUrl) the failover workflow
-   * repoints to the promoted instance's private IP.
+   * repoints to the promoted instance's private IP. Ignored without the failover workflow (no DR
+   * replica), so a stack can pass its services in every environment.
    * @default - none: the workflow promotes; repointing the runtime is a manual step
    */
   readonly failoverServices?: CloudRunV2Service[];

@@ -83,13 +83,16 @@ export const DR_BACKUP_RULES: ReadonlyArray<Rule<ResolvedDrBackupProps>> = [
       'restoreDrill needs encryptionKeys: the scratch instance holds a copy of the data and is encrypted like the primary (a DATABASE key in the primary region); pass SecureSecrets, or set restoreDrill to false',
   },
   {
-    when: (p) => isKnown(p.restoreDrillIntervalHours) && !(RESTORE_DRILL_INTERVALS as readonly number[]).includes(p.restoreDrillIntervalHours),
+    when: (p) =>
+      isKnown(p.restoreDrillIntervalHours) && !(RESTORE_DRILL_INTERVALS as readonly number[]).includes(p.restoreDrillIntervalHours),
     say: (p) =>
       `restoreDrillIntervalHours is ${p.restoreDrillIntervalHours}: use ${RESTORE_DRILL_INTERVALS.join(', ')} (the overdue alert waits the interval + 4 h, and Monitoring cannot wait more than 23.5 h)`,
   },
   {
-    when: (p) => isKnown(p.restoreDrillTier) && !/^db-(custom-\d+-\d+|f1-micro|g1-small|n1-(standard|highmem)-\d+)$/.test(p.restoreDrillTier!),
-    say: (p) => `restoreDrillTier "${p.restoreDrillTier}" is not a Cloud SQL Enterprise tier: use e.g. "db-custom-1-3840" (1 vCPU, 3.75 GB)`,
+    when: (p) =>
+      isKnown(p.restoreDrillTier) && !/^db-(custom-\d+-\d+|f1-micro|g1-small|n1-(standard|highmem)-\d+)$/.test(p.restoreDrillTier!),
+    say: (p) =>
+      `restoreDrillTier "${p.restoreDrillTier}" is not a Cloud SQL Enterprise tier: use e.g. "db-custom-1-3840" (1 vCPU, 3.75 GB)`,
   },
   {
     when: (p) => p.failoverWorkflow && !p.capabilities.drReplicaRegion,
@@ -97,11 +100,8 @@ export const DR_BACKUP_RULES: ReadonlyArray<Rule<ResolvedDrBackupProps>> = [
       'failoverWorkflow needs a designated DR replica to promote: set drReplicaRegion on MultiRegionDb (production does by default), or set failoverWorkflow to false',
   },
   {
-    when: (p) => !isToken(p.failoverServices) && (p.failoverServices ?? []).length > 0 && !p.failoverWorkflow,
-    say: () => 'failoverServices has no effect without the failover workflow: remove it, or set failoverWorkflow to true',
-  },
-  {
-    when: (p) => !isToken(p.failoverServices) && (p.failoverServices ?? []).length > 0 && !p.runtimeServiceAccountEmail,
+    when: (p) =>
+      p.failoverWorkflow && !isToken(p.failoverServices) && (p.failoverServices ?? []).length > 0 && !p.runtimeServiceAccountEmail,
     say: () =>
       'failoverServices needs runtimeServiceAccountEmail: repointing deploys a new revision that runs as it (e.g. webhook.serviceAccount.email)',
   },

@@ -77,19 +77,35 @@ export function failoverPlan(topology: FailoverTopology, direction: FailoverDire
     const [from, to] = direction === 'failover' ? [pair.primary, pair.drReplica] : [pair.drReplica, pair.primary];
     checks.push(
       { kind: 'check', instance: to, field: 'state', equals: RUNNABLE, why: `${to} must be running to take over` },
-      { kind: 'check', instance: to, field: 'instanceType', equals: REPLICA_TYPE, why: `${to} must still be a replica (not promoted already)` },
+      {
+        kind: 'check',
+        instance: to,
+        field: 'instanceType',
+        equals: REPLICA_TYPE,
+        why: `${to} must still be a replica (not promoted already)`,
+      },
     );
     if (mode === 'switchover') {
       checks.push(
         { kind: 'check', instance: to, field: 'masterInstanceName', equals: from, why: `${to} must replicate from ${from}` },
-        { kind: 'check', instance: from, field: 'state', equals: RUNNABLE, why: `a switchover needs ${from} healthy (else use mode "promote")` },
+        {
+          kind: 'check',
+          instance: from,
+          field: 'state',
+          equals: RUNNABLE,
+          why: `a switchover needs ${from} healthy (else use mode "promote")`,
+        },
         { kind: 'check', instance: from, field: 'instanceType', equals: PRIMARY_TYPE, why: `${from} must be the primary now` },
       );
     }
     changes.push(
       mode === 'switchover'
         ? { kind: 'switchover', instance: to, what: `switch over to ${to}: ${from} becomes its DR replica, no data lost` }
-        : { kind: 'promote', instance: to, what: `promote ${to} now (replica failover); ${from} rejoins as a replica when its region returns` },
+        : {
+            kind: 'promote',
+            instance: to,
+            what: `promote ${to} now (replica failover); ${from} rejoins as a replica when its region returns`,
+          },
     );
   }
   for (const pair of topology.shards) {

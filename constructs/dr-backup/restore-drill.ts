@@ -16,7 +16,12 @@ import { PolicySuppressions } from '../core/policy-suppressions';
 import { Runbooks } from '../core/runbooks';
 import { terraformLiteral } from '../core/terraform-literal';
 import { MultiRegionDb } from '../multi-region-db/multi-region-db';
-import { RESTORE_DRILL_FAILED_EVENT, RESTORE_DRILL_SUCCEEDED_EVENT, RESTORE_VERIFY_QUERY, restoreDrillWorkflowSource } from './restore-drill-workflow';
+import {
+  RESTORE_DRILL_FAILED_EVENT,
+  RESTORE_DRILL_SUCCEEDED_EVENT,
+  RESTORE_VERIFY_QUERY,
+  restoreDrillWorkflowSource,
+} from './restore-drill-workflow';
 
 /** Runbook linked from the restore drill alert: docs/monitoring/runbooks/restore-drill-failed.md. */
 export const RESTORE_DRILL_RUNBOOK = 'restore-drill-failed';
