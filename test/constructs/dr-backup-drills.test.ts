@@ -3,7 +3,6 @@
  * its regional failover workflow: synthesized shape, the safety properties of the workflow
  * sources, the failover plans and their dry-run verdicts, and the props' validation.
  */
-import { load } from 'js-yaml';
 import { DrBackup } from '../../constructs/dr-backup/dr-backup';
 import { DrBackupProps } from '../../constructs/dr-backup/dr-backup-props';
 import { Duration } from '../../constructs/dr-backup/duration';
@@ -56,7 +55,11 @@ const named = (json: Json, type: string, name: string): Json => {
   return all[0];
 };
 
-/** The workflow source as Workflows reads it: Terraform turns `$${` back into `${`. */
+// js-yaml (a pinned devDependency) has no bundled types; only load() is used.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { load } = require('js-yaml') as { load: (text: string) => unknown };
+
+/** The workflow source as Workflows reads it (a YAML parse must succeed): Terraform turns `$${` back into `${`. */
 const workflowYaml = (source: string): Json => load(source.replace(/\$\$\{/g, '${')) as Json;
 
 /** Every step of a Workflows definition, depth first, with the subworkflow it is in. */

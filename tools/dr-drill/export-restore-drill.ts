@@ -158,9 +158,10 @@ async function cloudVerifyQuery(target: PostgresCluster, source: DatabaseFingerp
   } catch (e) {
     return check(name, false, `the cloud drill's verification query fails on the restored schema: ${(e as Error).message}`);
   }
-  const got = Object.fromEntries(RESTORE_VERIFY_FIELDS.map((f, i) => [f, values[i]]));
-  const rowsOf = (prefix: string) => source.tables.filter((t) => t.table === prefix || t.table.startsWith(`${prefix}_`)).reduce((n, t) => n + t.rows, 0);
-  const expected = {
+  const got: Record<string, number> = Object.fromEntries(RESTORE_VERIFY_FIELDS.map((f, i) => [f, values[i]]));
+  const rowsOf = (prefix: string) =>
+    source.tables.filter((t) => t.table === prefix || t.table.startsWith(`${prefix}_`)).reduce((n, t) => n + t.rows, 0);
+  const expected: Record<string, number> = {
     migrations: source.migrationIds.length,
     schemaVersion: source.schemaVersion,
     turnLogPartitions: source.turnLogPartitions.length,
