@@ -99,13 +99,20 @@ export class DrBackup extends Construct {
   public readonly backupPlan?: BackupDrBackupPlan;
   /** Escape hatch: the Firestore backup schedule, for the Firestore engine. */
   public readonly firestoreBackupSchedule?: FirestoreBackupSchedule;
-  /**
-   * The scheduled restore drill (workflow, schedule, identity, metrics, alert), when on. Its
-   * resources are its public fields.
-   */
-  public readonly restoreDrill?: RestoreDrill;
-  /** The regional failover workflow and its identity, when on. */
-  public readonly failover?: DatabaseFailover;
+  /** Escape hatch: the restore drill workflow, when `restoreDrill` is on. */
+  public readonly restoreDrillWorkflow?: WorkflowsWorkflow;
+  /** Escape hatch: the job that starts the restore drill. */
+  public readonly restoreDrillJob?: CloudSchedulerJob;
+  /** Escape hatch: the identity that runs the restore drill. */
+  public readonly restoreDrillServiceAccount?: ServiceAccount;
+  /** Escape hatch: the alert on a failed or overdue restore drill. */
+  public readonly restoreDrillAlert?: MonitoringAlertPolicy;
+  /** Hours without a successful restore drill after which its alert fires (undefined without a drill). */
+  public readonly restoreDrillOverdueHours?: number;
+  /** Escape hatch: the regional failover workflow, when `failoverWorkflow` is on. */
+  public readonly databaseFailoverWorkflow?: WorkflowsWorkflow;
+  /** Escape hatch: the identity that runs the failover workflow. */
+  public readonly databaseFailoverServiceAccount?: ServiceAccount;
 
   private readonly projectIdValue: string;
   private project?: DataGoogleProject;
@@ -251,7 +258,7 @@ export class DrBackup extends Construct {
     this.stalenessAlert = alerting.alert;
 
     if (p.restoreDrill) {
-      this.restoreDrill = new RestoreDrill(this, 'restore-drill', {
+      const drill = new RestoreDrill(this, 'restore-drill', {
         name: p.name,
         project: this.projectId(),
         database: db,
@@ -263,15 +270,22 @@ export class DrBackup extends Construct {
         pageChannels: p.pageChannels,
         ticketChannels: p.ticketChannels,
       });
+      this.restoreDrillWorkflow = drill.workflow;
+      this.restoreDrillJob = drill.job;
+      this.restoreDrillServiceAccount = drill.serviceAccount;
+      this.restoreDrillAlert = drill.alert;
+      this.restoreDrillOverdueHours = drill.overdueHours;
     }
     if (p.failoverWorkflow) {
-      this.failover = new DatabaseFailover(this, 'failover', {
+      const failover = new DatabaseFailover(this, 'failover', {
         name: p.name,
         project: this.projectId(),
         database: db,
         services: p.failoverServices ?? [],
         runtimeServiceAccountEmail: p.runtimeServiceAccountEmail,
       });
+      this.databaseFailoverWorkflow = failover.workflow;
+      this.databaseFailoverServiceAccount = failover.serviceAccount;
     }
   }
 

@@ -98,7 +98,7 @@ describe('restore drill, production defaults', () => {
     expect(job.http_target.oauth_token.service_account_email).toMatch(
       /google_service_account\.backups_restore-drill_service-account_\w+\.email/,
     );
-    expect(backups.restoreDrill!.overdueHours).toBe(16);
+    expect(backups.restoreDrillOverdueHours).toBe(16);
   });
 
   test('the scratch instance: CMEK, private IP only, zonal, no backups, deletion protection off, labelled', () => {
@@ -222,19 +222,19 @@ describe('defaults outside production and for Firestore', () => {
       { network: NETWORK, encryptionKeys: KEYS },
       DEV_PROPS,
     );
-    expect(backups.restoreDrill).toBeUndefined();
-    expect(backups.failover).toBeUndefined();
+    expect(backups.restoreDrillWorkflow).toBeUndefined();
+    expect(backups.databaseFailoverWorkflow).toBeUndefined();
     expect(Object.values(resources(json, 'google_workflows_workflow')).map((w) => w.name)).toEqual(['backups-export']);
   });
 
   test('Firestore: no drill by default', () => {
     const { backups } = build({}, { engine: DatabaseEngine.firestore(), encryptionKeys: KEYS });
-    expect(backups.restoreDrill).toBeUndefined();
-    expect(backups.failover).toBeUndefined();
+    expect(backups.restoreDrillWorkflow).toBeUndefined();
+    expect(backups.databaseFailoverWorkflow).toBeUndefined();
   });
 
   test('restoreDrill: false turns it off in production', () => {
-    expect(build({ restoreDrill: false }).backups.restoreDrill).toBeUndefined();
+    expect(build({ restoreDrill: false }).backups.restoreDrillWorkflow).toBeUndefined();
   });
 });
 
@@ -298,7 +298,8 @@ describe('failover workflow', () => {
     expect(
       Object.values(resources(json, 'google_service_account_iam_member')).filter((m) => m.role === 'roles/iam.serviceAccountUser'),
     ).toEqual([expect.objectContaining({ member: expect.stringMatching(/backups_failover_service-account/) })]);
-    expect(backups.failover!.plans['failback/switchover'].actions[0]).toMatchObject({ instance: 'db-s0' });
+    expect(init.plans['failback/switchover'].actions[0]).toMatchObject({ instance: 'db-s0' });
+    expect(backups.databaseFailoverServiceAccount).toBeDefined();
   });
 
   test('repointing rewrites only the host of DATABASE_URL and patches the whole service (a partial PATCH would reset ingress)', () => {
@@ -427,6 +428,6 @@ describe('validation', () => {
     );
     // Without the workflow (here: turned off) the services are ignored, so a stack passes them everywhere.
     const ignored = new DrBackup(stack, 'b', { ...props, name: 'bb', failoverWorkflow: false, failoverServices: webhook.services });
-    expect(ignored.failover).toBeUndefined();
+    expect(ignored.databaseFailoverWorkflow).toBeUndefined();
   });
 });
