@@ -5,13 +5,7 @@ export const RESTORE_DRILL_SUCCEEDED_EVENT = 'backup.restore_drill_succeeded';
 /** `jsonPayload.event` of a drill that failed (with `step` and `error`). */
 export const RESTORE_DRILL_FAILED_EVENT = 'backup.restore_drill_failed';
 
-/**
- * The query the drill runs on the restored database (through a Cloud SQL CSV export, the one way
- * a workflow can read query results without a database connection). One row, six integers, in
- * this order: migrations applied, schema version, turn-log partitions, turn events, conversations,
- * feedback. It names the runtime's tables (runtime/src/storage/migrations.ts); the local drill
- * runs the same query on its restored copy, so a schema change that breaks it fails a test.
- */
+/** The values the verification reads, by name, with the subquery that reads each. */
 const VERIFY_COLUMNS: ReadonlyArray<[string, string]> = [
   ['migrations', '(SELECT count(*) FROM schema_migrations)'],
   ['schemaVersion', '(SELECT coalesce(max(id), 0) FROM schema_migrations)'],
@@ -24,6 +18,13 @@ const VERIFY_COLUMNS: ReadonlyArray<[string, string]> = [
 /** Names of the six values of RESTORE_VERIFY_QUERY, in order, as the success log entry carries them. */
 export const RESTORE_VERIFY_FIELDS = VERIFY_COLUMNS.map(([name]) => name);
 
+/**
+ * The query the drill runs on the restored database (through a Cloud SQL CSV export, the one way
+ * a workflow can read query results without a database connection). One row, six integers, in
+ * this order: migrations applied, schema version, turn-log partitions, turn events, conversations,
+ * feedback. It names the runtime's tables (runtime/src/storage/migrations.ts); the local drill
+ * runs the same query on its restored copy, so a schema change that breaks it fails a test.
+ */
 export const RESTORE_VERIFY_QUERY = `SELECT ${VERIFY_COLUMNS.map(([name, sql]) => `${sql} AS "${name}"`).join(', ')}`;
 
 /**

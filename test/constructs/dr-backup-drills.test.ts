@@ -431,3 +431,21 @@ describe('validation', () => {
     expect(ignored.databaseFailoverWorkflow).toBeUndefined();
   });
 });
+
+describe('workflow sources Workflows will accept', () => {
+  const { json } = build({}, undefined, PROD_PROPS, true);
+  const sources = Object.values(resources(json, 'google_workflows_workflow')).map(
+    (w) => [w.name, workflowYaml(w.source_contents)] as const,
+  );
+
+  test.each(sources)('%s: step names unique per subworkflow, every jump lands on a step', (_, source) => {
+    expect(Object.keys(source).length).toBeGreaterThan(0);
+    for (const [sub, definition] of Object.entries(source as Record<string, Json>)) {
+      const names = stepsOf(definition.steps).map((s) => s.name);
+      expect({ sub, duplicates: names.filter((n, i) => names.indexOf(n) !== i) }).toEqual({ sub, duplicates: [] });
+      const jumps = stepsOf(definition.steps).flatMap((s) => [s.step.next, ...(s.step.switch ?? []).map((c: Json) => c.next)]);
+      const targets = jumps.filter((j): j is string => typeof j === 'string');
+      expect(targets.filter((t) => !['continue', 'break', 'end', ...names].includes(t))).toEqual([]);
+    }
+  });
+});
