@@ -7,7 +7,8 @@ import { DrBackup } from '../../constructs/dr-backup/dr-backup';
 import { DrBackupProps } from '../../constructs/dr-backup/dr-backup-props';
 import { Duration } from '../../constructs/dr-backup/duration';
 import { evaluatePreconditions, failoverPlan } from '../../constructs/dr-backup/failover-plan';
-import { RESTORE_DRILL_RUNBOOK } from '../../constructs/dr-backup/restore-drill';
+import { RESTORE_DRILL_GRACE_HOURS, RESTORE_DRILL_INTERVALS, RESTORE_DRILL_RUNBOOK } from '../../constructs/dr-backup/restore-drill';
+import { MAX_ABSENCE_SECONDS } from '../../constructs/dr-backup/recovery-plan';
 import { RESTORE_VERIFY_QUERY } from '../../constructs/dr-backup/restore-drill-workflow';
 import { DEFAULT_RUNBOOK_BASE_URL } from '../../constructs/core/runbooks';
 import { DatabaseEngine } from '../../constructs/multi-region-db/database-engine';
@@ -213,6 +214,10 @@ describe('restore drill, production defaults', () => {
       named(six.json, 'google_monitoring_alert_policy', 'backups: restore drill failed or overdue').conditions[1].condition_absent.duration,
     ).toBe(`${10 * 3600}s`);
   });
+});
+
+test('every allowed interval keeps the overdue window inside Monitoring’s absence limit', () => {
+  for (const hours of RESTORE_DRILL_INTERVALS) expect((hours + RESTORE_DRILL_GRACE_HOURS) * 3600).toBeLessThanOrEqual(MAX_ABSENCE_SECONDS);
 });
 
 describe('defaults outside production and for Firestore', () => {

@@ -232,8 +232,8 @@ describe('DrBackup derived settings', () => {
     ['15 min', Duration.minutes(15), true, 1, '15 */1 * * *', 7200],
     ['4 h', Duration.hours(4), true, 3, '15 */3 * * *', 4 * 3600],
     ['12 h', Duration.hours(12), false, 8, '15 */8 * * *', 12 * 3600],
-    ['24 h', Duration.hours(24), false, 12, '15 */12 * * *', 86400],
-    ['7 d', Duration.days(7), false, 12, '15 */12 * * *', 86400],
+    ['24 h', Duration.hours(24), false, 12, '15 */12 * * *', 84600],
+    ['7 d', Duration.days(7), false, 12, '15 */12 * * *', 84600],
   ])('rpo %s', (_, rpo, turbo, interval, schedule, window) => {
     expect(recoveryPlan(rpo)).toEqual({
       turboReplication: turbo,
