@@ -13,6 +13,18 @@ import { MultiRegionDb } from '../multi-region-db/multi-region-db';
 import { FailoverPlan, FailoverTopology, allFailoverPlans } from './failover-plan';
 import { FAILOVER_STEP_EVENT, failoverWorkflowSource } from './failover-workflow';
 
+/** The pairs to fail over and the services to repoint, as the plans name them. */
+export function failoverTopology(db: MultiRegionDb, services: CloudRunV2Service[]): FailoverTopology {
+  return {
+    // Literal names (MultiRegionDb names its instances): readable plans in the dry-run output.
+    shards: db.primaries.map((primary, shard) => ({
+      primary: primary.nameInput ?? primary.name,
+      drReplica: db.drReplicas[shard].nameInput ?? db.drReplicas[shard].name,
+    })),
+    services: services.map((s) => s.id),
+  };
+}
+
 export interface DatabaseFailoverProps {
   readonly name: string;
   readonly project: string;
@@ -44,15 +56,7 @@ export class DatabaseFailover extends Construct {
     super(scope, id);
     const db = props.database;
     const workflowName = `${props.name}-db-failover`;
-    const topology: FailoverTopology = {
-      // Literal names (MultiRegionDb names its instances): readable plans in the dry-run output.
-      shards: db.primaries.map((primary, shard) => ({
-        primary: primary.nameInput ?? primary.name,
-        drReplica: db.drReplicas[shard].nameInput ?? db.drReplicas[shard].name,
-      })),
-      services: props.services.map((s) => s.id),
-    };
-    this.plans = allFailoverPlans(topology);
+    this.plans = allFailoverPlans(failoverTopology(db, props.services));
 
     this.serviceAccount = new ServiceAccount(this, 'service-account', {
       accountId: `${props.name}-failover`,
