@@ -247,7 +247,7 @@ describe('failover workflow', () => {
   const { json, backups } = build({}, undefined, PROD_PROPS, true);
   const wf = named(json, 'google_workflows_workflow', 'backups-db-failover');
   const source = workflowYaml(wf.source_contents);
-  const init = (source.main.steps[0].init.assign as Json[]).reduce((m, a) => ({ ...m, ...a }), {} as Json);
+  const init = (source.main.steps.find((s: Json) => s.init).init.assign as Json[]).reduce((m, a) => ({ ...m, ...a }), {} as Json);
 
   test('lives in the DR region (the primary’s may be down), logs all calls, is never scheduled', () => {
     expect(wf.region).toBe('europe-west1');
