@@ -7,9 +7,9 @@ import { buildReport, summary } from './drill-report';
 import { runExportRestoreDrill } from './export-restore-drill';
 import { referenceObjectives } from './objectives';
 import { runPitrDrill } from './pitr-drill';
-import { sharedDir } from './postgres-cluster';
+import { PostgresCluster, sharedDir } from './postgres-cluster';
 
-const USAGE = `npm run dr:drill -- [--conversations 2000] [--months 4] [--archive-timeout 30] [--write-seconds 40] [--report reports/dr-drill.json]
+const USAGE = `npm run dr:drill -- [--conversations 2000] [--months 4] [--archive-timeout 30] [--write-seconds 40] [--timeout 600] [--report reports/dr-drill.json]
 
 Restore and failover drills on real PostgreSQL (system packages; scripts/ensure-test-servers.sh):
   1. export restore: the runtime's schema and data, exported as Cloud SQL's export does (pg_dump
@@ -18,7 +18,7 @@ Restore and failover drills on real PostgreSQL (system packages; scripts/ensure-
      recovered to a target time and to the end of the archive.
 Judged against the RPO/RTO that DrBackup declares in the reference stacks (PLATFORM_CONFIG or the
 defaults). Writes the report, prints a summary, exits 1 when a check fails, 2 on bad usage.
-Takes about write-seconds + 2 × archive-timeout + 30 s.`;
+Takes about write-seconds + 2 × archive-timeout + 30 s; gives up (exit 1) after --timeout seconds.`;
 
 async function main(): Promise<void> {
   let values;
@@ -29,6 +29,7 @@ async function main(): Promise<void> {
         months: { type: 'string', default: '4' },
         'archive-timeout': { type: 'string', default: '30' },
         'write-seconds': { type: 'string', default: '40' },
+        timeout: { type: 'string', default: '600' },
         report: { type: 'string', default: 'reports/dr-drill.json' },
         help: { type: 'boolean' },
       },
@@ -43,6 +44,7 @@ async function main(): Promise<void> {
     months: Number(values.months),
     archiveTimeout: Number(values['archive-timeout']),
     writeSeconds: Number(values['write-seconds']),
+    timeout: Number(values.timeout),
   };
   const bad = Object.entries(n).find(([, v]) => !Number.isInteger(v) || v < 1);
   if (bad) {
@@ -57,6 +59,14 @@ async function main(): Promise<void> {
   const started = process.hrtime.bigint();
   const objectives = referenceObjectives();
   const workDir = sharedDir(mkdtempSync(join(tmpdir(), 'convai-dr-drill-')));
+  // A hung server or tool must not hang CI: the drill is bounded, and a drill that cannot finish fails.
+  setTimeout(() => {
+    console.error(`dr:drill: not finished after ${n.timeout} s (see --timeout); giving up`);
+    void PostgresCluster.killAll().finally(() => {
+      rmSync(workDir, { recursive: true, force: true });
+      process.exit(1);
+    });
+  }, n.timeout * 1000).unref();
   try {
     const exportRestore = await runExportRestoreDrill({ workDir, conversations: n.conversations, months: n.months, seed: 7 });
     const pointInTime = await runPitrDrill({

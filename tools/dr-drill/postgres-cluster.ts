@@ -62,6 +62,14 @@ export function sharedDir(path: string): string {
 }
 
 export class PostgresCluster {
+  /** Servers this process started and has not stopped: what a timeout must not leave behind. */
+  private static readonly running = new Set<PostgresCluster>();
+
+  /** SIGKILL every server this process started (a drill that timed out, or crashed). */
+  static async killAll(): Promise<void> {
+    await Promise.all([...PostgresCluster.running].map((c) => c.kill().catch(() => undefined)));
+  }
+
   readonly dataDir: string;
   private readonly runAs = runAsPrefix();
   private server?: ChildProcess;
@@ -126,6 +134,7 @@ export class PostgresCluster {
       stderr = (stderr + d.toString()).slice(-8000);
     });
     this.server = child;
+    PostgresCluster.running.add(this);
     const end = Date.now() + timeoutMs;
     while (Date.now() < end) {
       if (child.exitCode !== null) throw new Error(`postgres on ${this.dataDir} exited (${child.exitCode}):\n${stderr}`);
@@ -202,6 +211,7 @@ export class PostgresCluster {
     const server = this.server!;
     if (server.exitCode === null && server.signalCode === null) await new Promise((r) => server.once('exit', r));
     this.server = undefined;
+    PostgresCluster.running.delete(this);
   }
 }
 
