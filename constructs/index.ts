@@ -25,6 +25,9 @@ export * from './multi-region-db/shard-map';
 export * from './dr-backup/duration';
 export * from './dr-backup/dr-backup-props';
 export { DrBackup, BACKUP_STALE_RUNBOOK, EXPORT_SUCCEEDED_EVENT } from './dr-backup/dr-backup';
+export { RESTORE_DRILL_RUNBOOK } from './dr-backup/restore-drill';
+export { RESTORE_DRILL_SUCCEEDED_EVENT, RESTORE_DRILL_FAILED_EVENT } from './dr-backup/restore-drill-workflow';
+export { FAILOVER_PLAN_EVENT, FAILOVER_STEP_EVENT, FAILOVER_COMPLETED_EVENT, FAILOVER_FAILED_EVENT } from './dr-backup/failover-workflow';
 // --- issue 5: SecureSecrets and the security posture ---
 export * from './secure-secrets/key-protection';
 export * from './secure-secrets/secure-secrets-props';

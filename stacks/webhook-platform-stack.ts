@@ -80,18 +80,6 @@ export class WebhookPlatformStack extends PlatformStack {
     const alertChannels = { pageChannels: pageChannels.length > 0 ? pageChannels : undefined, ticketChannels };
 
     this.database = new MultiRegionDb(this, 'database', { name: 'convai-db', network: networkId, encryptionKeys: this.secrets });
-    // Production: lose at most 15 minutes, be back within 30 (DR replica switchover). A
-    // single-region environment can only promise a day's loss and a restore from backup.
-    const multiRegion = config.regions.length > 1;
-    this.backups = new DrBackup(this, 'backups', {
-      database: this.database,
-      name: 'convai-backups',
-      rpo: this.production && multiRegion ? Duration.minutes(15) : Duration.hours(24),
-      rto: this.production && multiRegion ? Duration.minutes(30) : Duration.hours(8),
-      encryptionKeys: this.secrets,
-      bucketKeyLocation: BACKUP_KEY_LOCATION,
-      ...alertChannels,
-    });
 
     // The runtime reads its database with IAM auth (no password). Lazy: the URL names the
     // webhook's own service account, which exists only once the webhook does.
@@ -108,6 +96,23 @@ export class WebhookPlatformStack extends PlatformStack {
       this.webhook = this.cloudRunWebhook(config, databaseEnv);
     }
     this.database.grantConnect('webhook', this.webhook.serviceAccount.email);
+
+    // Production: lose at most 15 minutes, be back within 30 (DR replica switchover). A
+    // single-region environment can only promise a day's loss and a restore from backup. After the
+    // webhook: the failover workflow repoints its Cloud Run services (GKE: by hand, see
+    // docs/disaster_recovery/procedures.md). Production also drills a restore every 12 h.
+    const multiRegion = config.regions.length > 1;
+    this.backups = new DrBackup(this, 'backups', {
+      database: this.database,
+      name: 'convai-backups',
+      rpo: this.production && multiRegion ? Duration.minutes(15) : Duration.hours(24),
+      rto: this.production && multiRegion ? Duration.minutes(30) : Duration.hours(8),
+      encryptionKeys: this.secrets,
+      bucketKeyLocation: BACKUP_KEY_LOCATION,
+      failoverServices: this.webhook.services.length > 0 ? this.webhook.services : undefined,
+      runtimeServiceAccountEmail: this.webhook.services.length > 0 ? this.webhook.serviceAccount.email : undefined,
+      ...alertChannels,
+    });
 
     // Only the webhook reads secret values; any other reader is a finding.
     this.securityMonitoring = new SecurityMonitoring(this, 'security-monitoring', {

@@ -59,6 +59,8 @@ const DEFAULT_COMPUTE_SA = /-compute@developer\.gserviceaccount\.com$/;
 const isUnresolved = (v: unknown): boolean => typeof v === 'string' && v.includes('${');
 const IMAGE_DIGEST = /@sha256:[a-f0-9]{64}$/;
 const SECCOMP_ALLOWED = ['RuntimeDefault', 'Localhost'];
+/** A Workflows call that creates a Cloud SQL instance (connector, any API version). */
+const SQL_INSTANCE_INSERT = /googleapis\.sqladmin\.v1(beta4)?\.instances\.insert\b/;
 
 /** `labels.env` says production. */
 export function isProduction(block: ResourceBlock): boolean {
@@ -381,6 +383,26 @@ export const POLICY_RULES: readonly PolicyRule[] = [
       const period = first(b.retention_policy)?.retention_period;
       if (!isUnresolved(period) && !(typeof period === 'number' && period > 0)) problems.push('no retention policy');
       return problems.length > 0 ? problems.join(', ') : undefined;
+    },
+  },
+  {
+    id: 'CKV_CONVAI_25',
+    title: 'Workflow that creates Cloud SQL instances makes them private and CMEK-encrypted',
+    fix: 'in the instances.insert body set settings.ipConfiguration.ipv4Enabled: false and diskEncryptionConfiguration.kmsKeyName (DrBackup’s restore drill does)',
+    resourceTypes: ['google_workflows_workflow'],
+    // Instances a workflow creates (restore drills, clones) never pass through Terraform, so
+    // CKV_CONVAI_23/35 cannot see them: the workflow's source is where they are decided. A text
+    // check: the source either creates no instance, or says ipv4Enabled false (never true) and
+    // names a kmsKeyName.
+    evaluate: (b) => {
+      const source = b.source_contents;
+      if (typeof source !== 'string' || !SQL_INSTANCE_INSERT.test(source)) return undefined;
+      const problems: string[] = [];
+      if (!/\bipv4Enabled:\s*false\b/.test(source) || /\bipv4Enabled:\s*true\b/.test(source)) {
+        problems.push('the instances it creates get a public IP (ipv4Enabled is not false)');
+      }
+      if (!/\bkmsKeyName:\s*\S/.test(source)) problems.push('the instances it creates use Google-managed keys (no kmsKeyName)');
+      return problems.length > 0 ? problems.join('; ') : undefined;
     },
   },
   // --- issue 5: CMEK everywhere, secrets, least privilege (CKV_CONVAI_30..39) ---

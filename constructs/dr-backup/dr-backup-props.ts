@@ -1,3 +1,4 @@
+import { CloudRunV2Service } from '@cdktf/provider-google/lib/cloud-run-v2-service';
 import { IEncryptionKeys } from '../core/encryption-keys';
 import { MultiRegionDb } from '../multi-region-db/multi-region-db';
 import { Duration } from './duration';
@@ -70,4 +71,36 @@ export interface DrBackupProps {
    * @default - the page channels
    */
   readonly ticketChannels?: string[];
+  /**
+   * A scheduled restore drill (Cloud SQL): every `restoreDrillIntervalHours` the newest export of
+   * every shard is imported into a short-lived scratch instance (CMEK, private IP only, labelled,
+   * deletion protection off for it alone), verified and deleted; an alert (ERROR: a ticket) fires
+   * when a drill fails or none succeeded for the interval + 4 h. Needs `encryptionKeys`.
+   * @default - true in production with Cloud SQL, false elsewhere
+   */
+  readonly restoreDrill?: boolean;
+  /** Hours between restore drills: 4, 6, 8 or 12 (the overdue alert must fit Monitoring's 23.5 h absence limit). @default 12 */
+  readonly restoreDrillIntervalHours?: number;
+  /** Machine tier of the scratch instance (Cloud SQL Enterprise edition). @default "db-custom-1-3840" */
+  readonly restoreDrillTier?: string;
+  /**
+   * The regional failover workflow `<name>-db-failover` (in the DR region): promotes the DR replica
+   * of every shard, repoints `failoverServices`, makes the new primary REGIONAL, logging each step;
+   * dry run unless started with `{"dryRun": false}`. Needs a designated DR replica.
+   * @default - true when the database has a designated DR replica (drReplicaRegion), else false
+   */
+  readonly failoverWorkflow?: boolean;
+  /**
+   * Cloud Run services whose `DATABASE_URL` (MultiRegionDb.databaseUrl) the failover workflow
+   * repoints to the promoted instance's private IP. Ignored without the failover workflow (no DR
+   * replica), so a stack can pass its services in every environment.
+   * @default - none: the workflow promotes; repointing the runtime is a manual step
+   */
+  readonly failoverServices?: CloudRunV2Service[];
+  /**
+   * The service account `failoverServices` run as: deploying their new revision acts as it.
+   * Required with `failoverServices`.
+   * @default - none
+   */
+  readonly runtimeServiceAccountEmail?: string;
 }

@@ -1,7 +1,8 @@
 import { pageChannelsRule } from '../core/alert-routing';
-import { Rule, isKnown } from '../core/validation';
+import { Rule, isKnown, isToken } from '../core/validation';
 import { DrBackupProps } from './dr-backup-props';
 import { RecoveryCapabilities, recoveryProblems } from './recovery-plan';
+import { RESTORE_DRILL_INTERVALS } from './restore-drill';
 
 export interface ResolvedDrBackupProps extends DrBackupProps {
   readonly name: string;
@@ -13,6 +14,9 @@ export interface ResolvedDrBackupProps extends DrBackupProps {
   readonly deleteAfterDays: number;
   readonly vaultMinimumRetentionDays: number;
   readonly capabilities: RecoveryCapabilities;
+  readonly restoreDrill: boolean;
+  readonly restoreDrillIntervalHours: number;
+  readonly failoverWorkflow: boolean;
 }
 
 const NAME = /^[a-z][a-z0-9-]{0,20}[a-z0-9]$/;
@@ -68,6 +72,39 @@ export const DR_BACKUP_RULES: ReadonlyArray<Rule<ResolvedDrBackupProps>> = [
       `deleteAfterDays is ${p.deleteAfterDays}: use a whole number ≥ ${Math.max(p.retentionDays, 91)} (at least the retention period, and past the Coldline move at 90 days)`,
   },
   pageChannelsRule('stale backups'),
+  {
+    when: (p) => p.restoreDrill && !p.capabilities.postgres,
+    say: () =>
+      'restoreDrill is for Cloud SQL: Firestore restores from its managed backups (firestore databases restore); set restoreDrill to false',
+  },
+  {
+    when: (p) => p.restoreDrill && p.capabilities.postgres && !p.encryptionKeys,
+    say: () =>
+      'restoreDrill needs encryptionKeys: the scratch instance holds a copy of the data and is encrypted like the primary (a DATABASE key in the primary region); pass SecureSecrets, or set restoreDrill to false',
+  },
+  {
+    when: (p) =>
+      isKnown(p.restoreDrillIntervalHours) && !(RESTORE_DRILL_INTERVALS as readonly number[]).includes(p.restoreDrillIntervalHours),
+    say: (p) =>
+      `restoreDrillIntervalHours is ${p.restoreDrillIntervalHours}: use ${RESTORE_DRILL_INTERVALS.join(', ')} (the overdue alert waits the interval + 4 h, and Monitoring cannot wait more than 23.5 h)`,
+  },
+  {
+    when: (p) =>
+      isKnown(p.restoreDrillTier) && !/^db-(custom-\d+-\d+|f1-micro|g1-small|n1-(standard|highmem)-\d+)$/.test(p.restoreDrillTier!),
+    say: (p) =>
+      `restoreDrillTier "${p.restoreDrillTier}" is not a Cloud SQL Enterprise tier: use e.g. "db-custom-1-3840" (1 vCPU, 3.75 GB)`,
+  },
+  {
+    when: (p) => p.failoverWorkflow && !p.capabilities.drReplicaRegion,
+    say: () =>
+      'failoverWorkflow needs a designated DR replica to promote: set drReplicaRegion on MultiRegionDb (production does by default), or set failoverWorkflow to false',
+  },
+  {
+    when: (p) =>
+      p.failoverWorkflow && !isToken(p.failoverServices) && (p.failoverServices ?? []).length > 0 && !p.runtimeServiceAccountEmail,
+    say: () =>
+      'failoverServices needs runtimeServiceAccountEmail: repointing deploys a new revision that runs as it (e.g. webhook.serviceAccount.email)',
+  },
   {
     when: (p) => isKnown(p.vaultMinimumRetentionDays) && !wholeIn(p.vaultMinimumRetentionDays, 1, 36159),
     say: (p) => `vaultMinimumRetentionDays is ${p.vaultMinimumRetentionDays}: use 1..36159 days`,

@@ -24,8 +24,11 @@ import { terraformLiteral } from '../core/terraform-literal';
 import { validateProps } from '../core/validation';
 import { DrBackupProps } from './dr-backup-props';
 import { DR_BACKUP_RULES, ResolvedDrBackupProps } from './dr-backup-rules';
+import { DatabaseFailover } from './database-failover';
 import { Duration } from './duration';
+import { quoteExpression } from './workflow-source';
 import { RecoveryPlan, recoveryPlan } from './recovery-plan';
+import { RestoreDrill } from './restore-drill';
 
 /** Runbook linked from the staleness alert: docs/monitoring/runbooks/backup-stale.md. */
 export const BACKUP_STALE_RUNBOOK = 'backup-stale';
@@ -44,11 +47,6 @@ const DAY_SECONDS = 86400;
 /** IAM resource type of a Cloud SQL instance, as IAM conditions see it. */
 const SQL_INSTANCE_TYPE = 'sqladmin.googleapis.com/Instance';
 
-/** Single-quote a YAML value that is a Workflows expression, so its quotes and colons stay inside it. */
-function quoteExpression(line: string): string {
-  return line.replace(/^(\s*(?:- )?[A-Za-z]+: |\s*- )(\$\{.*\})$/, "$1'$2'");
-}
-
 /**
  * Backups you can restore from, sized by typed recovery objectives:
  *
@@ -62,7 +60,11 @@ function quoteExpression(line: string): string {
  * - in production, a Backup and DR vault with enforced minimum retention and a daily backup plan
  *   for every Cloud SQL primary;
  * - an alert (runbook-linked, CRITICAL: it notifies `pageChannels`) when no export has succeeded
- *   within the RPO window.
+ *   within the RPO window;
+ * - in production (Cloud SQL), a scheduled restore drill: the newest export restored into a scratch
+ *   instance, verified and deleted, with an alert when a drill fails or is overdue (`RestoreDrill`);
+ * - with a designated DR replica, the regional failover as one audited, dry-run-first workflow in
+ *   the DR region (`DatabaseFailover`, plans from `failover-plan.ts`).
  */
 export class DrBackup extends Construct {
   /** The recovery point objective. */
@@ -97,6 +99,20 @@ export class DrBackup extends Construct {
   public readonly backupPlan?: BackupDrBackupPlan;
   /** Escape hatch: the Firestore backup schedule, for the Firestore engine. */
   public readonly firestoreBackupSchedule?: FirestoreBackupSchedule;
+  /** Escape hatch: the restore drill workflow, when `restoreDrill` is on. */
+  public readonly restoreDrillWorkflow?: WorkflowsWorkflow;
+  /** Escape hatch: the job that starts the restore drill. */
+  public readonly restoreDrillJob?: CloudSchedulerJob;
+  /** Escape hatch: the identity that runs the restore drill. */
+  public readonly restoreDrillServiceAccount?: ServiceAccount;
+  /** Escape hatch: the alert on a failed or overdue restore drill. */
+  public readonly restoreDrillAlert?: MonitoringAlertPolicy;
+  /** Hours without a successful restore drill after which its alert fires (undefined without a drill). */
+  public readonly restoreDrillOverdueHours?: number;
+  /** Escape hatch: the regional failover workflow, when `failoverWorkflow` is on. */
+  public readonly databaseFailoverWorkflow?: WorkflowsWorkflow;
+  /** Escape hatch: the identity that runs the failover workflow. */
+  public readonly databaseFailoverServiceAccount?: ServiceAccount;
 
   private readonly projectIdValue: string;
   private project?: DataGoogleProject;
@@ -123,6 +139,9 @@ export class DrBackup extends Construct {
         replicaRegions: db.readReplicaRegions,
         drReplicaRegion: db.drReplicaRegion,
       },
+      restoreDrill: props.restoreDrill ?? ((props.production ?? platform?.production ?? false) && db.engine.isPostgres),
+      restoreDrillIntervalHours: props.restoreDrillIntervalHours ?? 12,
+      failoverWorkflow: props.failoverWorkflow ?? !!db.drReplicaRegion,
     };
     validateProps(this.node.path, p, DR_BACKUP_RULES);
     const plan: RecoveryPlan = recoveryPlan(p.rpo);
@@ -237,6 +256,37 @@ export class DrBackup extends Construct {
     const alerting = this.stalenessAlerting(p);
     this.exportSucceededMetric = alerting.metric;
     this.stalenessAlert = alerting.alert;
+
+    if (p.restoreDrill) {
+      const drill = new RestoreDrill(this, 'restore-drill', {
+        name: p.name,
+        project: this.projectId(),
+        database: db,
+        bucket: this.bucket,
+        intervalHours: p.restoreDrillIntervalHours,
+        tier: p.restoreDrillTier ?? 'db-custom-1-3840',
+        kmsKey: p.encryptionKeys!.keyId(db.primaryRegion, KeyPurpose.DATABASE),
+        production: p.production,
+        pageChannels: p.pageChannels,
+        ticketChannels: p.ticketChannels,
+      });
+      this.restoreDrillWorkflow = drill.workflow;
+      this.restoreDrillJob = drill.job;
+      this.restoreDrillServiceAccount = drill.serviceAccount;
+      this.restoreDrillAlert = drill.alert;
+      this.restoreDrillOverdueHours = drill.overdueHours;
+    }
+    if (p.failoverWorkflow) {
+      const failover = new DatabaseFailover(this, 'failover', {
+        name: p.name,
+        project: this.projectId(),
+        database: db,
+        services: p.failoverServices ?? [],
+        runtimeServiceAccountEmail: p.runtimeServiceAccountEmail,
+      });
+      this.databaseFailoverWorkflow = failover.workflow;
+      this.databaseFailoverServiceAccount = failover.serviceAccount;
+    }
   }
 
   private grantExportRights(p: ResolvedDrBackupProps): void {

@@ -33,7 +33,12 @@ const DAY = 86400;
 const DEFAULT_REPLICATION_RPO = 12 * HOUR;
 /** Time a logical export (offloaded) is given to finish before it counts as late. */
 export const EXPORT_GRACE_SECONDS = HOUR;
-/** Longest export interval: a longer one would make the staleness alert window exceed 24 h (Monitoring's limit). */
+/**
+ * The longest metric-absence window Cloud Monitoring accepts (23.5 h): a longer `duration` on the
+ * staleness alert is refused by the API at apply time, which `terraform validate` cannot see.
+ */
+export const MAX_ABSENCE_SECONDS = 23.5 * HOUR;
+/** Longest export interval: a longer one would make the staleness alert window exceed Monitoring's absence limit. */
 const MAX_EXPORT_INTERVAL_HOURS = 12;
 const DIVISORS_OF_24 = [1, 2, 3, 4, 6, 8, 12];
 
@@ -56,7 +61,7 @@ export function recoveryPlan(rpo: Duration): RecoveryPlan {
     turboReplication: rpo.toSeconds() < DEFAULT_REPLICATION_RPO,
     exportIntervalHours,
     exportSchedule: `15 */${exportIntervalHours} * * *`,
-    alertWindowSeconds: Math.min(DAY, Math.max(rpo.toSeconds(), exportIntervalHours * HOUR + EXPORT_GRACE_SECONDS)),
+    alertWindowSeconds: Math.min(MAX_ABSENCE_SECONDS, Math.max(rpo.toSeconds(), exportIntervalHours * HOUR + EXPORT_GRACE_SECONDS)),
   };
 }
 

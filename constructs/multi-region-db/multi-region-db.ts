@@ -99,6 +99,8 @@ export class MultiRegionDb extends Construct {
   public readonly retainedBackups: number;
   /** Where automated backups are stored (undefined for Firestore). */
   public readonly backupLocation?: string;
+  /** The VPC the instances have their private IPs in (undefined for Firestore). */
+  public readonly network?: string;
 
   private readonly projectIdValue?: string;
   private project?: DataGoogleProject;
@@ -153,6 +155,7 @@ export class MultiRegionDb extends Construct {
       return;
     }
 
+    this.network = p.network;
     this.readReplicaRegions = [...readReplicaRegions];
     this.drReplicaRegion = drReplicaRegion;
     this.backupLocation = p.backupLocation;

@@ -37,6 +37,15 @@ function build(
 }
 const bucketNamed = (json: Json, name: string): Json =>
   Object.values(resources(json, 'google_storage_bucket')).find((b) => b.name === name)!;
+/** The one resource of `type` whose `name` is `name` (the export's, beside the restore drill's). */
+const named = (json: Json, type: string, name: string): Json => {
+  const all = Object.values(resources(json, type)).filter((r) => r.name === name);
+  if (all.length !== 1) throw new Error(`expected one ${type} named ${name}, found ${all.length}`);
+  return all[0];
+};
+/** Resources of `type` that DrBackup's export part made (not its restore drill or failover children). */
+const exportPart = (json: Json, type: string): Array<[string, Json]> =>
+  Object.entries(resources(json, type)).filter(([id]) => !/^backups_(restore-drill|failover)_/.test(id));
 
 describe('DrBackup production defaults (Cloud SQL, rpo 15 min, rto 30 min)', () => {
   const { json, backups } = build();
@@ -79,7 +88,7 @@ describe('DrBackup production defaults (Cloud SQL, rpo 15 min, rto 30 min)', () 
 
   test('hourly logical exports: Cloud Scheduler starts a Workflows export of every shard primary', () => {
     expect(backups.exportIntervalHours).toBe(1);
-    const job = only(json, 'google_cloud_scheduler_job');
+    const job = named(json, 'google_cloud_scheduler_job', 'backups-export');
     expect(job.schedule).toBe('15 */1 * * *');
     expect(job.time_zone).toBe('Etc/UTC');
     expect(job.region).toBe('us-central1');
@@ -87,7 +96,7 @@ describe('DrBackup production defaults (Cloud SQL, rpo 15 min, rto 30 min)', () 
       /^https:\/\/workflowexecutions\.googleapis\.com\/v1\/\$\{google_workflows_workflow\.\S+\.id\}\/executions$/,
     );
     expect(job.http_target.oauth_token.service_account_email).toMatch(/google_service_account\.backups_service-account_\w+\.email/);
-    const wf = only(json, 'google_workflows_workflow');
+    const wf = named(json, 'google_workflows_workflow', 'backups-export');
     expect(wf.region).toBe('us-central1');
     expect(wf.source_contents).toContain('call: googleapis.sqladmin.v1.instances.export');
     expect(wf.source_contents).toContain('offload: true');
@@ -98,21 +107,20 @@ describe('DrBackup production defaults (Cloud SQL, rpo 15 min, rto 30 min)', () 
   });
 
   test('each instance’s service account may only create objects in the bucket; the runner may only export', () => {
-    const sqlWriters = Object.values(resources(json, 'google_storage_bucket_iam_member')).filter((m) =>
-      m.member.includes('service_account_email_address'),
-    );
+    const sqlWriters = exportPart(json, 'google_storage_bucket_iam_member')
+      .map(([, m]) => m)
+      .filter((m) => m.member.includes('service_account_email_address'));
     expect(sqlWriters).toHaveLength(1);
     expect(sqlWriters[0].role).toBe('roles/storage.objectCreator');
-    const grants = Object.values(resources(json, 'google_project_iam_member'));
+    const grants = exportPart(json, 'google_project_iam_member').map(([, g]) => g);
     expect(grants.map((g) => g.role).sort()).toEqual([
       expect.stringMatching(/^\$\{google_project_iam_custom_role\.backups_sql-export-role_\w+\.name\}$/),
       'roles/logging.logWriter',
       'roles/workflows.invoker',
     ]);
-    expect(only(json, 'google_project_iam_custom_role')).toMatchObject({
-      role_id: 'backups_sql_export',
-      permissions: ['cloudsql.instances.export', 'cloudsql.instances.get'],
-    });
+    expect(exportPart(json, 'google_project_iam_custom_role').map(([, r]) => r)).toEqual([
+      expect.objectContaining({ role_id: 'backups_sql_export', permissions: ['cloudsql.instances.export', 'cloudsql.instances.get'] }),
+    ]);
     expect(grants.find((g) => g.role === 'roles/workflows.invoker')!.condition.expression).toBe(
       'resource.name.endsWith("/workflows/backups-export")',
     );
@@ -128,19 +136,26 @@ describe('DrBackup production defaults (Cloud SQL, rpo 15 min, rto 30 min)', () 
     expect(exportGrant.condition.title).toBe('backups: export db only');
   });
 
-  test('the only unconditioned project grant (log writer) carries a stated reason', () => {
+  test('the only unconditioned project grants (log writers of the export, the drill and the failover) carry a stated reason', () => {
     const grants = Object.entries(resources(json, 'google_project_iam_member'));
     const unconditioned = grants.filter(([, g]) => !g.condition).map(([name, g]) => ({ name, role: g.role }));
-    expect(unconditioned).toEqual([{ name: expect.stringMatching(/^backups_log-writer_/), role: 'roles/logging.logWriter' }]);
-    const reasons = (synthWithMetadata(TerraformStack.of(backups))['//'].policy_suppressions as Json[]).filter(
-      (s) => s.check_id === 'CKV_CONVAI_39',
+    expect(unconditioned).toEqual(
+      ['backups_failover_log-writer_', 'backups_log-writer_', 'backups_restore-drill_log-writer_'].map((prefix) => ({
+        name: expect.stringMatching(new RegExp(`^${prefix}`)),
+        role: 'roles/logging.logWriter',
+      })),
     );
-    expect(reasons).toEqual([
-      expect.objectContaining({
-        resource: `google_project_iam_member.${unconditioned[0].name}`,
-        reason: expect.stringMatching(/no resource name a condition could test/),
-      }),
-    ]);
+    const reasons = (synthWithMetadata(TerraformStack.of(backups))['//'].policy_suppressions as Json[])
+      .filter((s) => s.check_id === 'CKV_CONVAI_39')
+      .sort((a, b) => a.resource.localeCompare(b.resource));
+    expect(reasons).toEqual(
+      unconditioned.map((u) =>
+        expect.objectContaining({
+          resource: `google_project_iam_member.${u.name}`,
+          reason: expect.stringMatching(/no resource name a condition could test/),
+        }),
+      ),
+    );
   });
 
   test('a Backup and DR vault with 30 days enforced retention and a daily plan for each primary', () => {
@@ -162,11 +177,12 @@ describe('DrBackup production defaults (Cloud SQL, rpo 15 min, rto 30 min)', () 
 
   test('the staleness alert: no successful export within the window, with a runbook link', () => {
     expect(backups.alertWindow.toSeconds()).toBe(7200);
-    const metric = only(json, 'google_logging_metric');
+    const metric = named(json, 'google_logging_metric', 'backups-export-succeeded');
     expect(metric.filter).toBe(
       'resource.type="workflows.googleapis.com/Workflow" AND resource.labels.workflow_id="backups-export" AND jsonPayload.event="backup.export_succeeded"',
     );
-    const alert = only(json, 'google_monitoring_alert_policy');
+    const alert = exportPart(json, 'google_monitoring_alert_policy').map(([, a]) => a)[0];
+    expect(exportPart(json, 'google_monitoring_alert_policy')).toHaveLength(1);
     const condition = alert.conditions[0].condition_absent;
     expect(condition.duration).toBe('7200s');
     expect(metric.name).toBe('backups-export-succeeded');
@@ -216,8 +232,8 @@ describe('DrBackup derived settings', () => {
     ['15 min', Duration.minutes(15), true, 1, '15 */1 * * *', 7200],
     ['4 h', Duration.hours(4), true, 3, '15 */3 * * *', 4 * 3600],
     ['12 h', Duration.hours(12), false, 8, '15 */8 * * *', 12 * 3600],
-    ['24 h', Duration.hours(24), false, 12, '15 */12 * * *', 86400],
-    ['7 d', Duration.days(7), false, 12, '15 */12 * * *', 86400],
+    ['24 h', Duration.hours(24), false, 12, '15 */12 * * *', 84600],
+    ['7 d', Duration.days(7), false, 12, '15 */12 * * *', 84600],
   ])('rpo %s', (_, rpo, turbo, interval, schedule, window) => {
     expect(recoveryPlan(rpo)).toEqual({
       turboReplication: turbo,
@@ -230,7 +246,7 @@ describe('DrBackup derived settings', () => {
   test('rpo of a day uses default dual-region replication and a 12-hourly export in the bucket', () => {
     const { json } = build({ rpo: Duration.days(1), rto: Duration.hours(4) });
     expect(bucketNamed(json, 'acme-convai-prod-backups').rpo).toBe('DEFAULT');
-    expect(only(json, 'google_cloud_scheduler_job').schedule).toBe('15 */12 * * *');
+    expect(named(json, 'google_cloud_scheduler_job', 'backups-export').schedule).toBe('15 */12 * * *');
   });
 
   test('outside production: no vault, and a European primary gets EUR4 with the eu key', () => {

@@ -64,7 +64,7 @@ describe.each(ENVIRONMENTS.filter((e) => e.environment === 'prod').map((e) => [e
     expect(ticket).toHaveLength(config.alerting!.ticketEmails!.length);
     const policies = Object.entries(resources(json, 'google_monitoring_alert_policy'));
     const severities = new Set(policies.map(([, p]) => p.severity));
-    expect([...severities].sort()).toEqual(['CRITICAL', 'WARNING']);
+    expect([...severities].sort()).toEqual(['CRITICAL', 'ERROR', 'WARNING']);
     for (const [id, p] of policies) {
       expect({ id, channels: p.notification_channels }).toEqual({ id, channels: p.severity === 'CRITICAL' ? page : ticket });
     }
