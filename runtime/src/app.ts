@@ -122,10 +122,10 @@ async function handleWebhook(c: Context, protocol: Protocol, deps: AppDependenci
         const deadline = startedAt + deps.budgetMs;
         const budget = { remainingMs: () => deadline - Date.now() };
         const run = async () => (await deps.processor.process(turn, budget, startedAt)).json;
-        // Only handlers with side effects pay for storing and replaying replies.
-        const idempotencyKey =
-          turn.responseId && deps.processor.hasSideEffects(turn.tag) ? `${protocol}:${turn.responseId}:${turn.tag}` : '';
-        const { body: json } = await deps.idempotency.once(idempotencyKey, run);
+        // A repeated turn gets the first reply byte for byte, and is not logged or scored twice. Only
+        // handlers with side effects pay for sharing replies across instances (Redis round trips).
+        const idempotencyKey = turn.responseId ? `${protocol}:${turn.responseId}:${turn.tag}` : '';
+        const { body: json } = await deps.idempotency.once(idempotencyKey, run, { shared: deps.processor.hasSideEffects(turn.tag) });
         return c.body(json, 200, { 'content-type': 'application/json; charset=utf-8' });
       } catch (error) {
         // Should not happen (the processor contains its failures); still answer, degraded and empty.

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ExperimentsFile, loadExperimentsFile, parseExperiments } from './experiments/experiment-config';
+import { FormRules, loadFormRulesFile, parseFormRules } from './handlers/form-validation';
 import { DEFAULT_LOW_CONFIDENCE, DEFAULT_QUALITY_WEIGHTS, QUALITY_COMPONENTS, QualityWeights } from './quality/quality-score';
 
 /**
@@ -81,6 +82,8 @@ const schema = z
     QUALITY_EXPECTED_TURNS: jsonObject(z.record(z.number().int().min(1).max(1000))).default('{"*":10}'),
     EXPERIMENTS_FILE: z.string().optional(),
     EXPERIMENTS_JSON: z.string().optional(),
+    FORM_RULES_FILE: z.string().optional(),
+    FORM_RULES_JSON: z.string().optional(),
     FEEDBACK_ANALYSIS_BUDGET_MS: int(0, 10_000).default(2_000),
 
     RATE_LIMIT_PER_MINUTE: int(1, 1_000_000).default(300),
@@ -135,6 +138,9 @@ const schema = z
     }
     if (env.EXPERIMENTS_FILE && env.EXPERIMENTS_JSON) {
       ctx.addIssue({ code: 'custom', path: ['EXPERIMENTS_JSON'], message: 'set EXPERIMENTS_FILE or EXPERIMENTS_JSON, not both' });
+    }
+    if (env.FORM_RULES_FILE && env.FORM_RULES_JSON) {
+      ctx.addIssue({ code: 'custom', path: ['FORM_RULES_JSON'], message: 'set FORM_RULES_FILE or FORM_RULES_JSON, not both' });
     }
     if (env.QUALITY_WEIGHTS && Object.values({ ...DEFAULT_QUALITY_WEIGHTS, ...env.QUALITY_WEIGHTS }).every((w) => !w)) {
       ctx.addIssue({ code: 'custom', path: ['QUALITY_WEIGHTS'], message: 'gives every component weight 0: at least one must count' });
@@ -201,6 +207,8 @@ export interface RuntimeConfig {
   };
   /** The versioned experiments document; absent runs no experiments. */
   readonly experiments?: ExperimentsFile;
+  /** Rules of the `validate-form` handler; absent accepts every form value. */
+  readonly formRules?: FormRules;
   /** Longest wait for the analysis of a feedback comment. */
   readonly feedbackAnalysisBudgetMs: number;
   readonly rateLimitPerMinute: number;
@@ -208,6 +216,15 @@ export interface RuntimeConfig {
   readonly shutdownDeadlineMs: number;
   readonly tracing: { readonly sampleRatio: number; readonly otlpEndpoint?: string };
   readonly projectId?: string;
+}
+
+/** A variable holding a JSON document, or an error naming the variable (JSON.parse's own names nothing). */
+function jsonVariable(name: string, text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new Error(`${name}: not JSON: ${(error as Error).message}`);
+  }
 }
 
 /** Thrown with every invalid variable listed, so one restart fixes them all. */
@@ -221,9 +238,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   const e = parsed.data;
   let experiments: ExperimentsFile | undefined;
+  let formRules: FormRules | undefined;
   try {
     if (e.EXPERIMENTS_FILE) experiments = loadExperimentsFile(e.EXPERIMENTS_FILE);
-    else if (e.EXPERIMENTS_JSON) experiments = parseExperiments(JSON.parse(e.EXPERIMENTS_JSON), 'EXPERIMENTS_JSON');
+    else if (e.EXPERIMENTS_JSON) experiments = parseExperiments(jsonVariable('EXPERIMENTS_JSON', e.EXPERIMENTS_JSON), 'EXPERIMENTS_JSON');
+    if (e.FORM_RULES_FILE) formRules = loadFormRulesFile(e.FORM_RULES_FILE);
+    else if (e.FORM_RULES_JSON) formRules = parseFormRules(jsonVariable('FORM_RULES_JSON', e.FORM_RULES_JSON), 'FORM_RULES_JSON');
   } catch (error) {
     throw new ConfigError(`Invalid runtime configuration:\n  - ${(error as Error).message}`);
   }
@@ -273,6 +293,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       expectedTurns: e.QUALITY_EXPECTED_TURNS,
     },
     experiments,
+    formRules,
     feedbackAnalysisBudgetMs: e.FEEDBACK_ANALYSIS_BUDGET_MS,
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
     maxBodyBytes: e.MAX_BODY_BYTES,

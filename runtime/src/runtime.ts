@@ -202,6 +202,7 @@ export async function createRuntime(config: RuntimeConfig, overrides: RuntimeOve
   const handlers = registerReferenceHandlers(new HandlerRegistry(), {
     negativeThreshold: config.nlp.negativeThreshold,
     escalateAfterNegativeTurns: config.nlp.escalateAfterNegativeTurns,
+    formRules: config.formRules,
   });
   overrides.registerHandlers?.(handlers);
 

@@ -7,9 +7,10 @@ export interface HandlerDefinition {
   readonly features?: readonly Feature[];
   /**
    * The handler changes something outside the reply (a ticket, a payment, a counter in a
-   * database), so a turn Dialogflow delivers twice must not run it twice: its replies are stored
-   * per `detectIntentResponseId` + tag and replayed. A handler whose reply depends only on the
-   * request and its enrichment can say false and skip that bookkeeping (two Redis round trips).
+   * database), so a turn delivered twice must not run it twice on any instance: its replies are
+   * shared through Redis per `detectIntentResponseId` + tag and replayed. Every reply is replayed
+   * on the instance that made it anyway; a handler whose reply depends only on the request and
+   * its enrichment can say false and skip the cross-instance bookkeeping (two Redis round trips).
    * @default true
    */
   readonly sideEffects?: boolean;

@@ -1,5 +1,6 @@
 import { numberSetting } from '../experiments/experiment-engine';
 import { HandlerResult, JsonValue } from '../protocol/turn';
+import { FormRules, validateForm } from './form-validation';
 import { HandlerRegistry } from './handler-registry';
 
 export interface ReferenceHandlerOptions {
@@ -9,6 +10,8 @@ export interface ReferenceHandlerOptions {
   readonly escalateAfterNegativeTurns: number;
   /** CX page to move to on escalation (full resource name). @default - stay; the handoff message signals the agent desktop */
   readonly escalationPage?: string;
+  /** Rules for `validate-form` (FORM_RULES_FILE). @default none: every form value is accepted */
+  readonly formRules?: FormRules;
 }
 
 /** Session parameters the reference handlers own. */
@@ -27,6 +30,8 @@ export const HANDLER_PARAMETERS = {
  *   so forms can be pre-filled instead of asked again.
  * - `enrich`: writes sentiment and entities into the session and says nothing, for routes that
  *   branch on `$session.params.nlp_sentiment_score`.
+ * - `validate-form` (CX): checks the page's filled form parameters against declarative rules
+ *   (handlers/form-validation.ts); an invalid value is collected again, a normalized one replaced.
  */
 export function registerReferenceHandlers(registry: HandlerRegistry, options: ReferenceHandlerOptions): HandlerRegistry {
   return registry
@@ -65,5 +70,9 @@ export function registerReferenceHandlers(registry: HandlerRegistry, options: Re
         return { parameters };
       },
     })
-    .register('enrich', { features: ['sentiment', 'entities'], sideEffects: false, handle: () => ({}) });
+    .register('enrich', { features: ['sentiment', 'entities'], sideEffects: false, handle: () => ({}) })
+    .register('validate-form', {
+      sideEffects: false,
+      handle: ({ turn }) => validateForm(turn.form, options.formRules ?? { version: 1, parameters: {} }),
+    });
 }

@@ -1,5 +1,5 @@
 import { asNumber, asObject, asParameters, asString } from './json-shape';
-import { InputKind, JsonValue, Reply, Turn } from './turn';
+import { FormParameter, FormParameterState, FormParameterUpdate, InputKind, JsonValue, Reply, Turn } from './turn';
 
 /**
  * Dialogflow CX v3 `WebhookRequest` → Turn, and Reply → `WebhookResponse`
@@ -27,9 +27,39 @@ export function parseCxRequest(body: unknown): Turn {
       : undefined,
     page: pageInfo.currentPage ? { name: asString(pageInfo.currentPage), displayName: asString(pageInfo.displayName) } : undefined,
     parameters: asParameters(sessionInfo.parameters),
+    form: formOf(pageInfo),
     // CX sends no intent on a no-match turn; the trigger event names it when it routes to a no-match handler.
     noMatch: matchType === 'NO_MATCH' || /^sys\.no-match/.test(asString(req.triggerEvent)) || (inputKind === 'text' && !intentName),
   };
+}
+
+const FORM_STATES: ReadonlySet<string> = new Set<FormParameterState>(['EMPTY', 'INVALID', 'FILLED']);
+
+/** `pageInfo.formInfo.parameterInfo`, when the page has a form; entries without a name are dropped. */
+function formOf(pageInfo: Record<string, unknown>): FormParameter[] | undefined {
+  const infos = asObject(pageInfo.formInfo).parameterInfo;
+  if (!Array.isArray(infos)) return undefined;
+  return infos.map(asObject).flatMap((info): FormParameter[] => {
+    const displayName = asString(info.displayName);
+    if (!displayName) return [];
+    const state = asString(info.state);
+    return [
+      {
+        displayName,
+        required: info.required === true,
+        // proto3 JSON may also carry the enum as its number; a state we do not know reads as empty.
+        state: FORM_STATES.has(state)
+          ? (state as FormParameterState)
+          : info.state === 2
+            ? 'INVALID'
+            : info.state === 3
+              ? 'FILLED'
+              : 'EMPTY',
+        ...(info.value !== undefined && { value: info.value as JsonValue }),
+        justCollected: info.justCollected === true,
+      },
+    ];
+  });
 }
 
 /** The `query` oneof of a CX request: text, transcript, dtmf, event or intent. */
@@ -52,5 +82,24 @@ export function renderCxResponse(reply: Reply, sessionParameters: Record<string,
   // targetPage and targetFlow are a oneof: a page wins, it is the more specific transition.
   if (reply.targetPage) response.targetPage = reply.targetPage;
   else if (reply.targetFlow) response.targetFlow = reply.targetFlow;
+  if (reply.formParameters && reply.formParameters.length > 0) {
+    response.pageInfo = { formInfo: { parameterInfo: reply.formParameters.map(parameterInfoOf) } };
+  }
   return response;
+}
+
+/**
+ * What a form verdict does to the session parameters: an invalid value is cleared (CX keeps the
+ * session copy otherwise, and the next page would see it), a replaced one is stored.
+ */
+export function formParameterValues(updates: readonly FormParameterUpdate[] | undefined): Record<string, JsonValue> {
+  const values: Record<string, JsonValue> = {};
+  for (const update of updates ?? []) values[update.displayName] = update.state === 'INVALID' ? null : update.value;
+  return values;
+}
+
+function parameterInfoOf(update: FormParameterUpdate): Record<string, unknown> {
+  return update.state === 'FILLED'
+    ? { displayName: update.displayName, state: 'FILLED', value: update.value }
+    : { displayName: update.displayName, state: 'INVALID' };
 }

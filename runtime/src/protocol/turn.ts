@@ -32,6 +32,52 @@ export interface Turn {
   readonly parameters: Readonly<Record<string, JsonValue>>;
   /** Dialogflow matched nothing (CX NO_MATCH / ES fallback intent). */
   readonly noMatch: boolean;
+  /** CX: the current page's form parameters and their states (`pageInfo.formInfo`); absent on ES or a page without a form. */
+  readonly form?: readonly FormParameter[];
+  /**
+   * ES: the contexts active for the session (`queryResult.outputContexts`), except the runtime's own. An ES reply's
+   * `outputContexts` replace the active ones, so the reply carries these back unless a handler changes them.
+   */
+  readonly contexts?: readonly EsContext[];
+}
+
+/** The state CX gives a form parameter (`PageInfo.FormInfo.ParameterInfo.ParameterState`). */
+export type FormParameterState = 'EMPTY' | 'INVALID' | 'FILLED';
+
+/** One parameter of the current page's form, as CX reports it. */
+export interface FormParameter {
+  /** The parameter's name in the form; CX stores its value under the same session parameter name. */
+  readonly displayName: string;
+  readonly required: boolean;
+  readonly state: FormParameterState;
+  readonly value?: JsonValue;
+  /** CX collected the value on this turn. */
+  readonly justCollected: boolean;
+}
+
+/**
+ * A handler's verdict on a form parameter. `INVALID` makes CX collect it again (the value is
+ * also cleared in the session, as Google's form-validation sample does); `FILLED` with a value
+ * replaces the collected one (normalization). CX ignores any other state a webhook sends.
+ */
+export type FormParameterUpdate =
+  | { readonly displayName: string; readonly state: 'INVALID' }
+  | { readonly displayName: string; readonly state: 'FILLED'; readonly value: JsonValue };
+
+/** An ES context: its full resource name, turns left, and parameters. */
+export interface EsContext {
+  /** `projects/<p>/agent/sessions/<s>/contexts/<id>`. */
+  readonly name: string;
+  readonly lifespanCount: number;
+  readonly parameters: Readonly<Record<string, JsonValue>>;
+}
+
+/** A handler's change to an ES context; `lifespanCount: 0` removes it. */
+export interface EsContextUpdate {
+  /** The context id (`order-followup`) or its full resource name. */
+  readonly name: string;
+  readonly lifespanCount: number;
+  readonly parameters?: Record<string, JsonValue>;
 }
 
 /** What a handler returns; every field optional. */
@@ -46,6 +92,10 @@ export interface HandlerResult {
   readonly targetFlow?: string;
   /** Hand the conversation to a human agent, with this metadata for the agent desktop. */
   readonly liveAgentHandoff?: Record<string, JsonValue>;
+  /** CX: verdicts on the current page's form parameters (form validation). Ignored on ES. */
+  readonly formParameters?: FormParameterUpdate[];
+  /** ES: contexts to set, replace or remove (by id); the others the request carried are kept. Ignored on CX. */
+  readonly contexts?: EsContextUpdate[];
 }
 
 /** The turn plus its enrichment, as a handler receives it. */

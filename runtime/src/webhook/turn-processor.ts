@@ -4,7 +4,7 @@ import { HandlerRegistry } from '../handlers/handler-registry';
 import { Budget, Enricher } from '../nlp/enricher';
 import { Enrichment } from '../nlp/enrichment-types';
 import { SESSION_PARAMETERS, enrichmentParameters } from '../nlp/session-parameters';
-import { parseCxRequest, renderCxResponse } from '../protocol/cx';
+import { formParameterValues, parseCxRequest, renderCxResponse } from '../protocol/cx';
 import { parseEsRequest, renderEsResponse } from '../protocol/es';
 import { HandlerResult, JsonValue, Protocol, Turn } from '../protocol/turn';
 import { WriteBehindQueue } from '../resilience/write-behind-queue';
@@ -132,6 +132,8 @@ export class TurnProcessor {
       ...enrichmentParameters(nlp),
       // The variant's parameters first: a handler can still override them deliberately.
       ...experiments.parameters,
+      // A form verdict clears or replaces the parameter's session copy; a handler's own parameters still win.
+      ...(turn.protocol === 'cx' && formParameterValues(result.formParameters)),
       ...(result.parameters ?? {}),
       [QUALITY_PARAMETER]: quality.parameter,
       ...(Object.keys(experiments.membership).length > 0 && { [EXPERIMENTS_PARAMETER]: experiments.membership }),

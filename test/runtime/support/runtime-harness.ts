@@ -140,5 +140,9 @@ export async function validReply(res: Response, flavor: 'cx' | 'es'): Promise<Re
 
 /** Session parameters of a CX or ES reply. */
 export function replyParameters(reply: Record<string, any>): Record<string, any> {
-  return reply.sessionInfo?.parameters ?? reply.outputContexts?.[0]?.parameters ?? {};
+  return (
+    reply.sessionInfo?.parameters ??
+    reply.outputContexts?.find((c: { name: string }) => c.name.endsWith('/contexts/convai-session'))?.parameters ??
+    {}
+  );
 }
