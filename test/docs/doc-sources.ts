@@ -19,9 +19,11 @@ export const TROUBLESHOOTING_DIR = path.join(REPO_ROOT, 'docs', 'troubleshooting
 /** Stands for an interpolated value in a message template: `image "${p.image}"` becomes `image "…"`. */
 export const PLACEHOLDER = '…';
 
+/** Files under `dir` ending in `suffix`, sorted; dot-folders (`.vitepress`) and `node_modules` are skipped. */
 export function filesUnder(dir: string, suffix: string): string[] {
   return fs
     .readdirSync(dir, { withFileTypes: true })
+    .filter((e) => !(e.isDirectory() && (e.name.startsWith('.') || e.name === 'node_modules')))
     .flatMap((e) =>
       e.isDirectory() ? filesUnder(path.join(dir, e.name), suffix) : e.name.endsWith(suffix) ? [path.join(dir, e.name)] : [],
     )
