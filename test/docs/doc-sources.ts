@@ -69,7 +69,7 @@ const hasWords = (s: string): boolean => (s.match(/[A-Za-z]/g) ?? []).length >= 
  * placeholders (a construct path) are dropped, and the key ends at its first sentence. Undefined for strings that are not messages
  * (joiners like "; ", fragments without a colon, wrappers whose text is all placeholders).
  */
-export function messageKey(message: string): string | undefined {
+export function messageKey(message: string, extraSegments = 0): string | undefined {
   // A fix on its own ("Fix: pass the construct itself …") is part of a message, not one.
   if (message.startsWith('Fix:')) return undefined;
   const segments = message.split(': ');
@@ -82,8 +82,11 @@ export function messageKey(message: string): string | undefined {
   const firstSentence = (x: string): string => x.split(/\.\s+(?=[A-Z…])/)[0].trim();
   // "ShardMap.shardFor: shardCount is …": a code location alone names no problem; keep the
   // problem, up to its first ";".
-  if (!/\s/.test(segments[0].trim()) && segments.length > 1) return `${segments[0].trim()}: ${firstSentence(segments[1].split(';')[0])}`;
-  return firstSentence(segments[0]);
+  const codeLocation = !/\s/.test(segments[0].trim()) && segments.length > 1;
+  const count = Math.min(segments.length, 1 + extraSegments + (codeLocation ? 1 : 0));
+  const kept = segments.slice(0, count).map((x) => x.trim());
+  const last = kept.length > 1 ? kept[kept.length - 1].split(';')[0] : kept[kept.length - 1];
+  return [...kept.slice(0, -1), firstSentence(last)].join(': ');
 }
 
 export interface SynthMessage {
@@ -102,13 +105,15 @@ export interface SynthMessage {
 const MESSAGE_FILES_EXCLUDED = ['constructs/core/policy-catalog.ts', 'constructs/core/policy-checks.ts'];
 
 /**
- * Every synth-time message of the construct library: the `say` of each validation rule, every
+ * Every synth-time message of the construct library and the reference app (`constructs/`, `stacks/`):
+ * the `say` of each validation rule, every
  * `new Error(...)`, every `problems.push(...)` / `messages.push(...)` that builds one, and what a
  * `...Problems()` function returns.
  */
 export function synthMessages(): SynthMessage[] {
   const out: SynthMessage[] = [];
-  for (const file of filesUnder(path.join(REPO_ROOT, 'constructs'), '.ts')) {
+  const files = ['constructs', 'stacks'].flatMap((dir) => filesUnder(path.join(REPO_ROOT, dir), '.ts'));
+  for (const file of files) {
     const relative = rel(file);
     if (MESSAGE_FILES_EXCLUDED.includes(relative)) continue;
     const sf = parse(file);
@@ -127,7 +132,23 @@ export function synthMessages(): SynthMessage[] {
     };
     visit(sf);
   }
-  return out;
+  return disambiguate(out);
+}
+
+/**
+ * Keys are unique per file: when two different messages of one file share a key
+ * ("PLATFORM_CONFIG=… is invalid: …"), each takes one more ": " segment until they differ.
+ */
+function disambiguate(messages: SynthMessage[]): SynthMessage[] {
+  let current = messages;
+  for (let extra = 1; extra <= 3; extra++) {
+    const groups = new Map<string, Set<string>>();
+    for (const m of current) groups.set(`${m.file}\n${m.key}`, (groups.get(`${m.file}\n${m.key}`) ?? new Set()).add(m.message));
+    const clashing = (m: SynthMessage): boolean => groups.get(`${m.file}\n${m.key}`)!.size > 1;
+    if (!current.some(clashing)) break;
+    current = current.map((m) => (clashing(m) ? { ...m, key: messageKey(m.message, extra) ?? m.key } : m));
+  }
+  return current;
 }
 
 /** Name of the nearest named function declaration around `node` ('' when none). */
