@@ -6,14 +6,16 @@
  * an HTML element or one of the site's components back into the literal text the author meant.
  */
 
+/**
+ * The HTML that Markdown authors write on purpose. Deliberately short: element names that double as
+ * placeholder words (`<path>`, `<data>`, `<title>`, `<label>`, `<source>`, `<time>`…) are read as
+ * placeholders.
+ */
 const HTML_ELEMENTS = new Set(
   (
-    'a abbr address area article aside audio b base bdi bdo blockquote body br button canvas caption cite code col colgroup ' +
-    'data datalist dd del details dfn dialog div dl dt em embed fieldset figcaption figure footer form h1 h2 h3 h4 h5 h6 head ' +
-    'header hr html i iframe img input ins kbd label legend li link main map mark meta meter nav noscript object ol optgroup ' +
-    'option output p param picture pre progress q rp rt ruby s samp script section select slot small source span strong style ' +
-    'sub summary sup table tbody td template textarea tfoot th thead time title tr track u ul var video wbr svg path g circle ' +
-    'rect line polyline polygon text tspan defs use symbol'
+    'a abbr b blockquote br caption code col colgroup dd del details div dl dt em figcaption figure h1 h2 h3 h4 h5 h6 hr i ' +
+    'iframe img ins kbd li mark ol p picture pre q s samp script small span strong style sub summary sup table tbody td tfoot ' +
+    'th thead tr u ul video audio'
   ).split(' '),
 );
 

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import * as yaml from 'js-yaml';
+import { load as loadYaml } from 'js-yaml';
 
 /**
  * Which Markdown files of the repository make up the documentation site, and where each one sits
@@ -121,7 +121,7 @@ export function isSitePage(file: string): boolean {
 export function frontmatter(markdown: string): Record<string, unknown> {
   const match = /^---\r?\n([\s\S]*?)\r?\n---\r?\n/.exec(markdown);
   if (!match) return {};
-  const data = yaml.load(match[1]);
+  const data = loadYaml(match[1]);
   return data && typeof data === 'object' ? (data as Record<string, unknown>) : {};
 }
 
