@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitepress';
 import { withMermaid } from 'vitepress-plugin-mermaid';
 import { HOME_PAGE, excludedMarkdown, nav, sidebar, sitePages } from '../../tools/docs-site/site-pages';
+import { githubSlug } from '../../tools/docs-site/github-slug';
 import { literalPlaceholdersPlugin } from '../../tools/docs-site/literal-placeholders';
 import { sourceBase, sourceLinksPlugin } from '../../tools/docs-site/source-links';
 
@@ -29,6 +30,8 @@ export default withMermaid(
     markdown: {
       // `{...}` after text is literal in our docs (API.md writes types as `{[ key: string ]: string}`), never attributes.
       attrs: { disable: true },
+      // Fragments in the docs are written against GitHub's heading anchors.
+      anchor: { slugify: githubSlug },
       config: (md) => {
         md.use(literalPlaceholdersPlugin);
         md.use(sourceLinksPlugin({ repo, pages: new Set(pages.map((p) => p.file)), sourceBase: sourceBase(repo) }));

@@ -77,7 +77,9 @@ function importClosure(repo: string, start: string): string[] {
 export function storageFlowDiagram(repo: string): string {
   const migrations = fs.readFileSync(path.join(repo, 'runtime/src/storage/migrations.ts'), 'utf8');
   const tables = new Set(
-    [...migrations.matchAll(/CREATE TABLE IF NOT EXISTS (\w+)/g)].map((m) => m[1]).filter((t) => t !== 'schema_migrations' && !t.endsWith('_default')),
+    [...migrations.matchAll(/CREATE TABLE IF NOT EXISTS (\w+)/g)]
+      .map((m) => m[1])
+      .filter((t) => t !== 'schema_migrations' && !t.endsWith('_default')),
   );
   const lines = ['flowchart LR', '  subgraph runtime["webhook runtime"]'];
   const edges: string[] = [];

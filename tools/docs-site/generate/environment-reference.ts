@@ -22,7 +22,9 @@ function describe(type: z.ZodTypeAny): string {
       return describe(def.innerType);
     case 'ZodEnum': {
       const values = def.values as string[];
-      return values.join() === 'true,false,1,0' ? 'boolean: `true`/`false` (or `1`/`0`)' : `one of ${values.map((v) => code(v)).join(', ')}`;
+      return values.join() === 'true,false,1,0'
+        ? 'boolean: `true`/`false` (or `1`/`0`)'
+        : `one of ${values.map((v) => code(v)).join(', ')}`;
     }
     case 'ZodEffects':
       // A transform of a bare string is a comma-separated list (config.ts's `list`); of an enum, the boolean.
@@ -95,7 +97,10 @@ export function readmeNotes(repo: string): Map<string, string> {
   const readme = fs.readFileSync(path.join(repo, 'runtime/README.md'), 'utf8');
   for (const line of readme.split('\n')) {
     if (!line.startsWith('| `')) continue;
-    const cells = line.split(/(?<!\\)\|/).slice(1, -1).map((c) => c.trim());
+    const cells = line
+      .split(/(?<!\\)\|/)
+      .slice(1, -1)
+      .map((c) => c.trim());
     const names = [...cells[0].matchAll(/`([A-Z][A-Z0-9_]+)`/g)].map((m) => m[1]);
     const note = cells.length >= 3 ? cells[cells.length - 1] : '';
     for (const name of names) if (note) notes.set(name, note);

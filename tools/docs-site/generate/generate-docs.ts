@@ -1,8 +1,7 @@
-import * as path from 'node:path';
-import * as prettier from 'prettier';
 import { alertsReferencePage } from './alerts-reference';
 import { dataFlowsPage, platformResourcesPage, requestPathPage } from './diagram-pages';
 import { environmentReferencePage } from './environment-reference';
+import { formatWithPrettier } from './format-with-prettier';
 import { policyReferencePage } from './policy-reference';
 import { synthesizeReferenceStacks } from './reference-stacks';
 import { telemetryReferencePage } from './telemetry-reference';
@@ -12,7 +11,7 @@ import { telemetryReferencePage } from './telemetry-reference';
  * `prettier --check` expects (so a fresh clone's lint passes and the freshness test compares
  * like with like).
  */
-export async function generateDocs(repo: string): Promise<Map<string, string>> {
+export function generateDocs(repo: string): Map<string, string> {
   const stacks = synthesizeReferenceStacks();
   const pages = new Map<string, string>([
     ['docs/reference/environment-variables.md', environmentReferencePage(repo)],
@@ -23,10 +22,5 @@ export async function generateDocs(repo: string): Promise<Map<string, string>> {
     ['docs/diagrams/request-path.md', requestPathPage(repo)],
     ['docs/diagrams/data-flows.md', dataFlowsPage(repo, stacks)],
   ]);
-  const formatted = new Map<string, string>();
-  for (const [file, text] of pages) {
-    const options = (await prettier.resolveConfig(path.join(repo, file))) ?? {};
-    formatted.set(file, await prettier.format(text, { ...options, filepath: path.join(repo, file) }));
-  }
-  return formatted;
+  return formatWithPrettier(repo, pages);
 }

@@ -38,8 +38,7 @@ export function logEvents(repo: string): LogEvent[] {
       ) {
         const properties = node.arguments[0].properties;
         const eventProperty = properties.find((p) => ts.isPropertyAssignment(p) && p.name.getText(file) === 'event') as
-          | ts.PropertyAssignment
-          | undefined;
+          ts.PropertyAssignment | undefined;
         const event = eventProperty && eventName(eventProperty.initializer, file);
         if (event) {
           const fields = properties

@@ -6,7 +6,7 @@ import { generateDocs } from './generate-docs';
 /** `npm run docs:generate`: write the reference pages and diagrams generated from the code. */
 async function main(): Promise<void> {
   const repo = findRepoRoot(__dirname);
-  for (const [file, text] of await generateDocs(repo)) {
+  for (const [file, text] of generateDocs(repo)) {
     fs.mkdirSync(path.dirname(path.join(repo, file)), { recursive: true });
     fs.writeFileSync(path.join(repo, file), text);
     console.log(`wrote ${file}`);

@@ -3,7 +3,9 @@
 /** A table cell: pipes escaped, line breaks flattened, `<` kept literal outside code. */
 export function cell(text: string | number | undefined): string {
   if (text === undefined || text === '') return '—';
-  return String(text).replace(/\r?\n+/g, ' ').replace(/\|/g, '\\|');
+  return String(text)
+    .replace(/\r?\n+/g, ' ')
+    .replace(/\|/g, '\\|');
 }
 
 /** Inline code that survives any backticks inside. */

@@ -17,9 +17,7 @@ export function checkovChecks(repo: string): Map<string, CheckovCheck> {
     const text = fs.readFileSync(path.join(repo, dir, name), 'utf8');
     const id = /\b(CKV2?_CONVAI_\d+)\b/.exec(name)?.[1];
     if (!id) continue;
-    const category = name.endsWith('.py')
-      ? /CheckCategories\.([A-Z_]+)/.exec(text)?.[1]
-      : /^\s*category:\s*([A-Z_]+)/m.exec(text)?.[1];
+    const category = name.endsWith('.py') ? /CheckCategories\.([A-Z_]+)/.exec(text)?.[1] : /^\s*category:\s*([A-Z_]+)/m.exec(text)?.[1];
     out.set(id, { file: `${dir}/${name}`, category: category ?? '' });
   }
   return out;

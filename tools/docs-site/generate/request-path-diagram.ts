@@ -76,7 +76,8 @@ function steps(body: ts.Node, scope: Scope, file: ts.SourceFile): Step[] {
         }
       }
       for (const argument of node.arguments) {
-        if (ts.isIdentifier(argument) && localFunctions.has(argument.text)) out.push(...steps(localFunctions.get(argument.text)!, scope, file));
+        if (ts.isIdentifier(argument) && localFunctions.has(argument.text))
+          out.push(...steps(localFunctions.get(argument.text)!, scope, file));
       }
       return;
     }

@@ -45,7 +45,13 @@ function eventsTable(events: readonly LogEvent[], metrics: readonly LogBasedMetr
     const readers = [...new Set(counting.map((m) => m.name))].sort();
     const read = new Set(counting.flatMap((m) => m.fieldsRead));
     const fields = e.fields.map((f) => (read.has(f) ? `${code(f)}\\*` : code(f))).join(', ');
-    return [code(e.event), e.level, fields || '—', readers.map((r) => code(r)).join(', ') || '—', `[${e.source}](../../${e.source.split(':')[0]})`];
+    return [
+      code(e.event),
+      e.level,
+      fields || '—',
+      readers.map((r) => code(r)).join(', ') || '—',
+      `[${e.source}](../../${e.source.split(':')[0]})`,
+    ];
   });
   return table(['event', 'level', 'fields', 'log-based metrics counting it', 'written in'], rows);
 }
