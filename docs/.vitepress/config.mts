@@ -13,6 +13,10 @@ import { sourceBase, sourceLinksPlugin } from '../../tools/docs-site/source-link
  * pages are chosen, and the navigation built, by tools/docs-site/site-pages.ts from the folders
  * and each page's frontmatter. Build output and cache go to gitignored folders next to this file.
  */
+/** A speech bubble: the site's icon. */
+const ICON =
+  '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><path fill="#3451b2" d="M4 5h24a2 2 0 0 1 2 2v14a2 2 0 0 1-2 2H13l-7 6v-6H4a2 2 0 0 1-2-2V7a2 2 0 0 1 2-2z"/></svg>';
+
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const pages = sitePages(repo);
 
@@ -25,8 +29,9 @@ export default withMermaid(
     rewrites: { [HOME_PAGE]: 'index.md' },
     cleanUrls: true,
     lastUpdated: false,
-    // Offline: nothing may be fetched from another origin when a reader opens the site.
-    head: [],
+    // Offline: nothing may be fetched from another origin when a reader opens the site. The icon is
+    // inline so browsers do not ask for /favicon.ico, which the site does not have.
+    head: [['link', { rel: 'icon', type: 'image/svg+xml', href: `data:image/svg+xml,${encodeURIComponent(ICON)}` }]],
     markdown: {
       // `{...}` after text is literal in our docs (API.md writes types as `{[ key: string ]: string}`), never attributes.
       attrs: { disable: true },
@@ -40,7 +45,23 @@ export default withMermaid(
     themeConfig: {
       nav: nav(),
       sidebar: sidebar(pages),
-      search: { provider: 'local' },
+      search: {
+        provider: 'local',
+        options: {
+          miniSearch: {
+            options: {
+              // Identifiers are what people search for here (CKV_CONVAI_2, WEBHOOK_BUDGET_MS): index each
+              // whole, and its parts, so both "CKV_CONVAI_2" and "webhook budget" find it. VitePress ships
+              // this function to the browser as source text, so it must not use anything from outside.
+              tokenize: (text: string) =>
+                text
+                  .split(/[^\p{L}\p{N}_]+/u)
+                  .filter(Boolean)
+                  .flatMap((word) => (word.includes('_') ? [word, ...word.split('_').filter(Boolean)] : [word])),
+            },
+          },
+        },
+      },
       outline: [2, 3],
     },
     mermaid: {

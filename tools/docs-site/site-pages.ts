@@ -97,10 +97,13 @@ export interface SidebarItem {
   readonly items?: SidebarItem[];
 }
 
+/** Folders that hold dependencies or generated output, never documentation (dot folders neither). */
+const NOT_SOURCE = ['node_modules', 'build', 'lib', 'dist', 'cdktf.out', 'reports', 'coverage'];
+
 /** Every Markdown file under the repository, skipping dependencies, build output and dot folders. */
 export function markdownFiles(repo: string): string[] {
   const out: string[] = [];
-  const skip = new Set(['node_modules', 'build', 'lib', 'dist', 'cdktf.out', 'reports', 'coverage']);
+  const skip = new Set(NOT_SOURCE);
   const walk = (dir: string) => {
     for (const entry of fs.readdirSync(path.join(repo, dir), { withFileTypes: true })) {
       if (entry.name.startsWith('.') || skip.has(entry.name)) continue;
@@ -178,9 +181,13 @@ export function sitePages(repo: string): SitePage[] {
     });
 }
 
-/** Markdown files VitePress must not turn into pages (it would otherwise take every `.md` under srcDir). */
+/**
+ * What VitePress must not turn into pages (it takes every `.md` under srcDir): output folders,
+ * wherever they are (a report written by `npm run policy` is not documentation), and every
+ * Markdown file that is not a site page.
+ */
 export function excludedMarkdown(repo: string): string[] {
-  return markdownFiles(repo).filter((file) => !isSitePage(file));
+  return [...NOT_SOURCE.map((dir) => `**/${dir}/**`), ...markdownFiles(repo).filter((file) => !isSitePage(file))];
 }
 
 const byOrderThenTitle = (a: SitePage, b: SitePage) => a.order - b.order || a.title.localeCompare(b.title);

@@ -17,4 +17,4 @@ step_expect_exit 1 'node lib/policy-gate/cli.js policy $WORK/cdktf.out --reports
 say 'The summary report has a row per failure; the ones for the scale-to-zero rule:'
 step "grep -F '| CKV_CONVAI_2 |' \$WORK/reports/policy-summary.md"
 say 'How to fix it: the rule in the policy catalog (docs/reference/policy-catalog.md)'
-step "grep -E '^[|] .CKV_CONVAI_2. ' docs/reference/policy-catalog.md | cut -d'|' -f 3,5 | tr -s ' '"
+step "grep -A 4 '^## CKV_CONVAI_2$' docs/reference/policy-catalog.md"
