@@ -65,8 +65,8 @@ export default withMermaid(
       outline: [2, 3],
     },
     mermaid: {
-      // The default theme's font stack only: no web font is fetched.
-      fontFamily: 'inherit',
+      // The default theme's own font (bundled, no web font fetched), named so Mermaid measures labels with it.
+      fontFamily: 'Inter, ui-sans-serif, system-ui, sans-serif',
       securityLevel: 'strict',
     },
     vite: {

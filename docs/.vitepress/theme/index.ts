@@ -3,6 +3,7 @@ import DefaultTheme from 'vitepress/theme';
 import AsciinemaCast from './AsciinemaCast.vue';
 import CategoryIndex from './CategoryIndex.vue';
 import 'asciinema-player/dist/bundle/asciinema-player.css';
+import './custom.css';
 
 /** The default theme plus the two components pages use: recorded terminal sessions and category indexes. */
 export default {

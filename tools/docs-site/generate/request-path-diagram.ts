@@ -125,20 +125,45 @@ export function webhookRequestSteps(repo: string): Step[] {
 /** Telemetry is on every step; the telemetry reference lists it instead of the diagram. */
 const TELEMETRY = new Set(['logger', 'metrics']);
 
+/** What an early reply means to the caller (the reasons are in app.ts next to each return). */
+const STATUS_TEXT: Record<number, string> = {
+  400: 'not a JSON object',
+  401: 'unauthenticated',
+  413: 'body too large',
+  429: 'session rate-limited',
+};
+
+/**
+ * A top-down flowchart rather than a sequence diagram: with a participant per collaborator a
+ * sequence diagram is far wider than the page. Each box is one call, `collaborator.method()`; the
+ * calls TurnProcessor.process makes are grouped; early replies branch off to the side.
+ */
 export function requestPathDiagram(repo: string): string {
   const all = webhookRequestSteps(repo)
     .filter((s) => (s.kind === 'call' ? !TELEMETRY.has(s.to) : s.status !== 200))
     .filter((s, i, list) => i === 0 || JSON.stringify(s) !== JSON.stringify(list[i - 1]));
-  const participants = ['app', ...new Set(all.flatMap((s) => (s.kind === 'call' ? [s.from, s.to] : [s.from])))].filter(
-    (p, i, list) => list.indexOf(p) === i,
-  );
-  const lines = ['sequenceDiagram', '  autonumber', `  participant dialogflow as ${'Dialogflow CX'}`];
-  for (const p of participants) lines.push(`  participant ${p}`);
-  lines.push(`  dialogflow->>app: ${label('POST /webhook/cx').slice(1, -1)}`);
-  for (const step of all) {
-    if (step.kind === 'call') lines.push(`  ${step.from}->>${step.to}: ${step.method}()`);
-    else lines.push(`  ${step.from}-->>dialogflow: ${step.status} (stops here)`);
-  }
-  lines.push('  app-->>dialogflow: 200 WebhookResponse (degraded flag when a dependency failed)');
-  return mermaidBlock(lines);
+  const lines = ['flowchart TD', `  request([${label('Dialogflow CX: POST /webhook/cx')}])`];
+  // Edges go after the subgraph: an edge written inside it pulls its source node in too.
+  const edges: string[] = [];
+  let previous = 'request';
+  let inProcessor = false;
+  all.forEach((step, i) => {
+    if (step.kind === 'reply') {
+      lines.push(`  reply${i}[/${label(`${step.status} ${STATUS_TEXT[step.status] ?? ''}`.trim())}/]`);
+      edges.push(`  ${previous} -.-> reply${i}`);
+      return;
+    }
+    if (step.from === 'processor' && !inProcessor) {
+      lines.push(`  subgraph process[${label('TurnProcessor.process')}]`);
+      inProcessor = true;
+    }
+    const id = `step${i}`;
+    lines.push(`  ${inProcessor ? '  ' : ''}${id}[${label(`${step.to}.${step.method}()`)}]`);
+    edges.push(`  ${previous} --> ${id}`);
+    previous = id;
+  });
+  if (inProcessor) lines.push('  end');
+  lines.push(`  response([${label('200 WebhookResponse')}])`);
+  edges.push(`  ${previous} --> response`);
+  return mermaidBlock([...lines, ...edges]);
 }
