@@ -65,8 +65,9 @@ export default withMermaid(
       outline: [2, 3],
     },
     mermaid: {
-      // The default theme's own font (bundled, no web font fetched), named so Mermaid measures labels with it.
-      fontFamily: 'Inter, ui-sans-serif, system-ui, sans-serif',
+      // System fonts only: nothing is fetched, and they are there when Mermaid measures its labels
+      // (a web font still loading then would leave labels cut off).
+      fontFamily: 'ui-sans-serif, system-ui, sans-serif',
       securityLevel: 'strict',
     },
     vite: {

@@ -17,7 +17,8 @@ export function telemetryFlowDiagram(stack: SynthesizedStack): string {
   const node = (id: string, text: string, shape: 'event' | 'metric' | 'alert' | 'runbook') => {
     if (declared.has(id)) return;
     declared.add(id);
-    const [open, close] = { event: ['([', '])'], metric: ['[', ']'], alert: ['{{', '}}'], runbook: ['[/', '/]'] }[shape];
+    // Rectangles and stadiums only: Mermaid 11 sizes hexagons and parallelograms for one line and cuts a wrapped label.
+    const [open, close] = { event: ['([', '])'], metric: ['[', ']'], alert: ['(', ')'], runbook: ['[[', ']]'] }[shape];
     lines.push(`  ${id}${open}${label(text)}${close}`);
   };
   const edges = new Set<string>();
@@ -63,8 +64,9 @@ function importClosure(repo: string, start: string): string[] {
     if (seen.has(file)) continue;
     seen.add(file);
     for (const m of fs.readFileSync(path.join(repo, file), 'utf8').matchAll(/from '(\.{1,2}\/[^']+)'/g)) {
-      const target = path.posix.normalize(path.posix.join(path.posix.dirname(file), m[1])) + '.ts';
-      if (fs.existsSync(path.join(repo, target))) queue.push(target);
+      const base = path.posix.normalize(path.posix.join(path.posix.dirname(file), m[1]));
+      const target = [`${base}.ts`, `${base}/index.ts`].find((f) => fs.existsSync(path.join(repo, f)));
+      if (target) queue.push(target);
     }
   }
   return [...seen];
@@ -77,7 +79,7 @@ function importClosure(repo: string, start: string): string[] {
 export function storageFlowDiagram(repo: string): string {
   const migrations = fs.readFileSync(path.join(repo, 'runtime/src/storage/migrations.ts'), 'utf8');
   const tables = new Set(
-    [...migrations.matchAll(/CREATE TABLE IF NOT EXISTS (\w+)/g)]
+    [...migrations.matchAll(/CREATE TABLE IF NOT EXISTS (\w+)\s*\(/g)]
       .map((m) => m[1])
       .filter((t) => t !== 'schema_migrations' && !t.endsWith('_default')),
   );
@@ -103,7 +105,7 @@ export function storageFlowDiagram(repo: string): string {
       .join('\n');
     const read = [...tables].filter((t) => new RegExp(`\\b(FROM|JOIN)\\s+${t}\\b`, 'i').test(text)).sort();
     if (read.length === 0) continue;
-    lines.push(`  ${nodeId('s', script)}[/${label(`npm run ${script}`)}/]`);
+    lines.push(`  ${nodeId('s', script)}[[${label(`npm run ${script}`)}]]`);
     for (const table of read) edges.push(`  ${nodeId('t', table)} --> ${nodeId('s', script)}`);
   }
   return mermaidBlock([...lines, ...edges]);

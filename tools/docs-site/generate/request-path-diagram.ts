@@ -149,7 +149,7 @@ export function requestPathDiagram(repo: string): string {
   let inProcessor = false;
   all.forEach((step, i) => {
     if (step.kind === 'reply') {
-      lines.push(`  reply${i}[/${label(`${step.status} ${STATUS_TEXT[step.status] ?? ''}`.trim())}/]`);
+      lines.push(`  reply${i}(${label(`${step.status} ${STATUS_TEXT[step.status] ?? ''}`.trim())})`);
       edges.push(`  ${previous} -.-> reply${i}`);
       return;
     }
