@@ -15,6 +15,9 @@ export default tseslint.config(
       '.venv-checkov/',
       '.tools/',
       'runtime/node_modules/',
+      // The docs site's build output and VitePress's dependency cache.
+      'docs/.vitepress/dist/',
+      'docs/.vitepress/cache/',
       '**/*.d.ts',
     ],
   },

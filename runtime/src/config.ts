@@ -224,6 +224,9 @@ const schema = z
     }
   });
 
+/** The variables and their rules, read by the generated environment reference (tools/docs-site). */
+export const ENV_SCHEMA = schema;
+
 export type RawEnv = z.input<typeof schema>;
 
 export interface RuntimeConfig {
