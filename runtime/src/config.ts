@@ -129,11 +129,16 @@ const schema = z
       ctx.addIssue({
         code: 'custom',
         path: ['GOOGLE_CLOUD_PROJECT'],
-        message: 'is required with TRACE_EXPORTER=cloud-trace: Cloud Trace files spans, and Cloud Logging links log lines, under the project',
+        message:
+          'is required with TRACE_EXPORTER=cloud-trace: Cloud Trace files spans, and Cloud Logging links log lines, under the project',
       });
     }
     if (env.TRACE_EXPORTER === 'otlp' && !env.OTEL_EXPORTER_OTLP_ENDPOINT) {
-      ctx.addIssue({ code: 'custom', path: ['OTEL_EXPORTER_OTLP_ENDPOINT'], message: 'is required with TRACE_EXPORTER=otlp: the collector URL' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['OTEL_EXPORTER_OTLP_ENDPOINT'],
+        message: 'is required with TRACE_EXPORTER=otlp: the collector URL',
+      });
     }
     if (env.DATABASE_MODE === 'postgres' && !env.DATABASE_URL) {
       ctx.addIssue({

@@ -59,7 +59,9 @@ describe('trace export to Cloud Trace (OTLP) with log correlation', () => {
       async () => {
         const ready = await fetch(`${url}/readyz`).catch(() => undefined);
         const body = ready?.status === 200 ? ((await ready.json()) as { degradations: string[] }) : undefined;
-        return body !== undefined && !body.degradations.includes('redis-disconnected') && !body.degradations.includes('postgres-schema-pending');
+        return (
+          body !== undefined && !body.degradations.includes('redis-disconnected') && !body.degradations.includes('postgres-schema-pending')
+        );
       },
       'runtime ready with Redis and Postgres',
       60_000,
@@ -72,8 +74,14 @@ describe('trace export to Cloud Trace (OTLP) with log correlation', () => {
 
   test('a sampled turn reaches the receiver as one trace (request, cache tiers on Redis and Postgres, NLP), and its log lines link to it', async () => {
     const post = (body: unknown, headers: Record<string, string> = {}) =>
-      fetch(`${url}/webhook/cx`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
-    const res = await post(cxRequest('My card payment failed twice at the pharmacy', 'enrich'), { traceparent: `00-${traceId}-00f067aa0ba902b7-01` });
+      fetch(`${url}/webhook/cx`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: JSON.stringify(body),
+      });
+    const res = await post(cxRequest('My card payment failed twice at the pharmacy', 'enrich'), {
+      traceparent: `00-${traceId}-00f067aa0ba902b7-01`,
+    });
     expect(res.status).toBe(200);
     // An unsampled turn (ratio 0, no sampled parent): spans exist for the logs but are never exported.
     expect((await post(cxRequest('Where is my new card?', 'enrich'))).status).toBe(200);
@@ -84,7 +92,13 @@ describe('trace export to Cloud Trace (OTLP) with log correlation', () => {
     await waitFor(() => receiver.trace(traceId).length >= 5, `spans of the sampled turn at the receiver\n${output}`, 10_000);
 
     const spans = receiver.trace(traceId);
-    expect(spans.map((s) => s.name).sort()).toEqual(['POST /webhook/cx', 'cache.l2.get', 'cache.l3.get', 'cache.lookup', 'nlp.annotateText']);
+    expect(spans.map((s) => s.name).sort()).toEqual([
+      'POST /webhook/cx',
+      'cache.l2.get',
+      'cache.l3.get',
+      'cache.lookup',
+      'nlp.annotateText',
+    ]);
     expect(receiver.spans.filter((s) => s.traceId !== traceId)).toEqual([]);
     const byName = Object.fromEntries(spans.map((s) => [s.name, s]));
     const root = byName['POST /webhook/cx'];
@@ -108,7 +122,9 @@ describe('trace export to Cloud Trace (OTLP) with log correlation', () => {
       .split('\n')
       .filter((l) => l.startsWith('{'))
       .map((l) => JSON.parse(l) as Record<string, unknown>);
-    const turn = lines.find((l) => l.event === 'webhook.turn' && l['logging.googleapis.com/trace'] === `projects/${PROJECT}/traces/${traceId}`);
+    const turn = lines.find(
+      (l) => l.event === 'webhook.turn' && l['logging.googleapis.com/trace'] === `projects/${PROJECT}/traces/${traceId}`,
+    );
     expect(turn).toBeDefined();
     expect(turn!['logging.googleapis.com/trace_sampled']).toBe(true);
     expect(spans.map((s) => s.spanId)).toContain(turn!['logging.googleapis.com/spanId']);
