@@ -536,7 +536,8 @@ export class SloAlerting extends Construct {
         ),
         links: [{ displayName: 'Runbook', url: runbook }],
       },
-      userLabels: this.labels({ severity: spec.severity, ...spec.labels }),
+      // `runbook` names the alert's kind for the incident responder (correlation and actions).
+      userLabels: this.labels({ severity: spec.severity, runbook: spec.runbook, ...spec.labels }),
     });
     this.alertPolicies.push(policy);
     return policy;
