@@ -27,7 +27,10 @@ export function createResponderApp(deps: {
       await deps.responder.tick(deps.now());
       deps.logger.info({ event: 'incident.alert', kind: alert.kind, state: alert.state, alertId: alert.id }, 'alert received');
     } catch (error) {
-      deps.logger.error({ event: 'incident.bad_message', messageId: envelope?.message?.messageId, err: error }, 'notification not understood; acknowledged');
+      deps.logger.error(
+        { event: 'incident.bad_message', messageId: envelope?.message?.messageId, err: error },
+        'notification not understood; acknowledged',
+      );
     }
     return c.body(null, 204);
   });

@@ -24,7 +24,9 @@ const Env = z.object({
 async function main(): Promise<void> {
   const parsed = Env.safeParse(process.env);
   if (!parsed.success) {
-    process.stderr.write(`Invalid responder configuration:\n${parsed.error.issues.map((i) => `  - ${i.path.join('.')}: ${i.message}`).join('\n')}\n`);
+    process.stderr.write(
+      `Invalid responder configuration:\n${parsed.error.issues.map((i) => `  - ${i.path.join('.')}: ${i.message}`).join('\n')}\n`,
+    );
     process.exit(78);
   }
   const e = parsed.data;
@@ -56,7 +58,9 @@ async function main(): Promise<void> {
   const app = createResponderApp({ responder, authenticator, logger, now });
   // Group waits end on a timer here; the replay drives the same calls from a virtual clock.
   setInterval(() => void responder.tick(now()).catch((error: unknown) => logger.error({ err: error }, 'tick failed')), 5_000).unref();
-  serve({ fetch: app.fetch, port: e.PORT, hostname: '0.0.0.0' }, (info) => logger.info({ port: info.port }, 'incident responder listening'));
+  serve({ fetch: app.fetch, port: e.PORT, hostname: '0.0.0.0' }, (info) =>
+    logger.info({ port: info.port }, 'incident responder listening'),
+  );
 }
 
 void main();
