@@ -71,6 +71,7 @@ export class IncidentResponse extends Construct {
   public readonly serviceAccount: ServiceAccount;
   /** Signs the push deliveries' OIDC tokens; may only invoke the responder. */
   public readonly pushServiceAccount: ServiceAccount;
+  private readonly wired = new WeakSet<MonitoringAlertPolicy>();
   /** The rules document the responder runs (derived, not hand-kept). */
   public readonly rules: Record<string, unknown>;
 
@@ -192,8 +193,10 @@ export class IncidentResponse extends Construct {
    */
   public notifyFrom(policies: MonitoringAlertPolicy[]): void {
     for (const policy of policies) {
-      const channels = policy.notificationChannelsInput ?? [];
-      if (!channels.includes(this.channel.id)) policy.notificationChannels = [...channels, this.channel.id];
+      // Token strings differ between reads, so remember which policies are wired rather than compare.
+      if (this.wired.has(policy)) continue;
+      this.wired.add(policy);
+      policy.notificationChannels = [...(policy.notificationChannelsInput ?? []), this.channel.id];
     }
   }
 }
