@@ -8,6 +8,9 @@ import { IncidentResponder } from './responder';
 import { createResponderApp } from './responder-app';
 import { parseRules } from './rules';
 
+const GOOGLE_JWKS_URL = 'https://www.googleapis.com/oauth2/v3/certs';
+const GOOGLE_ISSUERS = ['https://accounts.google.com', 'accounts.google.com'];
+
 const Env = z.object({
   PORT: z.coerce.number().int().min(1).max(65535).default(8080),
   INCIDENT_RULES_JSON: z.string().min(1),
@@ -50,11 +53,14 @@ async function main(): Promise<void> {
       if (!res.ok) logger.error({ event: 'incident.notify_failed', status: res.status, incident: m.incident }, 'chat message refused');
     },
   });
+  // Pub/Sub push tokens are Google ID tokens for the push account, minted for our audience.
   const authenticator = new Authenticator({
     mode: 'google-id-token',
     audiences: [e.PUSH_AUDIENCE],
     allowedPrincipals: [e.PUSH_SERVICE_ACCOUNT],
-  } as ConstructorParameters<typeof Authenticator>[0]);
+    jwksUrl: GOOGLE_JWKS_URL,
+    issuers: GOOGLE_ISSUERS,
+  });
   const app = createResponderApp({ responder, authenticator, logger, now });
   // Group waits end on a timer here; the replay drives the same calls from a virtual clock.
   setInterval(() => void responder.tick(now()).catch((error: unknown) => logger.error({ err: error }, 'tick failed')), 5_000).unref();
