@@ -1,5 +1,6 @@
 import { DataGoogleClientConfig } from '@cdktf/provider-google/lib/data-google-client-config';
 import { DataGoogleProject } from '@cdktf/provider-google/lib/data-google-project';
+import { MonitoringAlertPolicy } from '@cdktf/provider-google/lib/monitoring-alert-policy';
 import { MonitoringNotificationChannel } from '@cdktf/provider-google/lib/monitoring-notification-channel';
 import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
 import { Fn, GcsBackend, Lazy, LocalBackend } from 'cdktf';
@@ -9,6 +10,7 @@ import { DrBackup } from '../constructs/dr-backup/dr-backup';
 import { Duration } from '../constructs/dr-backup/duration';
 import { GkeClusterMode, HardenedGkeCluster } from '../constructs/gke/hardened-gke-cluster';
 import { ImageRepositories } from '../constructs/gke/image-repository';
+import { IncidentResponse } from '../constructs/incident-response/incident-response';
 import { MultiRegionDb } from '../constructs/multi-region-db/multi-region-db';
 import { Platform } from '../constructs/scalable-webhook/platform';
 import { ScalableWebhook } from '../constructs/scalable-webhook/scalable-webhook';
@@ -46,6 +48,8 @@ export class WebhookPlatformStack extends PlatformStack {
   /** Threat-detection metrics and alerts (IAM changes, key creation, secret reads, KMS, Cloud Armor, auth failures). */
   public readonly securityMonitoring: SecurityMonitoring;
   public readonly slos: SloAlerting;
+  /** Production: every SLO alert also goes to the incident responder (correlation, impact, first response). */
+  public readonly incidents?: IncidentResponse;
 
   constructor(scope: Construct, config: EnvironmentConfig) {
     super(scope, config.name, {
@@ -140,6 +144,21 @@ export class WebhookPlatformStack extends PlatformStack {
       cloudSqlDatabaseIds: this.database.primaries.map((i) => `${config.projectId}:${i.nameInput ?? i.name}`),
       cloudSqlMaxConnections: this.database.maxConnections || undefined,
     });
+
+    if (this.production) {
+      // The Google Chat webhook URL of the incident channel is added out of band, like the shared secret.
+      const chat = this.secrets.addSecret('incident-chat-webhook', { annotations: { purpose: 'incident-channel' } });
+      this.incidents = new IncidentResponse(this, 'incidents', {
+        name: 'convai',
+        image: config.image,
+        region: config.regions[0],
+        encryptionKeys: this.secrets,
+        alerting: this.slos,
+        chatWebhookSecret: chat.secretId,
+      });
+      // Every alert of the stack, not only the SLOs': backups and threat detection too.
+      this.incidents.notifyFrom(this.node.findAll().filter((c): c is MonitoringAlertPolicy => c instanceof MonitoringAlertPolicy));
+    }
   }
 
   private cloudRunWebhook(config: EnvironmentConfig, databaseEnv: Record<string, string>): ScalableWebhook {

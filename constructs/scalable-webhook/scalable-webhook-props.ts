@@ -105,4 +105,12 @@ export interface ScalableWebhookProps {
    * @default false
    */
   readonly allowUnlistedRegions?: boolean;
+  /**
+   * Export the runtime's sampled traces to Cloud Trace (OTLP to the Telemetry API): sets
+   * `TRACE_EXPORTER=cloud-trace` and `GOOGLE_CLOUD_PROJECT` (which Cloud Logging needs to link each
+   * log line to its trace) and grants the service account `roles/cloudtrace.agent`, the one role that
+   * writes spans. The sampling ratio stays the runtime's (`OTEL_TRACES_SAMPLER_ARG`, 5%).
+   * @default true
+   */
+  readonly traceExport?: boolean;
 }

@@ -4,11 +4,13 @@ import { ComputeFirewall } from '@cdktf/provider-google/lib/compute-firewall';
 import { ComputeHealthCheck } from '@cdktf/provider-google/lib/compute-health-check';
 import { ComputeRegionNetworkEndpointGroup } from '@cdktf/provider-google/lib/compute-region-network-endpoint-group';
 import { DataGoogleProject } from '@cdktf/provider-google/lib/data-google-project';
+import { ProjectIamMember } from '@cdktf/provider-google/lib/project-iam-member';
 import { ServiceAccount } from '@cdktf/provider-google/lib/service-account';
 import { Annotations, TerraformOutput, dependable } from 'cdktf';
 import { Construct } from 'constructs';
 import { PlatformStack } from '../core/platform-stack';
-import { PUBLIC_MEMBERS } from '../core/policy-catalog';
+import { PROJECT_GRANT_CONDITION_CHECK, PUBLIC_MEMBERS } from '../core/policy-catalog';
+import { PolicySuppressions } from '../core/policy-suppressions';
 import { isToken, validateProps } from '../core/validation';
 import { DEFAULT_EDGE_RATE_LIMIT_PER_MINUTE, EDGE_REQUESTS_PER_SLOT_PER_SECOND, EdgeSecurityPolicy } from '../edge/edge-security-policy';
 import { BackendProtocol, GlobalHttpsLoadBalancer } from '../edge/global-https-load-balancer';
@@ -72,6 +74,8 @@ export class ScalableWebhook extends Construct {
    * capacity this webhook is configured for (see `ScalableWebhookProps.rateLimitPerMinute`).
    */
   public readonly edgeRateLimitPerMinute: number;
+  /** The grant that lets the runtime write spans to Cloud Trace, when `traceExport` is on. */
+  public readonly traceWriterGrant?: ProjectIamMember;
   /** Regions served, primary first. */
   public readonly regions: string[];
   /** `https://<first domain>`: the URL to register as the Dialogflow webhook (add the route, e.g. `/webhook/cx`). */
@@ -149,6 +153,8 @@ export class ScalableWebhook extends Construct {
       backendGroups = this.networkEndpointGroups.map((neg) => neg.id);
     }
 
+    if (p.traceExport ?? true) this.traceWriterGrant = this.grantTraceWrite('trace-writer', this.serviceAccount.member);
+
     const capacity = this.edgeCapacityPerMinute(p, production);
     this.edgeRateLimitPerMinute = p.rateLimitPerMinute ?? capacity;
     if (p.rateLimitPerMinute !== undefined && !isToken(p.rateLimitPerMinute) && p.rateLimitPerMinute < capacity) {
@@ -202,6 +208,27 @@ export class ScalableWebhook extends Construct {
         description: 'Cloud Run service per region.',
       });
     }
+  }
+
+  /**
+   * Let `member` write spans to Cloud Trace (`roles/cloudtrace.agent` on the project, additive). Spans
+   * carry no resource name an IAM condition could narrow the grant to, so CKV_CONVAI_39 is recorded
+   * as accepted with that reason.
+   * @param id construct id of the grant; unique within this webhook
+   */
+  public grantTraceWrite(id: string, member: string): ProjectIamMember {
+    const grant = new ProjectIamMember(this, id, { project: this.projectId(), role: 'roles/cloudtrace.agent', member });
+    PolicySuppressions.add(
+      grant,
+      PROJECT_GRANT_CONDITION_CHECK,
+      'Cloud Trace has no resource-level IAM: spans are written to the project, so roles/cloudtrace.agent cannot be conditioned to a resource name.',
+    );
+    return grant;
+  }
+
+  /** The project the webhook runs in: the PlatformStack's, else read with a data source. */
+  private projectId(): string {
+    return PlatformStack.find(this)?.projectId ?? this.project().projectId;
   }
 
   /**
@@ -259,6 +286,7 @@ export class ScalableWebhook extends Construct {
         valueSource: { secretKeyRef: { secret: ref.secret, version: ref.version ?? 'latest' } },
       })),
       { name: 'WEBHOOK_REGION', value: region },
+      ...this.traceEnv(p).map(([name, value]) => ({ name, value })),
     ];
     // One volume per secret file, mounted at the file's directory (Cloud Run mounts per directory).
     const secretFiles = Object.entries(p.secretFiles ?? {}).map(([path, ref], i) => ({
@@ -334,6 +362,7 @@ export class ScalableWebhook extends Construct {
         // Any Google identity can mint a token for our audience: only these callers are accepted.
         AUTH_ALLOWED_PRINCIPALS: (p.invokers ?? [this.dialogflowServiceAgent(p)]).map((m) => m.replace(/^serviceAccount:/, '')).join(','),
         GOOGLE_CLOUD_PROJECT: projectId,
+        ...Object.fromEntries(this.traceEnv(p)),
         ...p.env,
         ...(production && { [RUNTIME_ENV.name]: RUNTIME_ENV.value }),
         PORT: quantity(port),
@@ -371,6 +400,19 @@ export class ScalableWebhook extends Construct {
   }
 
   /** One google_project data source, created on first use. */
+  /**
+   * The runtime's trace settings when `traceExport` is on; the user's env may override them. On GKE
+   * GOOGLE_CLOUD_PROJECT is set anyway (the ID-token check needs it).
+   */
+  private traceEnv(p: ResolvedWebhookProps): Array<[string, string]> {
+    if (!(p.traceExport ?? true)) return [];
+    const env: Array<[string, string]> = [
+      ['TRACE_EXPORTER', 'cloud-trace'],
+      ['GOOGLE_CLOUD_PROJECT', this.projectId()],
+    ];
+    return env.filter(([name]) => p.env?.[name] === undefined);
+  }
+
   private project(): DataGoogleProject {
     this.projectData ??= new DataGoogleProject(this, 'project');
     return this.projectData;

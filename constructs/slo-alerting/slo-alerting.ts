@@ -88,6 +88,13 @@ export class SloAlerting extends Construct {
   /** The latency SLO's burn-rate alerts: windows, burn rates and the slow-request rates they mean. */
   public readonly latencyBurnRates: BurnRateAlertSpec[];
 
+  /** The runbook name of every alert policy, in creation order: the alerts' kinds for incident response. */
+  public readonly alertKinds: string[] = [];
+  /** The latency SLO's objective (percent), threshold and window, for impact assessment. */
+  public readonly latencyObjective: number;
+  public readonly latencyThresholdMs: number;
+  public readonly windowDays: number;
+
   private readonly p: ResolvedSloAlertingProps;
   private readonly signals: TargetSignals;
   private readonly env: string;
@@ -118,6 +125,9 @@ export class SloAlerting extends Construct {
     };
     validateProps(this.node.path, this.p, SLO_ALERTING_RULES);
     const p = this.p;
+    this.latencyObjective = p.latencyObjective;
+    this.latencyThresholdMs = p.latencyThresholdMs;
+    this.windowDays = p.window.days;
     this.signals = signalsOf(p.target);
     this.env = alertEnvironment(this, production);
     this.projectId = platform?.projectId ?? new DataGoogleClientConfig(this, 'client').project;
@@ -536,9 +546,11 @@ export class SloAlerting extends Construct {
         ),
         links: [{ displayName: 'Runbook', url: runbook }],
       },
-      userLabels: this.labels({ severity: spec.severity, ...spec.labels }),
+      // `runbook` names the alert's kind for the incident responder (correlation and actions).
+      userLabels: this.labels({ severity: spec.severity, runbook: spec.runbook, ...spec.labels }),
     });
     this.alertPolicies.push(policy);
+    this.alertKinds.push(spec.runbook);
     return policy;
   }
 

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ExperimentsFile, loadExperimentsFile, parseExperiments } from './experiments/experiment-config';
 import { FormRules, loadFormRulesFile, parseFormRules } from './handlers/form-validation';
 import { DEFAULT_LOW_CONFIDENCE, DEFAULT_QUALITY_WEIGHTS, QUALITY_COMPONENTS, QualityWeights } from './quality/quality-score';
+import { TraceExportOptions } from './telemetry/trace-export';
 
 /**
  * Runtime configuration, read once from environment variables at start and validated, so a
@@ -142,6 +143,8 @@ const schema = z
 
     OTEL_TRACES_SAMPLER_ARG: z.coerce.number().min(0).max(1).default(0.05),
     OTEL_EXPORTER_OTLP_ENDPOINT: z.string().url().optional(),
+    TRACE_EXPORTER: z.enum(['cloud-trace', 'otlp', 'none']).optional(),
+    CLOUD_TRACE_ENDPOINT: z.string().url().optional(),
     GOOGLE_CLOUD_PROJECT: z.string().optional(),
     GOOGLE_APPLICATION_CREDENTIALS: z.string().optional(),
     K_SERVICE: z.string().optional(),
@@ -183,6 +186,21 @@ const schema = z
         code: 'custom',
         path: ['WEBHOOK_SHARED_SECRET'],
         message: 'is required with AUTH_MODE=shared-secret (mount it from Secret Manager)',
+      });
+    }
+    if (env.TRACE_EXPORTER === 'cloud-trace' && !env.GOOGLE_CLOUD_PROJECT) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['GOOGLE_CLOUD_PROJECT'],
+        message:
+          'is required with TRACE_EXPORTER=cloud-trace: Cloud Trace files spans, and Cloud Logging links log lines, under the project',
+      });
+    }
+    if (env.TRACE_EXPORTER === 'otlp' && !env.OTEL_EXPORTER_OTLP_ENDPOINT) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['OTEL_EXPORTER_OTLP_ENDPOINT'],
+        message: 'is required with TRACE_EXPORTER=otlp: the collector URL',
       });
     }
     if (env.DATABASE_MODE === 'postgres' && !env.DATABASE_URL) {
@@ -294,7 +312,7 @@ export interface RuntimeConfig {
   /** HTTP server: bounds on receiving headers and body, and the idle keep-alive time. */
   readonly http: { readonly headersMs: number; readonly requestMs: number; readonly keepAliveMs: number };
   readonly shutdownDeadlineMs: number;
-  readonly tracing: { readonly sampleRatio: number; readonly otlpEndpoint?: string };
+  readonly tracing: { readonly sampleRatio: number; readonly export: TraceExportOptions };
   readonly projectId?: string;
 }
 
@@ -381,7 +399,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     maxBodyBytes: e.MAX_BODY_BYTES,
     http: { headersMs: e.HTTP_HEADERS_TIMEOUT_MS, requestMs: e.HTTP_REQUEST_TIMEOUT_MS, keepAliveMs: e.HTTP_KEEP_ALIVE_TIMEOUT_MS },
     shutdownDeadlineMs: e.SHUTDOWN_DEADLINE_MS,
-    tracing: { sampleRatio: e.OTEL_TRACES_SAMPLER_ARG, otlpEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT },
+    tracing: {
+      sampleRatio: e.OTEL_TRACES_SAMPLER_ARG,
+      // A collector endpoint alone keeps its old meaning (OTLP to it); Cloud Trace is asked for by name.
+      export: {
+        kind: e.TRACE_EXPORTER ?? (e.OTEL_EXPORTER_OTLP_ENDPOINT ? 'otlp' : 'none'),
+        endpoint: e.TRACE_EXPORTER === 'cloud-trace' ? e.CLOUD_TRACE_ENDPOINT : e.OTEL_EXPORTER_OTLP_ENDPOINT,
+      },
+    },
     projectId: e.GOOGLE_CLOUD_PROJECT,
   };
 }

@@ -82,7 +82,14 @@ export async function createRuntime(config: RuntimeConfig, overrides: RuntimeOve
   const tracer: NodeTracerProvider | undefined =
     overrides.tracing === false
       ? undefined
-      : startTracing(overrides.tracing ?? { sampleRatio: config.tracing.sampleRatio, otlpEndpoint: config.tracing.otlpEndpoint });
+      : startTracing(
+          overrides.tracing ?? {
+            sampleRatio: config.tracing.sampleRatio,
+            export: config.tracing.export,
+            projectId: config.projectId,
+            region: config.region,
+          },
+        );
   const metrics = new RuntimeMetrics({ processMetrics: overrides.processMetrics });
   const onStateChange = (name: string, state: string) => {
     metrics.breakerState.set({ dependency: name }, BREAKER_STATE_VALUE[state] ?? 2);

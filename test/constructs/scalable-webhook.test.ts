@@ -313,3 +313,34 @@ describe('edge flood guard sized from capacity, not a per-IP user limit', () => 
     expect(throttleOf(synth(stack)).rate_limit_options.rate_limit_threshold.count).toBe(48000);
   });
 });
+
+describe('ScalableWebhook trace export', () => {
+  test('by default: the runtime exports to Cloud Trace under the project, and its account holds exactly roles/cloudtrace.agent', () => {
+    const { json, webhook } = prod();
+    for (const s of Object.values(resources(json, 'google_cloud_run_v2_service'))) {
+      const env = s.template.containers[0].env as Array<{ name: string; value?: string }>;
+      expect(env).toContainEqual({ name: 'TRACE_EXPORTER', value: 'cloud-trace' });
+      expect(env).toContainEqual({ name: 'GOOGLE_CLOUD_PROJECT', value: PROD_PROPS.projectId });
+    }
+    const grants = Object.values(resources(json, 'google_project_iam_member'));
+    expect(grants).toHaveLength(1);
+    expect(grants[0]).toMatchObject({ project: PROD_PROPS.projectId, role: 'roles/cloudtrace.agent' });
+    expect(grants[0].member).toBe(`\${google_service_account.${Object.keys(resources(json, 'google_service_account'))[0]}.member}`);
+    expect(webhook.traceWriterGrant).toBeDefined();
+  });
+
+  test('traceExport: false sets nothing and grants nothing; the user env still wins over the defaults', () => {
+    const off = prod({ traceExport: false });
+    expect(resources(off.json, 'google_project_iam_member')).toEqual({});
+    const offEnv = Object.values(resources(off.json, 'google_cloud_run_v2_service'))[0].template.containers[0].env as Array<{
+      name: string;
+    }>;
+    expect(offEnv.map((e) => e.name)).not.toContain('TRACE_EXPORTER');
+    const own = prod({ env: { TRACE_EXPORTER: 'otlp', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318' } });
+    const env = Object.values(resources(own.json, 'google_cloud_run_v2_service'))[0].template.containers[0].env as Array<{
+      name: string;
+      value: string;
+    }>;
+    expect(env.filter((e) => e.name === 'TRACE_EXPORTER')).toEqual([{ name: 'TRACE_EXPORTER', value: 'otlp' }]);
+  });
+});

@@ -65,8 +65,14 @@ describe.each(ENVIRONMENTS.filter((e) => e.environment === 'prod').map((e) => [e
     const policies = Object.entries(resources(json, 'google_monitoring_alert_policy'));
     const severities = new Set(policies.map(([, p]) => p.severity));
     expect([...severities].sort()).toEqual(['CRITICAL', 'ERROR', 'WARNING']);
+    // Every policy also notifies the incident responder's Pub/Sub channel (IncidentResponse).
+    const incident = channels.filter(([, c]) => c.type === 'pubsub').map(([id]) => ref(id));
+    expect(incident).toHaveLength(1);
     for (const [id, p] of policies) {
-      expect({ id, channels: p.notification_channels }).toEqual({ id, channels: p.severity === 'CRITICAL' ? page : ticket });
+      expect({ id, channels: p.notification_channels }).toEqual({
+        id,
+        channels: [...(p.severity === 'CRITICAL' ? page : ticket), ...incident],
+      });
     }
   });
 });

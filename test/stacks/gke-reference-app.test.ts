@@ -18,7 +18,8 @@ describe('reference platform app: the GKE environment', () => {
     expect(stack.webhook.platform.isGke).toBe(true);
     expect(only(json, 'google_container_cluster').name).toBe('convai-prod-gke');
     expect(only(json, 'google_container_node_pool').node_locations).toEqual(config.gke!.zones);
-    expect(resources(json, 'google_cloud_run_v2_service')).toEqual({});
+    // The only Cloud Run service is the incident responder's.
+    expect(Object.values(resources(json, 'google_cloud_run_v2_service')).map((s) => s.name)).toEqual(['convai-responder']);
   });
 
   test('the Kubernetes provider reaches the new cluster with the caller’s Google token', () => {
@@ -30,9 +31,9 @@ describe('reference platform app: the GKE environment', () => {
   });
 
   test('the workload uses the cluster’s Workload Identity pool, zones and network', () => {
-    expect(only(json, 'google_service_account_iam_member').member).toBe(
-      'serviceAccount:convai-reference-gke.svc.id.goog[convai-webhook/webhook]',
-    );
+    expect(
+      Object.values(resources(json, 'google_service_account_iam_member')).find((g) => g.role === 'roles/iam.workloadIdentityUser')!.member,
+    ).toBe('serviceAccount:convai-reference-gke.svc.id.goog[convai-webhook/webhook]');
     expect(only(json, 'kubernetes_horizontal_pod_autoscaler_v2').spec).toMatchObject({ min_replicas: 3, max_replicas: 20 });
     expect(only(json, 'google_compute_firewall').network).toBe('convai-vpc');
     // Only the cluster's nodes are opened to Google's load-balancer ranges.

@@ -73,12 +73,13 @@ describe.each(stacks.map((s) => [s.name, s] as const))('%s stack', (_name, stack
     expect([...new Set(reasoned.map((g) => g.role))].sort()).toEqual(
       stack.name === 'prod-gke'
         ? [
+            'roles/cloudtrace.agent',
             'roles/logging.logWriter',
             'roles/monitoring.metricWriter',
             'roles/monitoring.viewer',
             'roles/stackdriver.resourceMetadata.writer',
           ]
-        : ['roles/logging.logWriter'],
+        : ['roles/cloudtrace.agent', 'roles/logging.logWriter'],
     );
   });
 

@@ -67,13 +67,18 @@ describe('reference platform: SLOs and alerting', () => {
   });
 
   test('pages reach the on-call email channel, tickets the team channel', () => {
-    const channels = resources(prod, 'google_monitoring_notification_channel');
+    // The incident responder's Pub/Sub channel is wired to every policy beside the people's.
+    const all = resources(prod, 'google_monitoring_notification_channel');
+    const incident = Object.keys(all)
+      .filter((id) => all[id].type === 'pubsub')
+      .map((id) => `\${google_monitoring_notification_channel.${id}.id}`);
+    const channels = Object.fromEntries(Object.entries(all).filter(([, c]) => c.type === 'email'));
     expect(Object.values(channels).map((c) => c.labels.email_address)).toEqual([
       'oncall-convai@example.com',
       'convai-platform@example.com',
     ]);
     const [page, ticket] = Object.keys(channels).map((id) => `\${google_monitoring_notification_channel.${id}.id}`);
-    for (const p of policies) expect(p.notification_channels).toEqual([p.user_labels.severity === 'page' ? page : ticket]);
+    for (const p of policies) expect(p.notification_channels).toEqual([p.user_labels.severity === 'page' ? page : ticket, ...incident]);
   });
 
   test('the uptime check may invoke the IAM-protected webhook in every region', () => {

@@ -7,6 +7,12 @@ import { MemoryTier } from './memory-tier';
 
 const tracer = trace.getTracer('convai-webhook');
 
+/**
+ * The store behind each remote tier, as the OpenTelemetry `db.system.name` attribute: Cloud Trace
+ * shows it on the span, so a slow turn's trace says which database it waited on.
+ */
+const TIER_STORE: Record<TierName, string | undefined> = { l1: undefined, l2: 'redis', l3: 'postgresql' };
+
 export interface GuardedTier {
   readonly tier: CacheTier;
   /** Breaker/timeout for a remote tier; L1 needs none. */
@@ -68,6 +74,8 @@ export class TieredCache {
   private read(entry: GuardedTier, key: string): Promise<Analysis | undefined> {
     const tier = entry.tier.name;
     return tracer.startActiveSpan(`cache.${tier}.get`, async (span) => {
+      const store = TIER_STORE[tier];
+      if (store) span.setAttribute('db.system.name', store);
       try {
         const value = entry.guard ? await entry.guard.execute(() => entry.tier.get(key)) : await entry.tier.get(key);
         this.metrics.cacheRequests.inc({ tier, result: value ? 'hit' : 'miss' });

@@ -1,15 +1,19 @@
 import { propagation, trace } from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { BatchSpanProcessor, ParentBasedSampler, SpanProcessor, TraceIdRatioBasedSampler } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { resourceFromAttributes } from '@opentelemetry/resources';
+import { TraceExportOptions, traceExporter } from './trace-export';
 
 export interface TracingOptions {
   /** Fraction of new traces recorded; a sampled parent (W3C `traceparent`) is always followed. */
   readonly sampleRatio: number;
-  /** OTLP/HTTP endpoint (an OpenTelemetry collector forwarding to Cloud Trace); absent exports nothing. */
-  readonly otlpEndpoint?: string;
+  /** Where sampled spans go (Cloud Trace, a collector, or nowhere). @default - nowhere */
+  readonly export?: TraceExportOptions;
+  /** The project the spans belong to: Cloud Trace files them under it (`gcp.project_id`). */
+  readonly projectId?: string;
+  /** The region serving, so a trace says where it ran (`cloud.region`). */
+  readonly region?: string;
   readonly serviceName?: string;
   /** Extra processors, e.g. an in-memory exporter in tests. */
   readonly processors?: SpanProcessor[];
@@ -23,10 +27,14 @@ export interface TracingOptions {
  */
 export function startTracing(options: TracingOptions): NodeTracerProvider {
   const processors: SpanProcessor[] = [...(options.processors ?? [])];
-  if (options.otlpEndpoint)
-    processors.push(new BatchSpanProcessor(new OTLPTraceExporter({ url: `${options.otlpEndpoint.replace(/\/$/, '')}/v1/traces` })));
+  const exporter = options.export ? traceExporter(options.export) : undefined;
+  if (exporter) processors.push(new BatchSpanProcessor(exporter));
   const provider = new NodeTracerProvider({
-    resource: resourceFromAttributes({ 'service.name': options.serviceName ?? 'convai-webhook' }),
+    resource: resourceFromAttributes({
+      'service.name': options.serviceName ?? 'convai-webhook',
+      ...(options.projectId && { 'gcp.project_id': options.projectId }),
+      ...(options.region && { 'cloud.region': options.region }),
+    }),
     sampler: new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(options.sampleRatio) }),
     spanProcessors: processors,
   });
