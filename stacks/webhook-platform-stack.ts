@@ -98,6 +98,8 @@ export class WebhookPlatformStack extends PlatformStack {
     const databaseEnv = {
       DATABASE_URL: Lazy.stringValue({ produce: () => this.database.databaseUrl(this.webhook.serviceAccount.email) }),
       PG_IAM_AUTH: 'true',
+      // Verified TLS: the instances' server CAs and names (Cloud SQL certificates name the instance, not the IP).
+      ...this.database.databaseTlsEnv(),
       // The A/B experiments the runtime runs, from the reviewed, versioned document.
       ...experimentsEnv(config),
     };

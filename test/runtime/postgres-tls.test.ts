@@ -56,6 +56,11 @@ test("verify-full by Cloud SQL's instance name (the certificate's CN), as DATABA
   expect(rows).toEqual([{ ssl: true }]);
 });
 
+test('after a failover the promoted replica may answer: any listed instance name is accepted', async () => {
+  const { rows } = await database(ca.pem, `convai-test:convai-db-s0-europe-west1,${INSTANCE}`).query<{ ssl: boolean }>(sslInUse);
+  expect(rows).toEqual([{ ssl: true }]);
+});
+
 test('a certificate for another instance is refused', async () => {
   await expect(database(ca.pem, 'convai-test:another-db').query('select 1')).rejects.toThrow(/another-db|altnames|does not match/i);
 });
