@@ -9,6 +9,8 @@ import { DrBackup } from '../constructs/dr-backup/dr-backup';
 import { Duration } from '../constructs/dr-backup/duration';
 import { GkeClusterMode, HardenedGkeCluster } from '../constructs/gke/hardened-gke-cluster';
 import { ImageRepositories } from '../constructs/gke/image-repository';
+import { KeyPurpose } from '../constructs/core/encryption-keys';
+import { MemorystoreCache } from '../constructs/memorystore/memorystore-cache';
 import { MultiRegionDb } from '../constructs/multi-region-db/multi-region-db';
 import { Platform } from '../constructs/scalable-webhook/platform';
 import { ScalableWebhook } from '../constructs/scalable-webhook/scalable-webhook';
@@ -41,6 +43,11 @@ export class WebhookPlatformStack extends PlatformStack {
   public readonly cluster?: HardenedGkeCluster;
   /** The persistent tier (turn events, feedback, persistent cache). */
   public readonly database: MultiRegionDb;
+  /**
+   * Shared state (L2 cache, rate limits, idempotency across instances), production only: dev scales
+   * to zero on one instance, where per-instance state is enough and an always-on instance is not worth its cost.
+   */
+  public readonly sharedState?: MemorystoreCache;
   /** Backups sized by the environment's RPO/RTO. */
   public readonly backups: DrBackup;
   /** Threat-detection metrics and alerts (IAM changes, key creation, secret reads, KMS, Cloud Armor, auth failures). */
@@ -93,6 +100,29 @@ export class WebhookPlatformStack extends PlatformStack {
       ...alertChannels,
     });
 
+    // Memorystore in every region the webhook serves from, on the platform VPC (Cloud Run) or the
+    // cluster's subnet (GKE); its service agent encrypts with our DATABASE keys.
+    if (this.production) {
+      const servedRegions = config.gke ? [config.regions[0]] : config.regions;
+      this.sharedState = new MemorystoreCache(this, 'shared-state', {
+        name: 'convai-state',
+        regions: servedRegions,
+        network: networkId,
+        subnetworks: config.gke
+          ? [`projects/${config.projectId}/regions/${config.regions[0]}/subnetworks/${config.gke.subnetwork}`]
+          : this.network!.subnets.map((s) => s.id),
+        encryptionKeys: this.secrets,
+      });
+      const project = new DataGoogleProject(this, 'memorystore-project');
+      servedRegions.forEach((region) =>
+        this.secrets.grantEncryptDecrypt(
+          `agent-memorystore-${region}`,
+          region,
+          KeyPurpose.DATABASE,
+          `serviceAccount:service-${project.number}@gcp-sa-memorystore.iam.gserviceaccount.com`,
+        ),
+      );
+    }
     // The runtime reads its database with IAM auth (no password). Lazy: the URL names the
     // webhook's own service account, which exists only once the webhook does.
     const databaseEnv = {
@@ -100,6 +130,7 @@ export class WebhookPlatformStack extends PlatformStack {
       PG_IAM_AUTH: 'true',
       // Verified TLS: the instances' server CAs and names (Cloud SQL certificates name the instance, not the IP).
       ...this.database.databaseTlsEnv(),
+      ...this.sharedState?.runtimeEnv(),
       // The A/B experiments the runtime runs, from the reviewed, versioned document.
       ...experimentsEnv(config),
     };
@@ -110,6 +141,7 @@ export class WebhookPlatformStack extends PlatformStack {
       this.webhook = this.cloudRunWebhook(config, databaseEnv);
     }
     this.database.grantConnect('webhook', this.webhook.serviceAccount.email);
+    this.sharedState?.grantConnect('webhook', this.webhook.serviceAccount.email);
 
     // Only the webhook reads secret values; any other reader is a finding.
     this.securityMonitoring = new SecurityMonitoring(this, 'security-monitoring', {
@@ -210,6 +242,8 @@ export class WebhookPlatformStack extends PlatformStack {
         minReplicas: gke.minReplicas,
         maxReplicas: gke.maxReplicas,
         databaseCidr: range ? `${range.address}/${range.prefixLength}` : undefined,
+        // Egress to the region's Memorystore endpoint only (6378/6379).
+        redisCidr: this.sharedState ? `${this.sharedState.primaryAddress(config.regions[0])}/32` : undefined,
       }),
       env: { PLATFORM_ENV: config.environment, ...databaseEnv },
     });

@@ -1,6 +1,7 @@
 import { MemorystoreInstance } from '@cdktf/provider-google/lib/memorystore-instance';
 import { NetworkConnectivityServiceConnectionPolicy } from '@cdktf/provider-google/lib/network-connectivity-service-connection-policy';
 import { ProjectIamMember } from '@cdktf/provider-google/lib/project-iam-member';
+import { Lazy } from 'cdktf';
 import { Construct } from 'constructs';
 import { KeyPurpose } from '../core/encryption-keys';
 import { PlatformStack } from '../core/platform-stack';
@@ -110,6 +111,21 @@ export class MemorystoreCache extends Construct {
       REDIS_TLS_CA: `\${join("\\n", flatten([${cas}]))}`,
       REDIS_IAM_AUTH: 'true',
     };
+  }
+
+  /**
+   * The private IP of `region`'s primary endpoint (known after apply), e.g. for a network policy's
+   * egress rule (`${address}/32`).
+   */
+  public primaryAddress(region: string): string {
+    const i = this.regions.indexOf(region);
+    if (i < 0) throw new Error(`${this.node.path}.primaryAddress: no instance in ${region} (regions: ${this.regions.join(', ')})`);
+    const instance = this.instances[i];
+    const address = `${instance.terraformResourceType}.${instance.friendlyUniqueId}`;
+    return Lazy.stringValue({
+      produce: () =>
+        `\${[for c in flatten([for e in ${address}.endpoints : [for conn in e.connections : conn.psc_auto_connection]]) : c.ip_address if c.connection_type == "CONNECTION_TYPE_PRIMARY"][0]}`,
+    });
   }
 
   /**
