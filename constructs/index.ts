@@ -22,6 +22,8 @@ export * from './multi-region-db/database-engine';
 export * from './multi-region-db/multi-region-db-props';
 export { MultiRegionDb, POSTGRES_LOGGING_FLAGS } from './multi-region-db/multi-region-db';
 export * from './multi-region-db/shard-map';
+export * from './memorystore/memorystore-cache-props';
+export { MemorystoreCache } from './memorystore/memorystore-cache';
 export * from './dr-backup/duration';
 export * from './dr-backup/dr-backup-props';
 export { DrBackup, BACKUP_STALE_RUNBOOK, EXPORT_SUCCEEDED_EVENT } from './dr-backup/dr-backup';

@@ -11,6 +11,8 @@ import { Duration } from '../constructs/dr-backup/duration';
 import { GkeClusterMode, HardenedGkeCluster } from '../constructs/gke/hardened-gke-cluster';
 import { ImageRepositories } from '../constructs/gke/image-repository';
 import { IncidentResponse } from '../constructs/incident-response/incident-response';
+import { KeyPurpose } from '../constructs/core/encryption-keys';
+import { MemorystoreCache } from '../constructs/memorystore/memorystore-cache';
 import { MultiRegionDb } from '../constructs/multi-region-db/multi-region-db';
 import { Platform } from '../constructs/scalable-webhook/platform';
 import { ScalableWebhook } from '../constructs/scalable-webhook/scalable-webhook';
@@ -43,6 +45,11 @@ export class WebhookPlatformStack extends PlatformStack {
   public readonly cluster?: HardenedGkeCluster;
   /** The persistent tier (turn events, feedback, persistent cache). */
   public readonly database: MultiRegionDb;
+  /**
+   * Shared state (L2 cache, rate limits, idempotency across instances), production only: dev scales
+   * to zero on one instance, where per-instance state is enough and an always-on instance is not worth its cost.
+   */
+  public readonly sharedState?: MemorystoreCache;
   /** Backups sized by the environment's RPO/RTO. */
   public readonly backups: DrBackup;
   /** Threat-detection metrics and alerts (IAM changes, key creation, secret reads, KMS, Cloud Armor, auth failures). */
@@ -85,11 +92,37 @@ export class WebhookPlatformStack extends PlatformStack {
 
     this.database = new MultiRegionDb(this, 'database', { name: 'convai-db', network: networkId, encryptionKeys: this.secrets });
 
+    // Memorystore in every region the webhook serves from, on the platform VPC (Cloud Run) or the
+    // cluster's subnet (GKE); its service agent encrypts with our DATABASE keys.
+    if (this.production) {
+      const servedRegions = config.gke ? [config.regions[0]] : config.regions;
+      this.sharedState = new MemorystoreCache(this, 'shared-state', {
+        name: 'convai-state',
+        regions: servedRegions,
+        network: networkId,
+        subnetworks: config.gke
+          ? [`projects/${config.projectId}/regions/${config.regions[0]}/subnetworks/${config.gke.subnetwork}`]
+          : this.network!.subnets.map((s) => s.id),
+        encryptionKeys: this.secrets,
+      });
+      const project = new DataGoogleProject(this, 'memorystore-project');
+      servedRegions.forEach((region) =>
+        this.secrets.grantEncryptDecrypt(
+          `agent-memorystore-${region}`,
+          region,
+          KeyPurpose.DATABASE,
+          `serviceAccount:service-${project.number}@gcp-sa-memorystore.iam.gserviceaccount.com`,
+        ),
+      );
+    }
     // The runtime reads its database with IAM auth (no password). Lazy: the URL names the
     // webhook's own service account, which exists only once the webhook does.
     const databaseEnv = {
       DATABASE_URL: Lazy.stringValue({ produce: () => this.database.databaseUrl(this.webhook.serviceAccount.email) }),
       PG_IAM_AUTH: 'true',
+      // Verified TLS: the instances' server CAs and names (Cloud SQL certificates name the instance, not the IP).
+      ...this.database.databaseTlsEnv(),
+      ...this.sharedState?.runtimeEnv(),
       // The A/B experiments the runtime runs, from the reviewed, versioned document.
       ...experimentsEnv(config),
     };
@@ -100,6 +133,7 @@ export class WebhookPlatformStack extends PlatformStack {
       this.webhook = this.cloudRunWebhook(config, databaseEnv);
     }
     this.database.grantConnect('webhook', this.webhook.serviceAccount.email);
+    this.sharedState?.grantConnect('webhook', this.webhook.serviceAccount.email);
 
     // Production: lose at most 15 minutes, be back within 30 (DR replica switchover). A
     // single-region environment can only promise a day's loss and a restore from backup. After the
@@ -232,6 +266,8 @@ export class WebhookPlatformStack extends PlatformStack {
         minReplicas: gke.minReplicas,
         maxReplicas: gke.maxReplicas,
         databaseCidr: range ? `${range.address}/${range.prefixLength}` : undefined,
+        // Egress to the region's Memorystore endpoint only (6378/6379).
+        redisCidr: this.sharedState ? `${this.sharedState.primaryAddress(config.regions[0])}/32` : undefined,
       }),
       env: { PLATFORM_ENV: config.environment, ...databaseEnv },
     });

@@ -21,6 +21,9 @@ interface ServiceRow {
 
 /** Why the deployer holds each role. Every role in `SERVICE_TABLE` and `BASE_ROLES` has a line here. */
 const ROLE_REASONS: Record<string, string> = {
+  'roles/memorystore.admin': 'create and update the Memorystore for Valkey instances of the shared state (MemorystoreCache)',
+  'roles/networkconnectivity.consumerNetworkAdmin':
+    'create the service connection policies through which Memorystore gets its Private Service Connect endpoints',
   'roles/serviceusage.serviceUsageConsumer': 'calls the enabled APIs of the project (serviceusage.services.use); enables none',
   'roles/browser': 'reads the project (data.google_project: its number names the service agents)',
   'roles/run.admin': 'creates the Cloud Run services and their invoker grants (run.services.setIamPolicy)',
@@ -72,6 +75,12 @@ const SERVICE_TABLE: readonly ServiceRow[] = [
   { prefix: 'google_service_networking_', apis: ['servicenetworking.googleapis.com'], roles: ['roles/servicenetworking.networksAdmin'] },
   { prefix: 'google_container_', apis: ['container.googleapis.com'], roles: ['roles/container.clusterAdmin'] },
   { prefix: 'kubernetes_', apis: [], roles: ['roles/container.developer'] },
+  { prefix: 'google_memorystore_', apis: ['memorystore.googleapis.com'], roles: ['roles/memorystore.admin'] },
+  {
+    prefix: 'google_network_connectivity_',
+    apis: ['networkconnectivity.googleapis.com'],
+    roles: ['roles/networkconnectivity.consumerNetworkAdmin'],
+  },
   { prefix: 'google_sql_', apis: ['sqladmin.googleapis.com'], roles: ['roles/cloudsql.admin'] },
   { prefix: 'google_kms_', apis: ['cloudkms.googleapis.com'], roles: ['roles/cloudkms.admin'] },
   { prefix: 'google_secret_manager_', apis: ['secretmanager.googleapis.com'], roles: ['roles/secretmanager.admin'] },

@@ -263,8 +263,9 @@ export class MultiRegionDb extends Construct {
   }
 
   /**
-   * `DATABASE_URL` for the runtime (with `PG_IAM_AUTH=true`): the IAM user of `serviceAccountEmail`
-   * at a shard primary's private IP, TLS required. No password: the runtime sends an IAM token.
+   * `DATABASE_URL` for the runtime (with `PG_IAM_AUTH=true` and `databaseTlsEnv`): the IAM user of
+   * `serviceAccountEmail` at a shard primary's private IP, TLS verified (verify-full). No password:
+   * the runtime sends an IAM token.
    * @param serviceAccountEmail the account granted with `grantConnect`
    * @param shard shard index (see ShardMap); default 0
    */
@@ -272,7 +273,29 @@ export class MultiRegionDb extends Construct {
     const instance = this.primaries[shard ?? 0];
     if (!instance) throw new Error(`${this.node.path}.databaseUrl: no shard ${shard} (there are ${this.primaries.length})`);
     const user = Fn.replace(Fn.trimsuffix(serviceAccountEmail, '.gserviceaccount.com'), '@', '%40');
-    return `postgres://${user}@${instance.privateIpAddress}:5432/${this.databaseName}?sslmode=require`;
+    return `postgres://${user}@${instance.privateIpAddress}:5432/${this.databaseName}?sslmode=verify-full`;
+  }
+
+  /**
+   * What the runtime verifies the server with (verified TLS, not just encryption): `DATABASE_TLS_CA`,
+   * the server CAs of the shard's primary and its replicas (each Cloud SQL instance has its own CA,
+   * and a promoted replica keeps its own), and `DATABASE_TLS_SERVER_NAME`, their `<project>:<instance>`
+   * names, which Cloud SQL's server certificates carry as their CN. Public certificates, no secret.
+   * @param shard shard index (see ShardMap); default 0
+   */
+  public databaseTlsEnv(shard?: number): { [name: string]: string } {
+    const index = shard ?? 0;
+    const primary = this.primaries[index];
+    if (!primary) throw new Error(`${this.node.path}.databaseTlsEnv: no shard ${shard} (there are ${this.primaries.length})`);
+    const replicas = this.replicas.slice(index * this.readReplicaRegions.length, (index + 1) * this.readReplicaRegions.length);
+    const instances = [primary, ...replicas];
+    return {
+      DATABASE_TLS_CA: Fn.join(
+        '\n',
+        instances.map((i) => i.serverCaCert.get(0).cert),
+      ),
+      DATABASE_TLS_SERVER_NAME: instances.map((i) => `${this.projectId()}:${i.nameInput ?? i.name}`).join(','),
+    };
   }
 
   private shard(shard: number, p: ResolvedDbProps): void {

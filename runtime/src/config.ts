@@ -112,9 +112,16 @@ const schema = z
     CACHE_L1_MAX_BYTES: int(1024, 2 ** 31).default(32 * 1024 * 1024),
     CACHE_TTL_SECONDS: int(1, 90 * 24 * 3600).default(7 * 24 * 3600),
     REDIS_URL: z.string().url().optional(),
+    /** Memorystore per region, `{"us-central1":"10.8.0.5:6379"}`: the instance of WEBHOOK_REGION is used. */
+    REDIS_ENDPOINTS: jsonObject(z.record(z.string().regex(/^[^\s:/]+:\d{1,5}$/, 'each endpoint is "host:port"'))).optional(),
+    REDIS_TLS_CA: z.string().includes('BEGIN CERTIFICATE', { message: 'must be PEM certificates' }).optional(),
+    REDIS_TLS_SERVER_NAME: z.string().optional(),
+    REDIS_IAM_AUTH: bool.default('false'),
     DATABASE_URL: z.string().optional(),
     DATABASE_MODE: z.enum(['postgres', 'embedded', 'off']).optional(),
     PG_IAM_AUTH: bool.default('false'),
+    DATABASE_TLS_CA: z.string().includes('BEGIN CERTIFICATE', { message: 'must be PEM certificates' }).optional(),
+    DATABASE_TLS_SERVER_NAME: z.string().optional(),
     PGLITE_DATA_DIR: z.string().optional(),
     TURN_EVENTS_RETENTION_MONTHS: int(1, 120).default(13),
     MAINTENANCE_INTERVAL_MINUTES: int(1, 24 * 60).default(60),
@@ -203,6 +210,30 @@ const schema = z
         message: 'is required with TRACE_EXPORTER=otlp: the collector URL',
       });
     }
+    if (env.REDIS_URL && env.REDIS_ENDPOINTS) {
+      ctx.addIssue({ code: 'custom', path: ['REDIS_ENDPOINTS'], message: 'set REDIS_URL or REDIS_ENDPOINTS, not both' });
+    }
+    if (env.REDIS_ENDPOINTS && !env.REDIS_ENDPOINTS[env.WEBHOOK_REGION]) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['REDIS_ENDPOINTS'],
+        message: `has no endpoint for WEBHOOK_REGION "${env.WEBHOOK_REGION}" (it has ${Object.keys(env.REDIS_ENDPOINTS).join(', ') || 'none'})`,
+      });
+    }
+    if (env.REDIS_IAM_AUTH && !env.REDIS_TLS_CA && !env.REDIS_URL?.startsWith('rediss:')) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['REDIS_TLS_CA'],
+        message: 'is required with REDIS_IAM_AUTH=true: the access token is the password and must not cross the network in clear',
+      });
+    }
+    if (/[?&]sslmode=verify-(ca|full)\b/.test(env.DATABASE_URL ?? '') && !env.DATABASE_TLS_CA) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['DATABASE_TLS_CA'],
+        message: "is required when DATABASE_URL asks for sslmode=verify-ca/verify-full: the server CA's PEM certificate",
+      });
+    }
     if (env.DATABASE_MODE === 'postgres' && !env.DATABASE_URL) {
       ctx.addIssue({
         code: 'custom',
@@ -277,11 +308,22 @@ export interface RuntimeConfig {
   };
   readonly cache: { readonly l1MaxBytes: number; readonly ttlSeconds: number };
   readonly redisUrl?: string;
+  /** How to reach Redis (`redisUrl`, or this region's REDIS_ENDPOINTS entry): TLS and IAM auth. */
+  readonly redis?: {
+    readonly url: string;
+    /** PEM CA bundle the server must chain to; TLS on when set. */
+    readonly tlsCa?: string;
+    readonly tlsServerName?: string;
+    readonly iamAuth: boolean;
+  };
   readonly database: {
     /** `postgres` (DATABASE_URL), `embedded` (PGlite, the default without a URL) or `off` (no L3, no turn log). */
     readonly mode: 'postgres' | 'embedded' | 'off';
     readonly url?: string;
     readonly iamAuth: boolean;
+    /** PEM CA bundle the server must chain to: verified TLS (identity checked against `tlsServerName`, else the host). */
+    readonly tlsCa?: string;
+    readonly tlsServerName?: string;
     readonly pgliteDataDir?: string;
     /** Months of turn events kept (monthly partitions beyond are dropped). */
     readonly turnEventsRetentionMonths: number;
@@ -346,6 +388,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(`Invalid runtime configuration:\n  - ${(error as Error).message}`);
   }
   const production = productionDeclaredBy(e) !== undefined;
+  const regionEndpoint = e.REDIS_ENDPOINTS?.[e.WEBHOOK_REGION];
+  const redisUrl = e.REDIS_URL ?? (regionEndpoint ? `${e.REDIS_TLS_CA ? 'rediss' : 'redis'}://${regionEndpoint}` : undefined);
   // Without credentials there is nothing to call: run on the local analyzer so `npm start` works offline.
   const hasGoogle = Boolean(e.GOOGLE_APPLICATION_CREDENTIALS || e.K_SERVICE || e.NLP_API_ENDPOINT);
   return {
@@ -375,11 +419,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       escalateAfterNegativeTurns: e.ESCALATE_AFTER_NEGATIVE_TURNS,
     },
     cache: { l1MaxBytes: e.CACHE_L1_MAX_BYTES, ttlSeconds: e.CACHE_TTL_SECONDS },
-    redisUrl: e.REDIS_URL,
+    redisUrl,
+    redis: redisUrl
+      ? { url: redisUrl, tlsCa: e.REDIS_TLS_CA, tlsServerName: e.REDIS_TLS_SERVER_NAME, iamAuth: e.REDIS_IAM_AUTH }
+      : undefined,
     database: {
       mode: e.DATABASE_MODE ?? (e.DATABASE_URL ? 'postgres' : 'embedded'),
       url: e.DATABASE_URL,
       iamAuth: e.PG_IAM_AUTH,
+      tlsCa: e.DATABASE_TLS_CA,
+      tlsServerName: e.DATABASE_TLS_SERVER_NAME,
       pgliteDataDir: e.PGLITE_DATA_DIR,
       turnEventsRetentionMonths: e.TURN_EVENTS_RETENTION_MONTHS,
       maintenanceIntervalMinutes: e.MAINTENANCE_INTERVAL_MINUTES,

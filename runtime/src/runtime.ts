@@ -1,7 +1,7 @@
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { Hono } from 'hono';
 import { Logger } from 'pino';
-import { RedisClientType, createClient } from 'redis';
+import { RedisClientType } from 'redis';
 import { createApp } from './app';
 import { PostgresTier } from './cache/postgres-tier';
 import { RedisTier } from './cache/redis-tier';
@@ -20,6 +20,7 @@ import { PiiRedactor, parseExtraPatterns } from './security/pii-redaction';
 import { SessionRateLimiter } from './security/rate-limiter';
 import { Database, openDatabase } from './storage/database';
 import { runMaintenance } from './storage/maintenance';
+import { createRedisConnection } from './storage/redis-connection';
 import { migrate } from './storage/migrations';
 import { writeTurnEvents } from './storage/turn-event-writer';
 import { createLogger } from './telemetry/logger';
@@ -37,9 +38,6 @@ import { writeExposures } from './storage/exposure-writer';
 import { FeedbackRecord, writeFeedback } from './storage/feedback-writer';
 import { writeDeadLetter } from './storage/dead-letters';
 import { isRefusedByPostgres, sqlState } from './storage/postgres-refusal';
-
-/** Redis commands left waiting for a reply at most (a hung server never answers them). */
-const REDIS_MAX_PENDING_COMMANDS = 1_000;
 
 export interface RuntimeOverrides {
   /** Replace the Natural Language client (benchmarks and tests pass one pointed at a fake). */
@@ -111,17 +109,12 @@ export async function createRuntime(config: RuntimeConfig, overrides: RuntimeOve
   // --- Redis (L2, shared rate limits and idempotency) -----------------------------------------
   let redis: RedisClientType | undefined;
   let redisGuard: DependencyGuard | undefined;
-  if (config.redisUrl) {
-    redis = createClient({
-      url: config.redisUrl,
-      // Fail commands at once while disconnected instead of queueing them behind an outage.
-      disableOfflineQueue: true,
-      // A hung server (connection open, no replies) keeps every written command waiting for a
-      // reply that may never come; the guard's deadline frees the caller, not the command. The
-      // breaker stops new ones after a few; this bounds what is left waiting (rejected beyond it).
-      commandsQueueMaxLength: REDIS_MAX_PENDING_COMMANDS,
-      socket: { connectTimeout: 1_000, reconnectStrategy: (retries: number) => Math.min(100 * 2 ** retries, 2_000) },
-    }) as RedisClientType;
+  if (config.redis) {
+    // TLS verified against the instance's CA and IAM auth when configured (Memorystore): storage/redis-connection.ts.
+    redis = createRedisConnection({
+      ...config.redis,
+      onAuthError: (error) => logger.warn({ err: error }, 'redis IAM token refresh failed; retrying'),
+    });
     redis.on('error', (error: Error) => logger.debug({ err: error }, 'redis connection error'));
     // Start without waiting: the tier is skipped until the connection is up.
     redis.connect().catch((error: Error) => logger.warn({ err: error }, 'redis unavailable at start; L2 disabled until it connects'));
@@ -144,6 +137,8 @@ export async function createRuntime(config: RuntimeConfig, overrides: RuntimeOve
     const db = await openDatabase({
       url: config.database.url,
       iamAuth: config.database.iamAuth,
+      tlsCa: config.database.tlsCa,
+      tlsServerName: config.database.tlsServerName,
       pgliteDataDir: config.database.pgliteDataDir,
     });
     database = db;

@@ -279,7 +279,7 @@ describe('MultiRegionDb grants and connection URL', () => {
   });
 
   test('databaseUrl points at the shard primary’s private IP with TLS and no password', () => {
-    expect(url).toMatch(/^postgres:\/\/.+@.+:5432\/webhook\?sslmode=require$/);
+    expect(url).toMatch(/^postgres:\/\/.+@.+:5432\/webhook\?sslmode=verify-full$/);
     new TerraformOutput(stack, 'url', { value: url });
     expect(synth(stack).output.url.value).toMatch(/google_sql_database_instance\.db_shard1-primary_\w+\.private_ip_address/);
     expect(() => db.databaseUrl('x@y.iam.gserviceaccount.com', 5)).toThrow(/no shard 5 \(there are 2\)/);

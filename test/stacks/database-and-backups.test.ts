@@ -54,7 +54,12 @@ describe('reference prod stack: multi-region database and backups', () => {
       const env = Object.fromEntries(service.template.containers[0].env.map((e: Json) => [e.name, e.value]));
       expect(env.PG_IAM_AUTH).toBe('true');
       expect(env.DATABASE_URL).toMatch(/^postgres:\/\/\$\{replace\(trimsuffix\(google_service_account\.webhook_service-account_\w+\.email/);
-      expect(env.DATABASE_URL).toMatch(/private_ip_address\}:5432\/webhook\?sslmode=require$/);
+      expect(env.DATABASE_URL).toMatch(/private_ip_address\}:5432\/webhook\?sslmode=verify-full$/);
+      // Verified TLS: every instance of the shard's server CA (a promoted replica keeps its own) and name.
+      expect(env.DATABASE_TLS_CA).toMatch(
+        /^\$\{join\("\\n", \[google_sql_database_instance\.database_shard0-primary_\w+\.server_ca_cert\[0\]\.cert, /,
+      );
+      expect(env.DATABASE_TLS_SERVER_NAME.split(',')[0]).toMatch(/^convai-reference-prod:convai-db-s0$/);
       expect(service.template.vpc_access.egress).toBe('PRIVATE_RANGES_ONLY');
       expect(service.template.vpc_access.network_interfaces[0].subnetwork).toMatch(/google_compute_subnetwork\.network_subnet-/);
     }

@@ -1,4 +1,5 @@
 import { Pool, PoolConfig } from 'pg';
+import { verifiedTls } from './postgres-tls';
 
 /** Something that runs SQL: the pool, or one connection of it. */
 export interface Queryable {
@@ -18,6 +19,10 @@ export interface DatabaseOptions {
   readonly url?: string;
   /** Use a short-lived IAM access token as the password (Cloud SQL IAM database authentication). */
   readonly iamAuth?: boolean;
+  /** PEM CA bundle the server certificate must chain to: turns on verified TLS (see postgres-tls.ts). */
+  readonly tlsCa?: string;
+  /** Name the server certificate must carry (Cloud SQL: `<project>:<instance>`). @default - the URL's host */
+  readonly tlsServerName?: string;
   /** Directory for PGlite's files; absent keeps the embedded database in memory. */
   readonly pgliteDataDir?: string;
   /** Connections per instance. @default 10 */
@@ -33,8 +38,10 @@ export class PostgresDatabase implements Database {
   readonly pool: Pool;
 
   constructor(options: DatabaseOptions & { url: string }) {
+    const tls = options.tlsCa ? verifiedTls(options.url, options.tlsCa, options.tlsServerName) : undefined;
     const config: PoolConfig = {
-      connectionString: options.url,
+      connectionString: tls?.url ?? options.url,
+      ...(tls && { ssl: tls.ssl }),
       max: options.maxConnections ?? 10,
       // A server that accepts the connection but never answers the login (hung, not down) would
       // otherwise hold every pool request that waits for a connection.

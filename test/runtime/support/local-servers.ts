@@ -51,10 +51,16 @@ export class RedisServer {
   private constructor(
     readonly port: number,
     private readonly binary: string,
+    private readonly args: (port: number) => string[],
   ) {}
 
-  static async start(): Promise<RedisServer> {
-    const server = new RedisServer(await freePort(), findBinary('redis-server', ['/usr/bin', '/usr/local/bin', '/usr/sbin']));
+  /**
+   * `args` replace the plain listener: e.g. TLS only (`--port 0 --tls-port <port> --tls-cert-file ...`)
+   * and ACL users (`--user ...`); they are given the server's port.
+   */
+  static async start(options: { args?: (port: number) => string[] } = {}): Promise<RedisServer> {
+    const args = options.args ?? ((port: number) => ['--port', String(port)]);
+    const server = new RedisServer(await freePort(), findBinary('redis-server', ['/usr/bin', '/usr/local/bin', '/usr/sbin']), args);
     await server.resume();
     return server;
   }
@@ -70,7 +76,7 @@ export class RedisServer {
 
   /** (Re)start on the same port: no persistence, so a restart is an empty cache. */
   async resume(): Promise<void> {
-    const child = spawn(this.binary, ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+    const child = spawn(this.binary, [...this.args(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
       stdio: 'ignore',
     });
     this.process = child;
@@ -109,6 +115,7 @@ export class PostgresServer {
     readonly port: number,
     private readonly binDir: string,
     private readonly root: string,
+    private readonly settings: string[] = [],
   ) {
     this.dataDir = join(root, 'data');
     // Postgres refuses to run as root; the Debian package's `postgres` user runs it instead.
@@ -117,14 +124,15 @@ export class PostgresServer {
       process.getuid?.() === 0 ? [findBinary('runuser', ['/usr/sbin', '/sbin', '/usr/bin', '/bin']), '-u', 'postgres', '--'] : [];
   }
 
-  static async start(): Promise<PostgresServer> {
+  /** `settings`: extra server settings (`-c name=value`), e.g. `ssl=on` with `ssl_cert_file=...`. */
+  static async start(options: { settings?: string[] } = {}): Promise<PostgresServer> {
     const versions = existsSync('/usr/lib/postgresql') ? readdirSync('/usr/lib/postgresql').sort((a, b) => Number(b) - Number(a)) : [];
     const binDir = versions.map((v) => `/usr/lib/postgresql/${v}/bin`).find((d) => existsSync(join(d, 'initdb')));
     if (!binDir)
       throw new Error('PostgreSQL server binaries not found under /usr/lib/postgresql: apt-get install postgresql (see .ci/run)');
     const root = mkdtempSync(join(tmpdir(), 'convai-pg-'));
     chmodSync(root, 0o777);
-    const server = new PostgresServer(await freePort(), binDir, root);
+    const server = new PostgresServer(await freePort(), binDir, root, options.settings);
     server.run('initdb', ['-D', server.dataDir, '-U', 'postgres', '-A', 'trust', '--no-sync', '-E', 'UTF8']);
     await server.resume();
     return server;
@@ -151,7 +159,8 @@ export class PostgresServer {
   }
 
   async resume(): Promise<void> {
-    const options = `-p ${this.port} -c listen_addresses=127.0.0.1 -c unix_socket_directories=${this.root} -c fsync=off`;
+    const extra = this.settings.map((s) => ` -c ${s}`).join('');
+    const options = `-p ${this.port} -c listen_addresses=127.0.0.1 -c unix_socket_directories=${this.root} -c fsync=off${extra}`;
     this.run('pg_ctl', ['-D', this.dataDir, '-o', options, '-l', join(this.root, 'log'), '-w', 'start']);
     await waitFor(() => portOpen(this.port), `postgres on ${this.port}`);
   }
