@@ -62,7 +62,8 @@ test("runtime env: each region's primary PSC endpoint, every instance's server C
 
 test('dev: no replica, shared-core node, single zone', () => {
   const stack = platformStack(DEV_PROPS);
-  new MemorystoreCache(stack, 'cache', { network: NETWORK, subnetworks: [SUBNETS[0]] });
+  // Dev may omit encryptionKeys, but the pack's CKV_CONVAI_62 (CMEK) applies in every environment.
+  new MemorystoreCache(stack, 'cache', { network: NETWORK, subnetworks: [SUBNETS[0]], encryptionKeys: new FixedKeys() });
   const [instance] = Object.values(resources(synth(stack), 'google_memorystore_instance'));
   expect(instance).toMatchObject({ replica_count: 0, node_type: 'SHARED_CORE_NANO', zone_distribution_config: { mode: 'SINGLE_ZONE' } });
 });

@@ -23,7 +23,8 @@ const REPO = path.resolve(__dirname, '../..');
  * is written for a question people ask (troubleshooting pages, the knowledge base).
  */
 const SEARCHES: ReadonlyArray<{ readonly query: string; readonly page: string }> = [
-  { query: 'webhook timeout', page: '/docs/monitoring/runbooks/slo-latency-burn' },
+  // Troubleshooting is indexed by symptom: a timeout a user sees is a degraded reason there.
+  { query: 'webhook timeout', page: '/docs/troubleshooting/degraded-replies' },
   { query: 'CKV_CONVAI_2', page: '/docs/reference/policy-catalog' },
   { query: 'restore backup', page: '/docs/disaster_recovery/procedures' },
   { query: 'WEBHOOK_BUDGET_MS', page: '/docs/reference/environment-variables' },

@@ -102,7 +102,8 @@ export function readmeNotes(repo: string): Map<string, string> {
       .slice(1, -1)
       .map((c) => c.trim());
     const names = [...cells[0].matchAll(/`([A-Z][A-Z0-9_]+)`/g)].map((m) => m[1]);
-    const note = cells.length >= 3 ? cells[cells.length - 1] : '';
+    // A note's in-page links point at the README's own sections: keep them pointing there.
+    const note = (cells.length >= 3 ? cells[cells.length - 1] : '').replace(/\]\(#/g, '](../../runtime/README.md#');
     for (const name of names) if (note) notes.set(name, note);
   }
   return notes;
