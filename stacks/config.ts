@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { PRODUCTION_ENVS } from '../constructs/core/policy-catalog';
+import { PRODUCTION_ENVS } from '../constructs/core/label-conventions';
 
 /**
  * Configuration of the reference platform: one entry per environment (one cdktf stack each).

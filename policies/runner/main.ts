@@ -16,6 +16,7 @@ import { CHECKOV_VERSION, defaultCacheDir, defaultVenvDir, locateCheckov } from 
 import { PolicySetupError } from './errors';
 import { runGate } from './gate';
 import { mergeJunit, mergeSarif } from './reports';
+import type { Finding } from './results';
 
 export const EXIT_OK = 0;
 export const EXIT_FAILED = 1;
@@ -157,6 +158,10 @@ function packageVersion(root: string): string {
   }
 }
 
+/** `<check> on <resource> (construct <path>): <check name> [<severity>]`, after FAILED or WARNING. */
+const findingLine = (f: Finding): string =>
+  `${f.checkId} on ${f.resource}${f.constructPath ? ` (construct ${f.constructPath})` : ''}: ${f.checkName} [${f.severity}]`;
+
 const write = (file: string, text: string): void => {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   fs.writeFileSync(file, text);
@@ -202,11 +207,8 @@ export async function main(
     });
     const rel = (file: string): string => path.relative(cwd, file) || file;
     for (const stack of result.summary.stacks) {
-      for (const f of stack.decisions.failures) {
-        io.out(
-          `FAILED ${stack.stack}: ${f.checkId} on ${f.resource}${f.constructPath ? ` (construct ${f.constructPath})` : ''}: ${f.checkName}`,
-        );
-      }
+      for (const f of stack.decisions.failures) io.out(`FAILED ${stack.stack}: ${findingLine(f)}`);
+      for (const f of stack.decisions.warnings) io.out(`WARNING ${stack.stack}: ${findingLine(f)}`);
       for (const s of stack.decisions.suppressed)
         io.out(`suppressed ${stack.stack}: ${s.finding.checkId} on ${s.finding.resource}: ${s.suppression.reason}`);
       for (const u of stack.decisions.unused)

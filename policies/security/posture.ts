@@ -10,7 +10,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { PUBLIC_MEMBERS } from '../../constructs/core/policy-catalog';
+import { PUBLIC_MEMBERS } from '../../constructs/core/public-members';
 import type { Checkov } from '../runner/checkov';
 
 export type Json = Record<string, any>;

@@ -4,7 +4,7 @@
  * the synthesized JSON, and the threat model and control tables (whose references are checked).
  * Pure functions of their inputs, sorted, no timestamps: CI regenerates and diffs them.
  */
-import { POLICY_RULES, ruleById } from '../../constructs/core/policy-catalog';
+import { POLICY_RULES, ruleById } from '../../constructs/core/policy-pack/catalog';
 import type { GateSummary } from '../runner/reports';
 import { COMPLIANCE_CONTROLS } from './compliance-controls';
 import { iamGrants, postureViolations, type Json } from './posture';

@@ -12,6 +12,7 @@ const finding = (checkId: string, resource: string, verdict: Finding['verdict'])
   checkId,
   checkName: `${checkId} title`,
   verdict,
+  severity: 'error',
   resource,
   reportedResource: resource,
   file: '/cdk.tf.json',
@@ -34,6 +35,7 @@ const SUMMARY: GateSummary = {
           finding('CKV_GCP_43', 'google_kms_crypto_key.k', 'passed'),
         ],
         failures: [finding('CKV_CONVAI_32', 'google_pubsub_topic.t', 'failed')],
+        warnings: [],
         suppressed: [
           {
             finding: finding('CKV_GCP_79', 'google_sql_database_instance.db', 'failed'),

@@ -6,7 +6,8 @@
  */
 import { Testing } from 'cdktf';
 import { locateCheckov, type Checkov } from '../../policies/runner/checkov';
-import { PROJECT_GRANT_CONDITION_CHECK, PROJECT_IAM_GRANT_TYPES } from '../../constructs/core/policy-catalog';
+import { PROJECT_GRANT_CONDITION_CHECK } from '../../constructs/core/policy-check-ids';
+import { PROJECT_IAM_GRANT_TYPES } from '../../constructs/core/policy-pack/iam';
 import { iamGrants, postureViolations, scanForSecrets } from '../../policies/security/posture';
 import { DEFAULT_CONFIG } from '../../stacks/config';
 import { WebhookPlatformStack } from '../../stacks/webhook-platform-stack';

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { POLICY_RULES } from '../../../constructs/core/policy-catalog';
+import { POLICY_RULES } from '../../../constructs/core/policy-pack/catalog';
 import { cell, code, generatedPage, table } from './markdown';
 
 /** The checkov side of a rule: its file under policies/checks and the category it declares. */
