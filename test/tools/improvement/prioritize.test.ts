@@ -11,7 +11,8 @@ import { PostgresDatabase } from '../../../runtime/src/storage/database';
 import { ensureMonthlyPartitions, migrate } from '../../../runtime/src/storage/migrations';
 import { parseArgs } from '../../../tools/improvement/prioritize/args';
 import { EffortTable, NO_EFFORT_FILE, loadEffortFile, parseEffort } from '../../../tools/improvement/prioritize/effort';
-import { PrioritiesReport, PrioritizeOptions, buildPriorities } from '../../../tools/improvement/prioritize/prioritize';
+import type { PrioritiesReport } from '../../../tools/improvement/prioritize/priorities-report';
+import { PrioritizeOptions, buildPriorities } from '../../../tools/improvement/prioritize/prioritize';
 import { PostgresServer } from '../../runtime/support/local-servers';
 import { EXPERIMENTS_REPORT, FROM, INTENTS, Seeded, TO, seed } from './prioritize-seed';
 
