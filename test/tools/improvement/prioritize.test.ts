@@ -315,7 +315,7 @@ describe('command line', () => {
 
     const usage = spawnSync(process.execPath, [main, '--top'], { cwd: REPO, env, encoding: 'utf8' });
     expect(usage.status).toBe(2);
-    expect(usage.stderr).toMatch(/^unexpected argument "--top"\nUsage: npm run improvement:prioritize/);
+    expect(usage.stderr).toMatch(/^--top needs a value\nUsage: npm run improvement:prioritize/);
     fs.writeFileSync(effort, JSON.stringify({ 'intent:refund.request': 'a lot' }));
     const bad = spawnSync(process.execPath, [main, ...args], { cwd: REPO, env, encoding: 'utf8' });
     expect(bad.status).toBe(1);
