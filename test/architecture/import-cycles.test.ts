@@ -1,7 +1,9 @@
 /**
  * No import cycles in the code we ship or run: madge (pinned) builds the real module graph of
  * every TypeScript file under the folders below, type-only imports included (a type cycle is still
- * two modules that cannot be understood apart), and the test fails on any cycle it finds.
+ * two modules that cannot be understood apart), and the test fails on any cycle it finds. The
+ * same graph shows the reference app (`stacks/`) reaching the library only through its public
+ * entry point, so the app exercises the published API.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -73,4 +75,15 @@ test(`no import cycle in ${FOLDERS.join(', ')}`, async () => {
     unexpected: [],
     gone: [],
   });
+});
+
+test('the reference app imports the library through its public entry point only', async () => {
+  const deps = (await graph(REPO_ROOT, ['stacks'])).obj();
+  const deepImports = Object.entries(deps).flatMap(([file, imports]) =>
+    file.startsWith('stacks/')
+      ? imports.filter((d) => d.startsWith('constructs/') && d !== 'constructs/index.ts').map((d) => `${file} -> ${d}`)
+      : [],
+  );
+  expect(deepImports).toEqual([]);
+  expect(deps['stacks/webhook-platform-stack.ts']).toContain('constructs/index.ts');
 });

@@ -50,7 +50,7 @@ describe('reference platform app', () => {
 
 describe('experiments deployed with the stack', () => {
   test('the webhook runs the versioned experiments document, validated at synth', () => {
-    const document = JSON.parse(readFileSync('experiments/experiments.json', 'utf8'));
+    const document = JSON.parse(readFileSync('config/experiments.json', 'utf8'));
     for (const service of Object.values(webhookServices(synthEnvironment('prod')))) {
       const env = service.template.containers[0].env as Array<{ name: string; value?: string }>;
       expect(JSON.parse(env.find((e) => e.name === 'EXPERIMENTS_JSON')!.value!)).toEqual(document);

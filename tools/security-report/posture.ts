@@ -11,7 +11,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { PUBLIC_MEMBERS } from '../../constructs/core/public-members';
-import type { Checkov } from '../runner/checkov';
+import type { Checkov } from '../../policies/runner/checkov';
 
 export type Json = Record<string, any>;
 
