@@ -5,7 +5,24 @@ import { MonitoringNotificationChannel } from '@cdktf/provider-google/lib/monito
 import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
 import { Fn, GcsBackend, Lazy, LocalBackend } from 'cdktf';
 import { Construct } from 'constructs';
-import { DrBackup, Duration, GkeClusterMode, HardenedGkeCluster, ImageRepositories, IncidentResponse, KeyPurpose, MemorystoreCache, MultiRegionDb, Platform, PlatformStack, ScalableWebhook, SecureSecrets, SecurityMonitoring, SloAlerting, SloTarget } from '../constructs';
+import {
+  DrBackup,
+  Duration,
+  GkeClusterMode,
+  HardenedGkeCluster,
+  ImageRepositories,
+  IncidentResponse,
+  KeyPurpose,
+  MemorystoreCache,
+  MultiRegionDb,
+  Platform,
+  PlatformStack,
+  ScalableWebhook,
+  SecureSecrets,
+  SecurityMonitoring,
+  SloAlerting,
+  SloTarget,
+} from '../constructs';
 import { EnvironmentConfig, GkeConfig } from './config';
 import { experimentsEnv } from './experiments-env';
 import { PlatformNetwork } from './platform-network';
