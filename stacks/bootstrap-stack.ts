@@ -1,8 +1,6 @@
 import { GcsBackend, LocalBackend, TerraformOutput, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
-import { PlatformBootstrap } from '../constructs/bootstrap/platform-bootstrap';
-import { PlatformServices } from '../constructs/bootstrap/platform-services';
-import { PlatformStack } from '../constructs/core/platform-stack';
+import { PlatformBootstrap, PlatformServices, PlatformStack } from '../constructs';
 import { BOOTSTRAP_STACK, BootstrapConfig, EnvironmentConfig } from './config';
 
 /** One platform stack and the project it deploys into. */

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { PRODUCTION_ENVS } from '../constructs/core/policy-catalog';
+import { PRODUCTION_ENVS } from '../constructs';
 
 /**
  * Configuration of the reference platform: one entry per environment (one cdktf stack each).
@@ -9,7 +9,7 @@ import { PRODUCTION_ENVS } from '../constructs/core/policy-catalog';
  * points PLATFORM_CONFIG at its own JSON file of the same shape (see
  * `stacks/platform.config.example.json`).
  */
-/** Issue 7: run the environment's webhook on a hardened GKE cluster instead of Cloud Run. */
+/** Run the environment's webhook on a hardened GKE cluster instead of Cloud Run. */
 const Gke = z
   .object({
     zones: z.array(z.string()).min(1, 'give the zones of the cluster nodes'),
@@ -59,7 +59,7 @@ const Environment = z
   .strict();
 
 /**
- * Issue 13: the bootstrap stack (state bucket, APIs, deployer, keyless CI) in the project that
+ * The bootstrap stack (state bucket, APIs, deployer, keyless CI) in the project that
  * holds them. Absent: no bootstrap stack is synthesized.
  */
 const Bootstrap = z
@@ -113,7 +113,7 @@ export const DEFAULT_CONFIG: PlatformConfigShape = {
       image: REFERENCE_IMAGE,
       team: 'conversational-ai',
       costCenter: 'cc-1234',
-      experimentsFile: 'experiments/experiments.json',
+      experimentsFile: 'config/experiments.json',
     },
     {
       name: 'prod',
@@ -128,9 +128,9 @@ export const DEFAULT_CONFIG: PlatformConfigShape = {
       maxInstances: 20,
       alerting: { pageEmails: ['oncall-convai@example.com'], ticketEmails: ['convai-platform@example.com'] },
       nlpQuotaPerMinute: 600,
-      experimentsFile: 'experiments/experiments.json',
+      experimentsFile: 'config/experiments.json',
     },
-    // Issue 7: the same webhook for teams that run everything on GKE.
+    // The same webhook for teams that run everything on GKE.
     {
       name: 'prod-gke',
       projectId: 'convai-reference-gke',
@@ -142,7 +142,7 @@ export const DEFAULT_CONFIG: PlatformConfigShape = {
       team: 'conversational-ai',
       costCenter: 'cc-1234',
       alerting: { pageEmails: ['oncall-convai@example.com'], ticketEmails: ['convai-platform@example.com'] },
-      experimentsFile: 'experiments/experiments.json',
+      experimentsFile: 'config/experiments.json',
       gke: {
         zones: ['us-central1-a', 'us-central1-b', 'us-central1-c'],
         network: 'convai-vpc',
@@ -155,7 +155,7 @@ export const DEFAULT_CONFIG: PlatformConfigShape = {
       },
     },
   ],
-  // Issue 13: state bucket, APIs, deployer and keyless CI, in a small admin project of their own.
+  // State bucket, APIs, deployer and keyless CI, in a small admin project of their own.
   bootstrap: {
     projectId: 'convai-reference-admin',
     location: 'us-central1',

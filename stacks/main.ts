@@ -7,7 +7,7 @@ import { WebhookPlatformStack } from './webhook-platform-stack';
 const app = new App();
 const config = loadConfig();
 const platforms = config.environments.map((environment) => new WebhookPlatformStack(app, environment));
-// Issue 13: the bootstrap stack, derived from what the platform stacks above use.
+// The bootstrap stack, derived from what the platform stacks above use.
 if (config.bootstrap) {
   new BootstrapStack(
     app,

@@ -5,21 +5,24 @@ import { MonitoringNotificationChannel } from '@cdktf/provider-google/lib/monito
 import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
 import { Fn, GcsBackend, Lazy, LocalBackend } from 'cdktf';
 import { Construct } from 'constructs';
-import { PlatformStack } from '../constructs/core/platform-stack';
-import { DrBackup } from '../constructs/dr-backup/dr-backup';
-import { Duration } from '../constructs/dr-backup/duration';
-import { GkeClusterMode, HardenedGkeCluster } from '../constructs/gke/hardened-gke-cluster';
-import { ImageRepositories } from '../constructs/gke/image-repository';
-import { IncidentResponse } from '../constructs/incident-response/incident-response';
-import { KeyPurpose } from '../constructs/core/encryption-keys';
-import { MemorystoreCache } from '../constructs/memorystore/memorystore-cache';
-import { MultiRegionDb } from '../constructs/multi-region-db/multi-region-db';
-import { Platform } from '../constructs/scalable-webhook/platform';
-import { ScalableWebhook } from '../constructs/scalable-webhook/scalable-webhook';
-import { SecureSecrets } from '../constructs/secure-secrets/secure-secrets';
-import { SecurityMonitoring } from '../constructs/security-monitoring/security-monitoring';
-import { SloAlerting } from '../constructs/slo-alerting/slo-alerting';
-import { SloTarget } from '../constructs/slo-alerting/slo-target';
+import {
+  DrBackup,
+  Duration,
+  GkeClusterMode,
+  HardenedGkeCluster,
+  ImageRepositories,
+  IncidentResponse,
+  KeyPurpose,
+  MemorystoreCache,
+  MultiRegionDb,
+  Platform,
+  PlatformStack,
+  ScalableWebhook,
+  SecureSecrets,
+  SecurityMonitoring,
+  SloAlerting,
+  SloTarget,
+} from '../constructs';
 import { EnvironmentConfig, GkeConfig } from './config';
 import { experimentsEnv } from './experiments-env';
 import { PlatformNetwork } from './platform-network';

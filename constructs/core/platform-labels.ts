@@ -1,6 +1,6 @@
 import { IAspect, TerraformResource, Token } from 'cdktf';
 import { IConstruct } from 'constructs';
-import { REQUIRED_LABELS } from './policy-catalog';
+import { REQUIRED_LABELS } from './label-conventions';
 
 /** The labels every resource of the platform carries. */
 export interface PlatformLabelValues {

@@ -3,7 +3,7 @@ import { Aspects, TerraformStack } from 'cdktf';
 import { Construct, IConstruct } from 'constructs';
 import { PlatformLabels } from './platform-labels';
 import { PolicyChecks } from './policy-checks';
-import { PRODUCTION_ENVS } from './policy-catalog';
+import { PRODUCTION_ENVS } from './label-conventions';
 import { TerraformChecks } from './terraform-checks';
 import { validateProps } from './validation';
 

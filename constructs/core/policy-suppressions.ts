@@ -1,6 +1,6 @@
 import { Lazy, TerraformResource, TerraformStack } from 'cdktf';
 import { IConstruct } from 'constructs';
-import { ruleById } from './policy-catalog';
+import { ruleById } from './policy-pack/catalog';
 
 /** One recorded exception to a policy check. */
 export interface PolicySuppression {

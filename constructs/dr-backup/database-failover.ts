@@ -6,7 +6,7 @@ import { ServiceAccount } from '@cdktf/provider-google/lib/service-account';
 import { ServiceAccountIamMember } from '@cdktf/provider-google/lib/service-account-iam-member';
 import { WorkflowsWorkflow } from '@cdktf/provider-google/lib/workflows-workflow';
 import { Construct } from 'constructs';
-import { PROJECT_GRANT_CONDITION_CHECK } from '../core/policy-catalog';
+import { PROJECT_GRANT_CONDITION_CHECK } from '../core/policy-check-ids';
 import { PolicySuppressions } from '../core/policy-suppressions';
 import { terraformLiteral } from '../core/terraform-literal';
 import { MultiRegionDb } from '../multi-region-db/multi-region-db';

@@ -17,7 +17,7 @@ import { Construct } from 'constructs';
 import { alertEnvironment, notificationChannels, routingLabel } from '../core/alert-routing';
 import { KeyPurpose } from '../core/encryption-keys';
 import { PlatformStack } from '../core/platform-stack';
-import { PROJECT_GRANT_CONDITION_CHECK } from '../core/policy-catalog';
+import { PROJECT_GRANT_CONDITION_CHECK } from '../core/policy-check-ids';
 import { PolicySuppressions } from '../core/policy-suppressions';
 import { Runbooks } from '../core/runbooks';
 import { terraformLiteral } from '../core/terraform-literal';

@@ -11,7 +11,7 @@ import { Fn } from 'cdktf';
 import { Construct } from 'constructs';
 import { AlertChannelProps, alertEnvironment, notificationChannels, routingLabel } from '../core/alert-routing';
 import { PlatformStack } from '../core/platform-stack';
-import { PROJECT_GRANT_CONDITION_CHECK } from '../core/policy-catalog';
+import { PROJECT_GRANT_CONDITION_CHECK } from '../core/policy-check-ids';
 import { PolicySuppressions } from '../core/policy-suppressions';
 import { Runbooks } from '../core/runbooks';
 import { terraformLiteral } from '../core/terraform-literal';

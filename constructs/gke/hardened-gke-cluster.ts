@@ -5,7 +5,7 @@ import { ProjectIamMember } from '@cdktf/provider-google/lib/project-iam-member'
 import { ServiceAccount } from '@cdktf/provider-google/lib/service-account';
 import { Construct } from 'constructs';
 import { PlatformStack } from '../core/platform-stack';
-import { PROJECT_GRANT_CONDITION_CHECK } from '../core/policy-catalog';
+import { PROJECT_GRANT_CONDITION_CHECK } from '../core/policy-check-ids';
 import { PolicySuppressions } from '../core/policy-suppressions';
 import { isToken, validateProps } from '../core/validation';
 import { ImageRepositories, ImageRepository } from './image-repository';

@@ -5,7 +5,7 @@ import { Lazy } from 'cdktf';
 import { Construct } from 'constructs';
 import { KeyPurpose } from '../core/encryption-keys';
 import { PlatformStack } from '../core/platform-stack';
-import { PUBLIC_MEMBERS } from '../core/policy-catalog';
+import { PUBLIC_MEMBERS } from '../core/public-members';
 import { Rule, isKnown, validateProps } from '../core/validation';
 import { MemorystoreCacheProps } from './memorystore-cache-props';
 

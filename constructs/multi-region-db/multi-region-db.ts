@@ -10,7 +10,7 @@ import { Fn, TerraformOutput } from 'cdktf';
 import { Construct } from 'constructs';
 import { KeyPurpose } from '../core/encryption-keys';
 import { PlatformStack } from '../core/platform-stack';
-import { PUBLIC_MEMBERS } from '../core/policy-catalog';
+import { PUBLIC_MEMBERS } from '../core/public-members';
 import { PolicySuppressions } from '../core/policy-suppressions';
 import { validateProps } from '../core/validation';
 import { DatabaseEngine, SqlEdition } from './database-engine';

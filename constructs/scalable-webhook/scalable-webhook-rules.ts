@@ -1,4 +1,4 @@
-import { PUBLIC_MEMBERS } from '../core/policy-catalog';
+import { PUBLIC_MEMBERS } from '../core/public-members';
 import { CLOUD_RUN_REGIONS } from '../core/regions';
 import { Rule, isToken, isKnown, duplicatesIn } from '../core/validation';
 import { sizingProblems } from './cloud-run-sizing';

@@ -1,6 +1,6 @@
 import { SecretManagerSecretIamMember } from '@cdktf/provider-google/lib/secret-manager-secret-iam-member';
 import { Construct } from 'constructs';
-import { PUBLIC_MEMBERS } from '../core/policy-catalog';
+import { PUBLIC_MEMBERS } from '../core/public-members';
 
 /** The only role a workload needs to read a secret's values. */
 export const SECRET_ACCESSOR_ROLE = 'roles/secretmanager.secretAccessor';

@@ -11,7 +11,7 @@ import { PubsubTopicIamMember } from '@cdktf/provider-google/lib/pubsub-topic-ia
 import { Construct } from 'constructs';
 import { IEncryptionKeys, KeyPurpose } from '../core/encryption-keys';
 import { PlatformStack } from '../core/platform-stack';
-import { PUBLIC_MEMBERS } from '../core/policy-catalog';
+import { PUBLIC_MEMBERS } from '../core/public-members';
 import { validateProps } from '../core/validation';
 import { KeyProtectionLevel } from './key-protection';
 import { PlatformSecret, PlatformSecretOptions } from './platform-secret';

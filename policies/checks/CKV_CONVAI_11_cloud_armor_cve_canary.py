@@ -1,6 +1,6 @@
 """CKV_CONVAI_11: Cloud Armor policy denies Log4j-style exploits (cve-canary) outside preview.
 
-Same rule as POLICY_RULES CKV_CONVAI_11 (constructs/core/policy-catalog.ts). checkov's built-in
+Same rule as POLICY_RULES CKV_CONVAI_11 (constructs/core/policy-pack/edge.ts). checkov's built-in
 CKV_GCP_73 covers this for HCL but crashes on every google_compute_security_policy in
 terraform_json (it reads `self.graph`, which is None there: see reports/<stack>/checkov/checkov.log),
 so our pack carries the rule.
@@ -10,11 +10,14 @@ names cve-canary", a conjunction inside one list element that YAML attribute che
 """
 import re
 
+from checkov.common.bridgecrew.severities import Severities
 from checkov.common.models.enums import CheckCategories, CheckResult
 from checkov.terraform.checks.resource.base_resource_check import BaseResourceCheck
 
 from cdktf_values import block, one
 
+# The catalog severity in checkov terms: error -> HIGH, warning -> MEDIUM (SARIF level warning).
+SEVERITY = "HIGH"
 RESOURCE_TYPES = ["google_compute_security_policy"]
 CVE_CANARY = re.compile(r"evaluatePreconfigured(Waf|Expr)\(\s*'cve-canary'")
 
@@ -42,6 +45,7 @@ class CloudArmorCveCanary(BaseResourceCheck):
             categories=[CheckCategories.NETWORKING],
             supported_resources=RESOURCE_TYPES,
         )
+        self.severity = Severities[SEVERITY]
 
     def scan_resource_conf(self, conf):
         rules = conf.get("rule") or []

@@ -1,16 +1,19 @@
 """CKV_CONVAI_20: Cloud SQL primary is REGIONAL with point-in-time recovery.
 
-Same rule as POLICY_RULES CKV_CONVAI_20 (constructs/core/policy-catalog.ts). Python, not YAML,
+Same rule as POLICY_RULES CKV_CONVAI_20 (constructs/core/policy-pack/database.ts). Python, not YAML,
 because replicas (master_instance_name set) are exempt and PITR is either flag
 (point_in_time_recovery_enabled for Postgres/SQL Server, binary_log_enabled for MySQL).
 A primary without them loses its zone's data on a zonal outage, and any write since the last daily
 backup on corruption.
 """
+from checkov.common.bridgecrew.severities import Severities
 from checkov.common.models.enums import CheckCategories, CheckResult
 from checkov.terraform.checks.resource.base_resource_check import BaseResourceCheck
 
 from cdktf_values import block, is_unresolved, one
 
+# The catalog severity in checkov terms: error -> HIGH, warning -> MEDIUM (SARIF level warning).
+SEVERITY = "HIGH"
 RESOURCE_TYPES = ["google_sql_database_instance"]
 
 
@@ -22,6 +25,7 @@ class SqlPrimaryRegionalPitr(BaseResourceCheck):
             categories=[CheckCategories.BACKUP_AND_RECOVERY],
             supported_resources=RESOURCE_TYPES,
         )
+        self.severity = Severities[SEVERITY]
 
     def scan_resource_conf(self, conf):
         if one(conf.get("master_instance_name")):

@@ -1,14 +1,17 @@
 """CKV_CONVAI_24: backup bucket is versioned with a retention policy.
 
-Same rule as POLICY_RULES CKV_CONVAI_24 (constructs/core/policy-catalog.ts). Applies to buckets
+Same rule as POLICY_RULES CKV_CONVAI_24 (constructs/core/policy-pack/database.ts). Applies to buckets
 labelled purpose=backup (DrBackup labels its bucket): an overwritten or deleted backup must stay
 restorable (versioning) and nobody may delete one early (retention policy). Other buckets pass.
 """
+from checkov.common.bridgecrew.severities import Severities
 from checkov.common.models.enums import CheckCategories, CheckResult
 from checkov.terraform.checks.resource.base_resource_check import BaseResourceCheck
 
 from cdktf_values import block, is_unresolved, one
 
+# The catalog severity in checkov terms: error -> HIGH, warning -> MEDIUM (SARIF level warning).
+SEVERITY = "HIGH"
 RESOURCE_TYPES = ["google_storage_bucket"]
 
 
@@ -24,6 +27,7 @@ class BackupBucketVersionedRetention(BaseResourceCheck):
             categories=[CheckCategories.BACKUP_AND_RECOVERY],
             supported_resources=RESOURCE_TYPES,
         )
+        self.severity = Severities[SEVERITY]
 
     def scan_resource_conf(self, conf):
         labels = block(conf, "labels")

@@ -1,17 +1,20 @@
 """CKV_CONVAI_30: Secret Manager secret encrypts every replica with a customer-managed key.
 
-Same rule as POLICY_RULES CKV_CONVAI_30 (constructs/core/policy-catalog.ts): with user-managed
+Same rule as POLICY_RULES CKV_CONVAI_30 (constructs/core/policy-pack/encryption.ts): with user-managed
 replication every replica needs `customer_managed_encryption.kms_key_name` (a key in the replica's
 region); automatic replication needs `auto.customer_managed_encryption.kms_key_name`. A replicas
 list that is one interpolation cannot be judged here and passes (the synth-time evaluator agrees).
 
 Python: replicas are a list of blocks, and their keys are references.
 """
+from checkov.common.bridgecrew.severities import Severities
 from checkov.common.models.enums import CheckCategories, CheckResult
 from checkov.terraform.checks.resource.base_resource_check import BaseResourceCheck
 
 from cdktf_values import block, is_set, is_unresolved, one, value_at
 
+# The catalog severity in checkov terms: error -> HIGH, warning -> MEDIUM (SARIF level warning).
+SEVERITY = "HIGH"
 RESOURCE_TYPES = ["google_secret_manager_secret"]
 
 
@@ -23,6 +26,7 @@ class SecretReplicasCmek(BaseResourceCheck):
             categories=[CheckCategories.ENCRYPTION],
             supported_resources=RESOURCE_TYPES,
         )
+        self.severity = Severities[SEVERITY]
 
     def scan_resource_conf(self, conf):
         replication = block(conf, "replication")

@@ -1,6 +1,6 @@
 """CKV_CONVAI_38: Secrets, keys and topics are not shared with allUsers or allAuthenticatedUsers.
 
-Same rule as POLICY_RULES CKV_CONVAI_38 (constructs/core/policy-catalog.ts): IAM member and binding
+Same rule as POLICY_RULES CKV_CONVAI_38 (constructs/core/policy-pack/iam.ts): IAM member and binding
 resources on Secret Manager secrets, KMS keys and key rings, and Pub/Sub topics must not name
 allUsers or allAuthenticatedUsers.
 
@@ -8,6 +8,8 @@ Python: members usually hold interpolations, on which YAML solvers give no resul
 """
 from cdktf_values import PublicMemberCheck
 
+# The catalog severity in checkov terms: error -> HIGH, warning -> MEDIUM (SARIF level warning).
+SEVERITY = "HIGH"
 RESOURCE_TYPES = [
     "google_secret_manager_secret_iam_member",
     "google_secret_manager_secret_iam_binding",
@@ -23,5 +25,6 @@ check = PublicMemberCheck(
     id="CKV_CONVAI_38",
     name="Secrets, keys and topics are not shared with allUsers or allAuthenticatedUsers",
     supported_resources=RESOURCE_TYPES,
+    severity=SEVERITY,
     consequence="is public",
 )

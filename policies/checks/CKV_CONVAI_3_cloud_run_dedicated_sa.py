@@ -1,6 +1,6 @@
 """CKV_CONVAI_3: Cloud Run service runs as a dedicated service account.
 
-Same rule as POLICY_RULES CKV_CONVAI_3 (constructs/core/policy-catalog.ts): an unset or empty
+Same rule as POLICY_RULES CKV_CONVAI_3 (constructs/core/policy-pack/cloud-run.ts): an unset or empty
 template.service_account means the default compute service account runs the service; an explicit
 `<number>-compute@developer.gserviceaccount.com` is that account too.
 
@@ -11,11 +11,14 @@ this check reports an explicit PASSED for it.
 """
 import re
 
+from checkov.common.bridgecrew.severities import Severities
 from checkov.common.models.enums import CheckCategories, CheckResult
 from checkov.terraform.checks.resource.base_resource_check import BaseResourceCheck
 
 from cdktf_values import block, is_unresolved, one
 
+# The catalog severity in checkov terms: error -> HIGH, warning -> MEDIUM (SARIF level warning).
+SEVERITY = "HIGH"
 RESOURCE_TYPES = ["google_cloud_run_v2_service"]
 DEFAULT_COMPUTE_SA = re.compile(r"-compute@developer\.gserviceaccount\.com$")
 
@@ -28,6 +31,7 @@ class CloudRunDedicatedServiceAccount(BaseResourceCheck):
             categories=[CheckCategories.IAM],
             supported_resources=RESOURCE_TYPES,
         )
+        self.severity = Severities[SEVERITY]
 
     def scan_resource_conf(self, conf):
         template = block(conf, "template")

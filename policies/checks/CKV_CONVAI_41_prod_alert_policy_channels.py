@@ -1,16 +1,19 @@
 """CKV_CONVAI_41: alert policy is labelled with its environment and, in production, notifies a channel.
 
-Same rule as POLICY_RULES CKV_CONVAI_41 (constructs/core/policy-catalog.ts). An alert that notifies
+Same rule as POLICY_RULES CKV_CONVAI_41 (constructs/core/policy-pack/monitoring.ts). An alert that notifies
 nobody only shows up in the console. Production is read from `user_labels.env` (alert policies have
 user labels, not resource labels; the library's alerting constructs and PlatformLabels set it), so a
 policy without `env` fails: it cannot be judged, and used to pass unheard. Unresolved `${...}`
 labels, env or channel lists pass.
 """
+from checkov.common.bridgecrew.severities import Severities
 from checkov.common.models.enums import CheckCategories, CheckResult
 from checkov.terraform.checks.resource.base_resource_check import BaseResourceCheck
 
 from cdktf_values import PRODUCTION_ENVS, block, is_unresolved, one
 
+# The catalog severity in checkov terms: error -> HIGH, warning -> MEDIUM (SARIF level warning).
+SEVERITY = "HIGH"
 RESOURCE_TYPES = ["google_monitoring_alert_policy"]
 
 
@@ -22,6 +25,7 @@ class ProdAlertPolicyChannels(BaseResourceCheck):
             categories=[CheckCategories.LOGGING],
             supported_resources=RESOURCE_TYPES,
         )
+        self.severity = Severities[SEVERITY]
 
     def scan_resource_conf(self, conf):
         self.details = []

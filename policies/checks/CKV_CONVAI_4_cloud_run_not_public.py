@@ -1,6 +1,6 @@
 """CKV_CONVAI_4: Cloud Run service is not invokable by allUsers or allAuthenticatedUsers.
 
-Same rule as POLICY_RULES CKV_CONVAI_4 (constructs/core/policy-catalog.ts): `members` (bindings)
+Same rule as POLICY_RULES CKV_CONVAI_4 (constructs/core/policy-pack/cloud-run.ts): `members` (bindings)
 or else `member` (members) must not include allUsers or allAuthenticatedUsers.
 
 Python, not YAML: members usually hold interpolations (e.g.
@@ -10,6 +10,8 @@ such values. The synth-time evaluator judges them (they are not public); so does
 """
 from cdktf_values import PublicMemberCheck
 
+# The catalog severity in checkov terms: error -> HIGH, warning -> MEDIUM (SARIF level warning).
+SEVERITY = "HIGH"
 RESOURCE_TYPES = [
     "google_cloud_run_v2_service_iam_member",
     "google_cloud_run_v2_service_iam_binding",
@@ -21,5 +23,6 @@ check = PublicMemberCheck(
     id="CKV_CONVAI_4",
     name="Cloud Run service is not invokable by allUsers or allAuthenticatedUsers",
     supported_resources=RESOURCE_TYPES,
+    severity=SEVERITY,
     consequence="makes the service public",
 )

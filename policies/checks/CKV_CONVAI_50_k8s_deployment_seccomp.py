@@ -1,16 +1,19 @@
 """CKV_CONVAI_50: Kubernetes Deployment pods run under the RuntimeDefault (or a Localhost) seccomp profile.
 
-Same rule as POLICY_RULES CKV_CONVAI_50 (constructs/core/policy-catalog.ts). checkov 3.3.30's
+Same rule as POLICY_RULES CKV_CONVAI_50 (constructs/core/policy-pack/kubernetes.ts). checkov 3.3.30's
 Terraform Kubernetes checks have no seccomp check (CKV_K8S_31 exists for manifests only), and the
 restricted Pod Security Standard requires one. The pod-level profile counts unless a container
 sets Unconfined; without it every container must set an allowed profile. Python, not YAML: the
 rule falls back from pod to containers, and `${...}` values pass (they cannot be judged here).
 """
+from checkov.common.bridgecrew.severities import Severities
 from checkov.common.models.enums import CheckCategories, CheckResult
 from checkov.terraform.checks.resource.base_resource_check import BaseResourceCheck
 
 from cdktf_values import block, is_unresolved, one
 
+# The catalog severity in checkov terms: error -> HIGH, warning -> MEDIUM (SARIF level warning).
+SEVERITY = "HIGH"
 RESOURCE_TYPES = ["kubernetes_deployment_v1", "kubernetes_deployment"]
 ALLOWED = ("RuntimeDefault", "Localhost")
 
@@ -34,6 +37,7 @@ class DeploymentSeccomp(BaseResourceCheck):
             categories=[CheckCategories.KUBERNETES],
             supported_resources=RESOURCE_TYPES,
         )
+        self.severity = Severities[SEVERITY]
 
     def scan_resource_conf(self, conf):
         template = block(block(conf, "spec") or {}, "template") or {}

@@ -1,15 +1,18 @@
 """CKV_CONVAI_9: resource carries the platform labels (env, team, cost-center, managed-by).
 
-Same rule as POLICY_RULES CKV_CONVAI_9 (constructs/core/policy-catalog.ts); RESOURCE_TYPES is its
+Same rule as POLICY_RULES CKV_CONVAI_9 (constructs/core/policy-pack/labels.ts); RESOURCE_TYPES is its
 LABELLED_TYPES and REQUIRED_LABELS its REQUIRED_LABELS (test/policies/catalog.test.ts keeps them in
 step). Python, not YAML, because a `labels` value that is still an unresolved `${...}` expression
 must pass, and each label must be a non-empty string.
 """
+from checkov.common.bridgecrew.severities import Severities
 from checkov.common.models.enums import CheckCategories, CheckResult
 from checkov.terraform.checks.resource.base_resource_check import BaseResourceCheck
 
 from cdktf_values import is_unresolved, one
 
+# The catalog severity in checkov terms: error -> HIGH, warning -> MEDIUM (SARIF level warning).
+SEVERITY = "HIGH"
 RESOURCE_TYPES = [
     "google_cloud_run_v2_service",
     "google_compute_global_address",
@@ -32,6 +35,7 @@ class PlatformLabels(BaseResourceCheck):
             categories=[CheckCategories.CONVENTION],
             supported_resources=RESOURCE_TYPES,
         )
+        self.severity = Severities[SEVERITY]
 
     def scan_resource_conf(self, conf):
         labels = one(conf.get("labels"))

@@ -7,6 +7,7 @@ Not a check: checkov's loader imports every .py here (and puts this folder on sy
 what lets the checks `import cdktf_values`); this module registers nothing.
 """
 
+from checkov.common.bridgecrew.severities import Severities
 from checkov.common.models.enums import CheckCategories, CheckResult
 from checkov.terraform.checks.resource.base_resource_check import BaseResourceCheck
 
@@ -61,10 +62,11 @@ def is_set(value):
 # class registers nothing; each CKV_CONVAI_3x file instantiates it once.
 
 class CmekCheck(BaseResourceCheck):
-    def __init__(self, id, name, supported_resources, key_path):
+    def __init__(self, id, name, supported_resources, severity, key_path):
         """`key_path`: the attribute path to the key name, e.g. ("encryption", "default_kms_key_name")."""
         self.key_path = tuple(key_path)
         super().__init__(name=name, id=id, categories=[CheckCategories.ENCRYPTION], supported_resources=supported_resources)
+        self.severity = Severities[severity]
 
     def scan_resource_conf(self, conf):
         if is_set(value_at(conf, *self.key_path)):
@@ -84,9 +86,10 @@ class PublicMemberCheck(BaseResourceCheck):
     give no result. `consequence` finishes the failure message, e.g. "makes the service public".
     """
 
-    def __init__(self, id, name, supported_resources, consequence):
+    def __init__(self, id, name, supported_resources, severity, consequence):
         self.consequence = consequence
         super().__init__(name=name, id=id, categories=[CheckCategories.IAM], supported_resources=supported_resources)
+        self.severity = Severities[severity]
 
     def scan_resource_conf(self, conf):
         if "members" in conf:

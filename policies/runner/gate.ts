@@ -33,7 +33,7 @@ export interface GateOptions {
 }
 
 export interface GateResult {
-  /** True when no stack has an unsuppressed failure. */
+  /** True when no stack has an unsuppressed failure of `error` severity (warnings do not count). */
   readonly ok: boolean;
   readonly summary: GateSummary;
   readonly summaryFiles: { readonly markdown: string; readonly json: string };
@@ -79,11 +79,17 @@ export async function runGate(options: GateOptions): Promise<GateResult> {
     const sarifFile = path.join(options.reportsDir, `${stack.name}.sarif`);
     const junitFile = path.join(options.reportsDir, `${stack.name}.junit.xml`);
     if (fs.existsSync(scan.sarifFile)) {
-      const sarif = annotateSarif(JSON.parse(fs.readFileSync(scan.sarifFile, 'utf8')), decisions.suppressed, decisions.failures);
+      const sarif = annotateSarif(JSON.parse(fs.readFileSync(scan.sarifFile, 'utf8')), decisions.suppressed, [
+        ...decisions.failures,
+        ...decisions.warnings,
+      ]);
       fs.writeFileSync(sarifFile, `${JSON.stringify(sarif, null, 2)}\n`);
     }
     if (fs.existsSync(scan.junitFile)) {
-      fs.writeFileSync(junitFile, annotateJunit(fs.readFileSync(scan.junitFile, 'utf8'), decisions.suppressed));
+      fs.writeFileSync(
+        junitFile,
+        annotateJunit(fs.readFileSync(scan.junitFile, 'utf8'), decisions.suppressed, [...decisions.failures, ...decisions.warnings]),
+      );
     }
     reports.push({
       stack: stack.name,
@@ -98,7 +104,7 @@ export async function runGate(options: GateOptions): Promise<GateResult> {
       checkovJsonFile: scan.jsonFile,
     });
     log(
-      `${stack.name}: ${decisions.passed.length} passed, ${decisions.failures.length} failed, ` +
+      `${stack.name}: ${decisions.passed.length} passed, ${decisions.failures.length} failed (error), ${decisions.warnings.length} warned (warning), ` +
         `${decisions.suppressed.length} suppressed, ${decisions.unused.length} unused suppressions`,
     );
   }

@@ -12,10 +12,12 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { parseArgs as parseCommandLine } from 'node:util';
 import { CHECKOV_VERSION, defaultCacheDir, defaultVenvDir, locateCheckov } from './checkov';
 import { PolicySetupError } from './errors';
 import { runGate } from './gate';
 import { mergeJunit, mergeSarif } from './reports';
+import type { Finding } from './results';
 
 export const EXIT_OK = 0;
 export const EXIT_FAILED = 1;
@@ -84,41 +86,55 @@ export function resolveStacksDir(dir: string): string {
   return holdsStacks ? dir : path.join(dir, 'stacks');
 }
 
-/** Parse argv (without node and the script); throws PolicySetupError on bad usage. */
+const OPTIONS = {
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean', short: 'V' },
+  'stacks-dir': { type: 'string' },
+  'reports-dir': { type: 'string' },
+  stack: { type: 'string', multiple: true },
+  sarif: { type: 'string' },
+  junit: { type: 'string' },
+  checkov: { type: 'string' },
+  venv: { type: 'string' },
+  'cache-dir': { type: 'string' },
+} as const;
+
+/**
+ * Parse argv (without node and the script) with `node:util` `parseArgs`, as every command-line tool
+ * of the project does; throws PolicySetupError (exit 2) on bad usage.
+ */
 export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv, cwd: string): CliOptions | 'help' | 'version' {
-  let command: CliOptions['command'] | undefined;
-  let target: string | undefined;
-  let stacksDir: string | undefined;
-  let reportsDir = env.POLICY_REPORTS_DIR || 'reports';
-  let sarifFile: string | undefined;
-  let junitFile: string | undefined;
-  let checkovBin = env.CHECKOV_BIN || undefined;
-  let venvDir = env.CONVAI_POLICY_VENV || undefined;
-  let cacheDir: string | undefined;
-  const only: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
-    const [flag, inline] = eq > 0 ? [arg.slice(0, eq), arg.slice(eq + 1)] : [arg, undefined];
-    const value = (): string => {
-      const v = inline ?? argv[++i];
-      if (!v) throw new PolicySetupError(`${flag} needs a value\n${USAGE}`);
-      return v;
-    };
-    if (flag === '--help' || flag === '-h' || flag === 'help') return 'help';
-    else if (flag === '--version' || flag === '-V') return 'version';
-    else if (flag === '--stacks-dir') stacksDir = value();
-    else if (flag === '--reports-dir') reportsDir = value();
-    else if (flag === '--stack') only.push(value());
-    else if (flag === '--sarif') sarifFile = value();
-    else if (flag === '--junit') junitFile = value();
-    else if (flag === '--checkov') checkovBin = value();
-    else if (flag === '--venv') venvDir = value();
-    else if (flag === '--cache-dir') cacheDir = value();
-    else if (flag.startsWith('-')) throw new PolicySetupError(`unknown argument "${arg}"\n${USAGE}`);
-    else if (command === undefined && target === undefined && (arg === 'policy' || arg === 'install-checkov')) command = arg;
-    else if (target === undefined) target = arg;
-    else throw new PolicySetupError(`unexpected argument "${arg}": give one CDKTF_OUT folder\n${USAGE}`);
+  let parsed;
+  try {
+    parsed = parseCommandLine({ args: [...argv], options: OPTIONS, strict: true, allowPositionals: true });
+  } catch (e) {
+    const err = e as Error & { code?: string };
+    const flag = /'(-[^' ]+)/.exec(err.message)?.[1] ?? '';
+    const problem =
+      err.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION'
+        ? `unknown argument "${flag}"`
+        : err.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE'
+          ? `${flag} ${OPTIONS[flag.replace(/^-+/, '') as keyof typeof OPTIONS]?.type === 'boolean' ? 'takes no value' : 'needs a value'}`
+          : err.message;
+    throw new PolicySetupError(`${problem}\n${USAGE}`);
+  }
+  const { values, positionals } = parsed;
+  if (values.help || positionals[0] === 'help') return 'help';
+  if (values.version) return 'version';
+  const rest = [...positionals];
+  const command = rest[0] === 'policy' || rest[0] === 'install-checkov' ? (rest.shift() as CliOptions['command']) : undefined;
+  if (rest.length > 1) throw new PolicySetupError(`unexpected argument "${rest[1]}": give one CDKTF_OUT folder\n${USAGE}`);
+  const target = rest[0];
+  const stacksDir = values['stacks-dir'];
+  const reportsDir = values['reports-dir'] ?? (env.POLICY_REPORTS_DIR || 'reports');
+  const sarifFile = values.sarif;
+  const junitFile = values.junit;
+  const checkovBin = values.checkov ?? (env.CHECKOV_BIN || undefined);
+  const venvDir = values.venv ?? (env.CONVAI_POLICY_VENV || undefined);
+  const cacheDir = values['cache-dir'];
+  const only = values.stack ?? [];
+  for (const [name, value] of Object.entries(values)) {
+    if (value === '') throw new PolicySetupError(`--${name} needs a value\n${USAGE}`);
   }
   if (target !== undefined && stacksDir !== undefined) {
     throw new PolicySetupError(`give the stacks folder once: "${target}" or --stacks-dir ${stacksDir}\n${USAGE}`);
@@ -156,6 +172,10 @@ function packageVersion(root: string): string {
     return '@convai-platform/cdktf-gcp (version unknown)';
   }
 }
+
+/** `<check> on <resource> (construct <path>): <check name> [<severity>]`, after FAILED or WARNING. */
+const findingLine = (f: Finding): string =>
+  `${f.checkId} on ${f.resource}${f.constructPath ? ` (construct ${f.constructPath})` : ''}: ${f.checkName} [${f.severity}]`;
 
 const write = (file: string, text: string): void => {
   fs.mkdirSync(path.dirname(file), { recursive: true });
@@ -202,11 +222,8 @@ export async function main(
     });
     const rel = (file: string): string => path.relative(cwd, file) || file;
     for (const stack of result.summary.stacks) {
-      for (const f of stack.decisions.failures) {
-        io.out(
-          `FAILED ${stack.stack}: ${f.checkId} on ${f.resource}${f.constructPath ? ` (construct ${f.constructPath})` : ''}: ${f.checkName}`,
-        );
-      }
+      for (const f of stack.decisions.failures) io.out(`FAILED ${stack.stack}: ${findingLine(f)}`);
+      for (const f of stack.decisions.warnings) io.out(`WARNING ${stack.stack}: ${findingLine(f)}`);
       for (const s of stack.decisions.suppressed)
         io.out(`suppressed ${stack.stack}: ${s.finding.checkId} on ${s.finding.resource}: ${s.suppression.reason}`);
       for (const u of stack.decisions.unused)

@@ -38,8 +38,9 @@ const sameFinding = (a: Finding, checkId: string, reportedResource: string): boo
 
 /**
  * Mark suppressed results in a checkov SARIF document (matched by rule id and start line), and name
- * the resource and construct of every failing one (in `properties` and at the end of the message,
- * which code scanning shows: the construct path is what a user finds in their code).
+ * the resource, construct and severity of every failing one (in `properties` and at the end of the
+ * message, which code scanning shows: the construct path is what a user finds in their code). The
+ * result's `level` is the finding's severity (`error` or `warning`), whatever checkov chose.
  */
 export function annotateSarif(sarif: any, suppressed: readonly SuppressedFinding[], failures: readonly Finding[] = []): any {
   for (const run of sarif?.runs ?? []) {
@@ -53,13 +54,15 @@ export function annotateSarif(sarif: any, suppressed: readonly SuppressedFinding
       }
       const failure = failures.find((f) => f.checkId === result.ruleId && f.lines[0] === startLine);
       if (failure) {
+        result.level = failure.severity;
         result.properties = {
           ...(result.properties ?? {}),
           resource: failure.resource,
+          severity: failure.severity,
           ...(failure.constructPath ? { constructPath: failure.constructPath } : {}),
         };
         if (typeof result.message?.text === 'string') {
-          result.message.text += ` [${failure.resource}${failure.constructPath ? `, construct ${failure.constructPath}` : ''}]`;
+          result.message.text += ` [${failure.severity}; ${failure.resource}${failure.constructPath ? `, construct ${failure.constructPath}` : ''}]`;
         }
       }
     }
@@ -130,18 +133,30 @@ const xmlUnescape = (s: string): string =>
     .replace(/&gt;/g, '>')
     .replace(/&amp;/g, '&');
 
-/** Turn the `<failure>` of suppressed test cases in checkov's JUnit XML into `<skipped>`, fixing the counts. */
-export function annotateJunit(xml: string, suppressed: readonly SuppressedFinding[]): string {
+/**
+ * Mark checkov's JUnit XML with our decisions: the `<failure>` of a suppressed test case becomes
+ * `<skipped>` (counts adjusted); every other failure of a check gets its severity as the failure's
+ * `type` and at the head of its message (`[warning] ...`). JUnit has no warning outcome, so a
+ * warning stays a `<failure>`: the gate's exit code, not the JUnit counts, says whether it failed.
+ */
+export function annotateJunit(xml: string, suppressed: readonly SuppressedFinding[], failing: readonly Finding[] = []): string {
   let changed = 0;
   const out = xml.replace(
-    /(<testcase\b[^>]*\bname="([^"]*)"[^>]*\bclassname="([^"]*)"[^>]*\bfile="([^"]*)"[^>]*>)(\s*)<failure\b[\s\S]*?<\/failure>/g,
-    (whole, open: string, name: string, classname: string, file: string, space: string) => {
+    /(<testcase\b[^>]*\bname="([^"]*)"[^>]*\bclassname="([^"]*)"[^>]*\bfile="([^"]*)"[^>]*>)(\s*)(<failure\b[^>]*>)([\s\S]*?<\/failure>)/g,
+    (whole, open: string, name: string, classname: string, file: string, space: string, failureOpen: string, failureRest: string) => {
       const id = /\[([A-Z0-9_]+)\]/g;
       let checkId: string | undefined;
       for (let m = id.exec(name); m; m = id.exec(name)) checkId = m[1];
       const reported = xmlUnescape(classname).slice(xmlUnescape(file).length + 1);
       const hit = checkId ? suppressed.find((s) => sameFinding(s.finding, checkId!, reported)) : undefined;
-      if (!hit) return whole;
+      if (!hit) {
+        const failure = checkId ? failing.find((f) => sameFinding(f, checkId!, reported)) : undefined;
+        if (!failure) return whole;
+        const typed = failureOpen
+          .replace(/\btype="[^"]*"/, `type="${failure.severity}"`)
+          .replace(/\bmessage="/, `message="[${failure.severity}] `);
+        return `${open}${space}${typed}${failureRest}`;
+      }
       changed++;
       return `${open}${space}<skipped type="suppressed" message="${xmlEscape(`suppressed: ${hit.suppression.reason}`)}"/>`;
     },
@@ -159,7 +174,17 @@ export function annotateJunit(xml: string, suppressed: readonly SuppressedFindin
 
 const rel = (file: string): string => path.relative(process.cwd(), file) || file;
 
-/** The JSON summary: per stack counts, every failure, every suppression with its reason. */
+const findingJson = (f: Finding): Record<string, unknown> => ({
+  check_id: f.checkId,
+  check_name: f.checkName,
+  severity: f.severity,
+  resource: f.resource,
+  construct_path: f.constructPath ?? '',
+  lines: f.lines,
+  details: f.details,
+});
+
+/** The JSON summary: per stack counts, every failure and warning, every suppression with its reason. */
 export function summaryJson(summary: GateSummary): Record<string, unknown> {
   const stacks = summary.stacks.map((s) => ({
     stack: s.stack,
@@ -169,16 +194,11 @@ export function summaryJson(summary: GateSummary): Record<string, unknown> {
     warnings: s.warnings,
     passed: s.decisions.passed.length,
     failed: s.decisions.failures.length,
+    warned: s.decisions.warnings.length,
     suppressed: s.decisions.suppressed.length,
     skipped: s.decisions.skipped.length,
-    failures: s.decisions.failures.map((f) => ({
-      check_id: f.checkId,
-      check_name: f.checkName,
-      resource: f.resource,
-      construct_path: f.constructPath ?? '',
-      lines: f.lines,
-      details: f.details,
-    })),
+    failures: s.decisions.failures.map(findingJson),
+    warning_findings: s.decisions.warnings.map(findingJson),
     suppressions: s.decisions.suppressed.map(({ finding, suppression }) => ({
       check_id: finding.checkId,
       check_name: finding.checkName,
@@ -193,16 +213,34 @@ export function summaryJson(summary: GateSummary): Record<string, unknown> {
     })),
     reports: { sarif: rel(s.sarifFile), junit: rel(s.junitFile), checkov_json: rel(s.checkovJsonFile) },
   }));
-  const total = (k: 'passed' | 'failed' | 'suppressed' | 'skipped'): number => stacks.reduce((n, s) => n + s[k], 0);
+  const total = (k: 'passed' | 'failed' | 'warned' | 'suppressed' | 'skipped'): number => stacks.reduce((n, s) => n + s[k], 0);
   return {
     checkov_version: summary.checkovVersion,
     ok: total('failed') === 0,
-    totals: { passed: total('passed'), failed: total('failed'), suppressed: total('suppressed'), skipped: total('skipped') },
+    totals: {
+      passed: total('passed'),
+      failed: total('failed'),
+      warned: total('warned'),
+      suppressed: total('suppressed'),
+      skipped: total('skipped'),
+    },
     stacks,
   };
 }
 
 const cell = (s: string): string => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+
+function findingTable(findings: readonly any[]): string[] {
+  if (findings.length === 0) return ['None.'];
+  return [
+    '| check | severity | resource | construct | what | details |',
+    '| --- | --- | --- | --- | --- | --- |',
+    ...findings.map(
+      (f) =>
+        `| ${f.check_id} | ${f.severity} | \`${f.resource}\` | ${f.construct_path ? `\`${cell(f.construct_path)}\`` : ''} | ${cell(f.check_name)} | ${cell(f.details.join('; '))} |`,
+    ),
+  ];
+}
 
 /** The Markdown summary, for humans and CI job summaries. */
 export function summaryMarkdown(summary: GateSummary): string {
@@ -213,9 +251,12 @@ export function summaryMarkdown(summary: GateSummary): string {
     `checkov ${summary.checkovVersion}, built-in checks plus the policy pack of @convai-platform/cdktf-gcp (policies/checks).`,
     '',
   );
-  lines.push('| stack | passed | failed | suppressed | unused suppressions |', '| --- | ---: | ---: | ---: | ---: |');
+  lines.push(
+    '| stack | passed | failed (error) | warned (warning) | suppressed | unused suppressions |',
+    '| --- | ---: | ---: | ---: | ---: | ---: |',
+  );
   for (const s of json.stacks) {
-    lines.push(`| ${cell(s.stack)} | ${s.passed} | ${s.failed} | ${s.suppressed} | ${s.unused_suppressions.length} |`);
+    lines.push(`| ${cell(s.stack)} | ${s.passed} | ${s.failed} | ${s.warned} | ${s.suppressed} | ${s.unused_suppressions.length} |`);
   }
   for (const s of json.stacks) {
     lines.push(
@@ -225,14 +266,14 @@ export function summaryMarkdown(summary: GateSummary): string {
       `Scanned \`${s.scanned_file}\` (copy of \`${s.file}\`${s.prepared.length ? `; ${s.prepared.join('; ')}` : ''}).`,
       '',
     );
-    lines.push(`### Failures (${s.failed})`, '');
-    if (s.failures.length === 0) lines.push('None.');
-    else {
-      lines.push('| check | resource | construct | what | details |', '| --- | --- | --- | --- | --- |');
-      for (const f of s.failures)
-        lines.push(
-          `| ${f.check_id} | \`${f.resource}\` | ${f.construct_path ? `\`${cell(f.construct_path)}\`` : ''} | ${cell(f.check_name)} | ${cell(f.details.join('; '))} |`,
-        );
+    lines.push(`### Failures (${s.failed}, severity error: they fail the gate)`, '', ...findingTable(s.failures));
+    if (s.warning_findings.length > 0) {
+      lines.push(
+        '',
+        `### Warning findings (${s.warned}, severity warning: reported, not failing)`,
+        '',
+        ...findingTable(s.warning_findings),
+      );
     }
     lines.push('', `### Suppressed (${s.suppressed})`, '');
     if (s.suppressions.length === 0) lines.push('None.');

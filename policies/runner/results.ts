@@ -10,10 +10,27 @@
 
 export type Verdict = 'passed' | 'failed' | 'skipped';
 
+/**
+ * How much a failing finding weighs (the policy pack's severities, constructs/core/policy-pack):
+ * `error` fails the gate, `warning` is reported and does not.
+ */
+export type Severity = 'error' | 'warning';
+
+/**
+ * The gate's severity of a checkov severity. Our checks declare HIGH (error) or MEDIUM (warning),
+ * which checkov also turns into SARIF levels error and warning; built-in checks carry none offline,
+ * and count as errors, as they always have.
+ */
+export function severityOf(checkovSeverity: unknown): Severity {
+  return typeof checkovSeverity === 'string' && ['MEDIUM', 'LOW', 'INFO'].includes(checkovSeverity.toUpperCase()) ? 'warning' : 'error';
+}
+
 export interface Finding {
   readonly checkId: string;
   readonly checkName: string;
   readonly verdict: Verdict;
+  /** From the check's declared severity (see `severityOf`). */
+  readonly severity: Severity;
   /** `<type>.<name>` when it could be resolved, else what checkov printed. */
   readonly resource: string;
   /** The resource exactly as checkov printed it (SARIF/JUnit use this form). */
@@ -118,6 +135,7 @@ export function parseCheckovJson(raw: unknown, indexFor: (file: string) => Resou
           checkId: String(r.check_id),
           checkName: String(r.check_name ?? ''),
           verdict,
+          severity: severityOf(r.severity),
           resource,
           reportedResource: String(r.resource),
           file,

@@ -30,8 +30,10 @@ export interface SuppressedFinding {
 
 export interface Decisions {
   readonly passed: Finding[];
-  /** Failing findings no suppression covers: these fail the gate. */
+  /** Failing findings of `error` severity no suppression covers: these fail the gate. */
   readonly failures: Finding[];
+  /** Failing findings of `warning` severity no suppression covers: reported, they do not fail the gate. */
+  readonly warnings: Finding[];
   /** Failing findings a suppression covers, with its reason. */
   readonly suppressed: SuppressedFinding[];
   /** Recorded suppressions (one per check and scope) that matched no failing finding: stale, or the check now passes. */
@@ -80,11 +82,11 @@ export function toAllowlist(suppressions: readonly Suppression[]): Map<string, S
   return allowlist;
 }
 
-/** Split findings into passed, failures, suppressed and skipped; list suppressions that matched nothing. */
+/** Split findings into passed, failures, warnings, suppressed and skipped; list suppressions that matched nothing. */
 export function applySuppressions(findings: readonly Finding[], suppressions: readonly Suppression[]): Decisions {
   const allowlist = toAllowlist(suppressions);
   const used = new Set<string>();
-  const decisions: Decisions = { passed: [], failures: [], suppressed: [], unused: [], skipped: [] };
+  const decisions: Decisions = { passed: [], failures: [], warnings: [], suppressed: [], unused: [], skipped: [] };
   for (const finding of findings) {
     if (finding.verdict === 'passed') decisions.passed.push(finding);
     else if (finding.verdict === 'skipped') decisions.skipped.push(finding);
@@ -94,6 +96,8 @@ export function applySuppressions(findings: readonly Finding[], suppressions: re
       if (suppression) {
         used.add(key);
         decisions.suppressed.push({ finding, suppression });
+      } else if (finding.severity === 'warning') {
+        decisions.warnings.push(finding);
       } else {
         decisions.failures.push(finding);
       }

@@ -23,13 +23,14 @@
  * compared with the first run's, and any difference fails the benchmark.
  *
  * A benchmark reports; it does not judge: missed targets print MISS and exit 0. Only a failed
- * synth or differing output exits 1.
+ * synth or differing output exits 1; bad usage exits 2.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { parseCommandLine } from '../../tools/cli-args';
 
 const REPO = join(__dirname, '..', '..', '..'); // build/test/bench -> repository root
 const APP = 'build/stacks/main.js';
@@ -50,12 +51,18 @@ interface Sample {
   readonly rssMb: number;
 }
 
-function option(flag: string, envName: string, fallback: number): number {
-  const i = process.argv.indexOf(flag);
-  const raw = i >= 0 ? process.argv[i + 1] : process.env[envName];
-  const n = raw === undefined ? fallback : Number(raw);
-  if (!Number.isInteger(n) || n < 0) throw new Error(`${flag} / ${envName} must be a whole number, got "${raw}"`);
-  return n;
+const USAGE = 'usage: npm run bench:synth -- [--runs N (env BENCH_RUNS, default 7)] [--warmup N (env BENCH_WARMUP, default 1)]';
+
+/** `--runs` and `--warmup` (node:util parseArgs via tools/cli-args), else their env variables. */
+function options(argv: string[]): { runs: number; warmup: number } {
+  const { values } = parseCommandLine(argv, { runs: { type: 'string' }, warmup: { type: 'string' } }, USAGE);
+  const whole = (name: 'runs' | 'warmup', envName: string, fallback: number): number => {
+    const raw = (values[name] as string | undefined) ?? process.env[envName];
+    const n = raw === undefined ? fallback : Number(raw);
+    if (!Number.isInteger(n) || n < 0) throw new Error(`--${name} / ${envName} must be a whole number, got "${raw}"\n${USAGE}`);
+    return n;
+  };
+  return { runs: Math.max(1, whole('runs', 'BENCH_RUNS', 7)), warmup: whole('warmup', 'BENCH_WARMUP', 1) };
 }
 
 /** One synth in a fresh node process and outdir; returns its cost and the JSON it wrote. */
@@ -94,9 +101,7 @@ const median = (xs: number[]): number => {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 };
 
-function main(): void {
-  const runs = Math.max(1, option('--runs', 'BENCH_RUNS', 7));
-  const warmup = option('--warmup', 'BENCH_WARMUP', 1);
+function main({ runs, warmup }: { runs: number; warmup: number }): void {
   if (!existsSync(join(REPO, APP))) throw new Error(`${APP} is missing: run \`npm run build:dev\` first`);
 
   const samples = new Map<Variant, Sample[]>(VARIANTS.map((v) => [v, []]));
@@ -141,8 +146,15 @@ function main(): void {
   target(`ours wall <= ${TARGETS.ratio}x barrel wall`, `${ratio.wall.toFixed(2)}x`, ratio.wall <= TARGETS.ratio);
 }
 
+let parsed: { runs: number; warmup: number };
 try {
-  main();
+  parsed = options(process.argv.slice(2));
+} catch (e) {
+  console.error((e as Error).message);
+  process.exit(2);
+}
+try {
+  main(parsed);
 } catch (e) {
   console.error(`synth-bench FAILED: ${(e as Error).message}`);
   process.exit(1);

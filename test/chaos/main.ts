@@ -63,12 +63,17 @@ async function restoreSteadyState(env: ChaosEnvironment): Promise<void> {
 }
 
 async function main(): Promise<number> {
-  const argv = process.argv.slice(2);
-  if (argv.includes('--help')) {
+  let settings;
+  try {
+    settings = parseSettings(process.argv.slice(2), join(REPO, 'reports', 'chaos.json'));
+  } catch (e) {
+    console.error((e as Error).message);
+    return 2;
+  }
+  if (settings === 'help') {
     console.log(USAGE);
     return 0;
   }
-  const settings = parseSettings(argv, join(REPO, 'reports', 'chaos.json'));
   const chosen = SCENARIOS.filter((s) => selected(s.name, settings.scenarios));
   if (settings.list || chosen.length === 0) {
     for (const s of SCENARIOS) console.log(`${s.name.padEnd(32)} ${s.fault}`);

@@ -1,4 +1,5 @@
 /** Command-line settings of the chaos suite (`npm run chaos -- ...`). */
+import { parseCommandLine } from '../../tools/cli-args';
 
 export interface ChaosSettings {
   /** Names or `*` globs; every scenario when empty. */
@@ -18,29 +19,34 @@ export const USAGE = `npm run chaos -- [--scenario <name|glob>[,...]] [--scale <
   --list       print the scenarios and their faults, run nothing
   --keep-logs  keep the runtime/toxiproxy logs even when every hypothesis holds (failed runs always keep them)`;
 
-function value(argv: string[], flag: string): string | undefined {
-  const i = argv.indexOf(flag);
-  if (i < 0) return undefined;
-  const v = argv[i + 1];
-  if (v === undefined || v.startsWith('--')) throw new Error(`${flag} needs a value\nusage: ${USAGE}`);
-  return v;
-}
-
-export function parseSettings(argv: string[], defaultReport: string): ChaosSettings {
-  const known = new Set(['--scenario', '--scale', '--report', '--list', '--keep-logs', '--help']);
-  for (const a of argv) if (a.startsWith('--') && !known.has(a)) throw new Error(`unknown flag ${a}\nusage: ${USAGE}`);
-  const scale = Number(value(argv, '--scale') ?? 1);
+/** Parse argv with node:util parseArgs (tools/cli-args); throws with the usage on bad usage (exit 2). */
+export function parseSettings(argv: string[], defaultReport: string): ChaosSettings | 'help' {
+  const { values } = parseCommandLine(
+    argv,
+    {
+      scenario: { type: 'string' },
+      scale: { type: 'string' },
+      report: { type: 'string' },
+      list: { type: 'boolean' },
+      'keep-logs': { type: 'boolean' },
+      help: { type: 'boolean' },
+    },
+    `usage: ${USAGE}`,
+  );
+  if (values.help) return 'help';
+  const rawScale = values.scale as string | undefined;
+  const scale = Number(rawScale ?? 1);
   if (!Number.isFinite(scale) || scale <= 0 || scale > 10)
-    throw new Error(`--scale must be a number in (0, 10], got ${value(argv, '--scale')}`);
+    throw new Error(`--scale must be a number in (0, 10], got ${rawScale}\nusage: ${USAGE}`);
   return {
-    scenarios: (value(argv, '--scenario') ?? '')
+    scenarios: ((values.scenario as string | undefined) ?? '')
       .split(',')
       .map((s) => s.trim())
       .filter(Boolean),
     scale,
-    report: value(argv, '--report') ?? defaultReport,
-    list: argv.includes('--list'),
-    keepLogs: argv.includes('--keep-logs'),
+    report: (values.report as string | undefined) ?? defaultReport,
+    list: values.list === true,
+    keepLogs: values['keep-logs'] === true,
   };
 }
 

@@ -2,8 +2,9 @@ import { CloudRunV2Service } from '@cdktf/provider-google/lib/cloud-run-v2-servi
 import { CloudRunV2ServiceIamMember } from '@cdktf/provider-google/lib/cloud-run-v2-service-iam-member';
 import { PubsubTopic } from '@cdktf/provider-google/lib/pubsub-topic';
 import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
+import { ComputeBackendService } from '@cdktf/provider-google/lib/compute-backend-service';
 import { Aspects, TerraformStack, Testing } from 'cdktf';
-import { PolicyChecks } from '../../constructs/core/policy-checks';
+import { PolicyChecks, stackViolations, stackWarnings } from '../../constructs/core/policy-checks';
 import { PolicySuppressions } from '../../constructs/core/policy-suppressions';
 import { ScalableWebhook } from '../../constructs/scalable-webhook/scalable-webhook';
 import { DEV_PROPS, IMAGE, PROD_PROPS, platformStack, synth, synthWithMetadata } from '../helpers/synth';
@@ -88,6 +89,32 @@ describe('PolicyChecks at synth', () => {
     expect(() => synth(stack)).toThrow(
       /CKV_CONVAI_9 at plain\/topic .*missing labels: env, team, cost-center, managed-by\. Fix: create the resource inside a PlatformStack/,
     );
+  });
+
+  test('a warning-severity rule is reported as a synth warning on the construct and does not fail synth', () => {
+    const stack = platformStack(DEV_PROPS);
+    new ComputeBackendService(stack, 'backend', {
+      name: 'b',
+      loadBalancingScheme: 'EXTERNAL_MANAGED',
+      securityPolicy: 'projects/acme/global/securityPolicies/edge',
+      logConfig: { enable: false },
+    });
+    expect(() => synth(stack)).not.toThrow();
+    synth(stack); // validations run on every synth: the warning is still annotated once
+    const backend = stack.node.findChild('backend');
+    const warnings = backend.node.metadata.filter((m) => m.type === '@cdktf/warn').map((m) => String(m.data));
+    expect(warnings).toEqual([
+      expect.stringMatching(/^\[warning\] CKV_CONVAI_13 at test\/backend .*request logging off\. Fix: set log_config\.enable = true/),
+    ]);
+    expect(stackWarnings(stack)).toEqual(warnings);
+    expect(stackViolations(stack)).toEqual([]);
+  });
+
+  test('error-severity violations carry their severity', () => {
+    const stack = platformStack(PROD_PROPS);
+    rawService(stack);
+    expect(stackViolations(stack).every((m) => m.startsWith('[error] CKV_CONVAI_'))).toBe(true);
+    expect(stackViolations(stack).length).toBeGreaterThanOrEqual(3);
   });
 
   test('can be turned off', () => {

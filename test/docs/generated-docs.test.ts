@@ -10,7 +10,7 @@ import { generateDocs } from '../../tools/docs-site/generate/generate-docs';
 import { environmentVariables } from '../../tools/docs-site/generate/environment-reference';
 import { logEvents } from '../../tools/docs-site/generate/log-events';
 import { webhookRequestSteps } from '../../tools/docs-site/generate/request-path-diagram';
-import { POLICY_RULES } from '../../constructs/core/policy-catalog';
+import { POLICY_RULES } from '../../constructs/core/policy-pack/catalog';
 
 const REPO = path.resolve(__dirname, '../..');
 

@@ -24,9 +24,9 @@ describe('relative links in the docs', () => {
   });
 
   test('source files and folders link to the repository host', () => {
-    expect(resolveLink('README.md', 'constructs/core/policy-catalog.ts', options)).toEqual({
+    expect(resolveLink('README.md', 'constructs/core/policy-pack/catalog.ts', options)).toEqual({
       kind: 'source',
-      href: 'https://git.example/convai/blob/main/constructs/core/policy-catalog.ts',
+      href: 'https://git.example/convai/blob/main/constructs/core/policy-pack/catalog.ts',
     });
     expect(resolveLink('docs/architecture.md', '../constructs/core/', options)).toEqual({
       kind: 'source',

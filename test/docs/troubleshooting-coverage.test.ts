@@ -16,7 +16,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { POLICY_RULES } from '../../constructs/core/policy-catalog';
+import { POLICY_RULES } from '../../constructs/core/policy-pack/catalog';
 import { FEATURES } from '../../runtime/src/nlp/enrichment-types';
 import {
   DocPage,

@@ -1,11 +1,15 @@
 /**
  * The catalog (synth-time evaluators) and the checkov pack (CI) must be the same rules:
- * one check file per id and back, the same titles and resource types, and on every fixture block
- * the TypeScript evaluator says what checkov says.
+ * one check file per id and back, the same titles, resource types and severities, and on every
+ * fixture block (one table, `fixtures/<id>/`, drives both) the TypeScript evaluator says what
+ * checkov says. A `resource` rule without its evaluator, or any rule without its check, fails here.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { LABELLED_TYPES, POLICY_RULES, PRODUCTION_ENVS, REQUIRED_LABELS } from '../../constructs/core/policy-catalog';
+import { LABELLED_TYPES } from '../../constructs/core/policy-pack/labels';
+import { POLICY_AREAS, POLICY_RULES } from '../../constructs/core/policy-pack/catalog';
+import type { PolicySeverity } from '../../constructs/core/policy-pack/policy-rule';
+import { PRODUCTION_ENVS, REQUIRED_LABELS } from '../../constructs/core/label-conventions';
 import { CHECKOV_TIMEOUT_MS, CHECKS_DIR, fixtureFiles, resourcesOf, scanFixtures, type FixtureScan } from './fixture-scan';
 
 interface CheckFile {
@@ -14,7 +18,12 @@ interface CheckFile {
   readonly text: string;
   readonly id?: string;
   readonly name?: string;
+  /** checkov's severity name the check declares (YAML `metadata.severity`, Python `SEVERITY`). */
+  readonly severity?: string;
 }
+
+/** The catalog severity in checkov's terms (checkov turns HIGH into SARIF error, MEDIUM into warning). */
+const CHECKOV_SEVERITY: Record<PolicySeverity, string> = { error: 'HIGH', warning: 'MEDIUM' };
 
 function checkFiles(): CheckFile[] {
   return fs
@@ -24,7 +33,14 @@ function checkFiles(): CheckFile[] {
     .map((file) => {
       const text = fs.readFileSync(path.join(CHECKS_DIR, file), 'utf8');
       if (file.endsWith('.py')) {
-        return { file, kind: 'python' as const, text, id: /\bid="([^"]+)"/.exec(text)?.[1], name: /\bname="([^"]+)"/.exec(text)?.[1] };
+        return {
+          file,
+          kind: 'python' as const,
+          text,
+          id: /\bid="([^"]+)"/.exec(text)?.[1],
+          name: /\bname="([^"]+)"/.exec(text)?.[1],
+          severity: /^SEVERITY = "([A-Z]+)"$/m.exec(text)?.[1],
+        };
       }
       return {
         file,
@@ -32,6 +48,7 @@ function checkFiles(): CheckFile[] {
         text,
         id: /^\s+id:\s*(\S+)\s*$/m.exec(text)?.[1],
         name: /^\s+name:\s*(.+?)\s*$/m.exec(text)?.[1],
+        severity: /^ {2}severity: ([A-Z]+)$/m.exec(text)?.[1],
       };
     });
 }
@@ -71,9 +88,11 @@ describe('pack and catalog list the same checks', () => {
     expect(new Set(fileIds).size).toBe(fileIds.length);
   });
 
-  test.each(POLICY_RULES.map((r) => [r.id, r] as const))('%s: same title and resource types', (id, rule) => {
+  test.each(POLICY_RULES.map((r) => [r.id, r] as const))('%s: same title, severity and resource types', (id, rule) => {
     const f = files.find((x) => x.id === id)!;
     expect(f.name).toBe(rule.title);
+    expect({ id, severity: f.severity }).toEqual({ id, severity: CHECKOV_SEVERITY[rule.severity] });
+    if (f.kind === 'python') expect(f.text).toMatch(/\bself\.severity = Severities\[SEVERITY\]|\bseverity=SEVERITY,/);
     if (f.kind === 'python') {
       expect(pythonList(f.text, 'RESOURCE_TYPES')).toEqual([...rule.resourceTypes]);
     } else {
@@ -101,15 +120,27 @@ describe('pack and catalog list the same checks', () => {
     expect(others.sort()).toEqual(['__init__.py', 'cdktf_values.py']);
   });
 
-  test('rules without a synth-time evaluator are graph (connection) checks', () => {
-    for (const rule of POLICY_RULES.filter((r) => !r.evaluate)) {
+  test('resource rules have a synth-time evaluator; graph rules have none and are connection checks', () => {
+    for (const rule of POLICY_RULES) {
       const f = files.find((x) => x.id === rule.id)!;
-      expect({ id: rule.id, kind: f.kind, connection: /cond_type: connection/.test(f.text) }).toEqual({
-        id: rule.id,
-        kind: 'yaml',
-        connection: true,
-      });
+      const shape = { id: rule.id, scope: rule.scope, evaluator: typeof rule.evaluate === 'function' };
+      if (rule.scope === 'resource') {
+        expect(shape).toEqual({ id: rule.id, scope: 'resource', evaluator: true });
+      } else {
+        expect(shape).toEqual({ id: rule.id, scope: 'graph', evaluator: false });
+        expect({ id: rule.id, kind: f.kind, connection: /cond_type: connection/.test(f.text) }).toEqual({
+          id: rule.id,
+          kind: 'yaml',
+          connection: true,
+        });
+      }
     }
+  });
+
+  test('every rule sits in exactly one area file, and ids are unique', () => {
+    const listed = Object.values(POLICY_AREAS).flat();
+    expect(listed.length).toBe(POLICY_RULES.length);
+    expect(new Set(POLICY_RULES.map((r) => r.id)).size).toBe(POLICY_RULES.length);
   });
 });
 
@@ -118,6 +149,11 @@ describe('synth-time evaluators agree with checkov on every fixture block', () =
   beforeAll(async () => {
     scan = await scanFixtures();
   }, CHECKOV_TIMEOUT_MS);
+
+  test.each(POLICY_RULES.map((r) => [r.id, r] as const))('%s: checkov reports the catalog severity', (id, rule) => {
+    const severities = new Set(scan.findings.filter((f) => f.checkId === id && f.verdict === 'failed').map((f) => f.severity));
+    expect({ id, severities: [...severities] }).toEqual({ id, severities: [rule.severity] });
+  });
 
   const withEvaluator = POLICY_RULES.filter((r) => r.evaluate);
   test.each(withEvaluator.map((r) => [r.id, r] as const))('%s', (id, rule) => {

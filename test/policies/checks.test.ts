@@ -4,7 +4,7 @@
  * with exactly one result per resource (checkov's YAML solvers drop UNKNOWN results silently, so
  * "no result" must not count as a pass).
  */
-import { POLICY_RULES } from '../../constructs/core/policy-catalog';
+import { POLICY_RULES } from '../../constructs/core/policy-pack/catalog';
 import { CHECKOV_TIMEOUT_MS, fixtureFiles, resourcesOf, scanFixtures, type FixtureScan } from './fixture-scan';
 
 let scan: FixtureScan;

@@ -162,3 +162,49 @@ test('an unknown argument is a usage error (exit 2)', async () => {
   expect(code).toBe(EXIT_SETUP);
   expect(err.join('\n')).toContain('unknown argument "--stack-dir"');
 });
+
+test(
+  'warning-severity findings are reported (output, summary, SARIF level, JUnit) and do not fail the gate',
+  async () => {
+    const doc = {
+      '//': { metadata: { backend: 'local', stackName: 'edge', version: '0.21.0' } },
+      provider: { google: [{ project: 'fixture-project' }] },
+      resource: {
+        google_compute_backend_service: {
+          quiet_backend: {
+            name: 'be',
+            load_balancing_scheme: 'EXTERNAL_MANAGED',
+            security_policy: 'projects/fixture-project/global/securityPolicies/edge',
+            log_config: { enable: false },
+            '//': { metadata: { path: 'edge/lb/backend' } },
+          },
+        },
+      },
+    };
+    const file = path.join(work, 'stacks', 'edge', 'cdk.tf.json');
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, JSON.stringify(doc, null, 2));
+    const sarifFile = path.join(work, 'all.sarif');
+    const junitFile = path.join(work, 'all.junit.xml');
+    const out: string[] = [];
+    const args = ['--stacks-dir', path.join(work, 'stacks'), '--reports-dir', path.join(work, 'reports'), '--venv', VENV];
+    const code = await main([...args, '--sarif', sarifFile, '--junit', junitFile], env, { out: (s) => out.push(s), err: () => undefined });
+    const summary = JSON.parse(fs.readFileSync(path.join(work, 'reports', 'policy-summary.json'), 'utf8'));
+    expect(summary.stacks[0].failures).toEqual([]);
+    expect(code).toBe(EXIT_OK);
+    expect(summary.ok).toBe(true);
+    expect(summary.stacks[0].warning_findings.map((f: any) => `${f.check_id} ${f.severity} ${f.resource}`)).toEqual([
+      'CKV_CONVAI_13 warning google_compute_backend_service.quiet_backend',
+    ]);
+    expect(out).toContain(
+      'WARNING edge: CKV_CONVAI_13 on google_compute_backend_service.quiet_backend (construct edge/lb/backend): External backend service logs requests [warning]',
+    );
+    const results = JSON.parse(fs.readFileSync(sarifFile, 'utf8')).runs.flatMap((r: any) => r.results);
+    expect(results.filter((r: any) => r.ruleId === 'CKV_CONVAI_13').map((r: any) => r.level)).toEqual(['warning']);
+    expect(fs.readFileSync(junitFile, 'utf8')).toMatch(
+      /<failure type="warning" message="\[warning\] External backend service logs requests"/,
+    );
+    expect(fs.readFileSync(path.join(work, 'reports', 'policy-summary.md'), 'utf8')).toContain('### Warning findings (1, severity warning');
+  },
+  CHECKOV_TIMEOUT_MS,
+);

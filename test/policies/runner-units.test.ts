@@ -14,6 +14,7 @@ const finding = (over: Partial<Finding>): Finding => ({
   checkId: 'CKV_CONVAI_1',
   checkName: 'n',
   verdict: 'failed',
+  severity: 'error',
   resource: 'google_cloud_run_v2_service.svc',
   reportedResource: 'google_cloud_run_v2_service.svc',
   file: '/cdk.tf.json',
@@ -121,6 +122,19 @@ describe('suppressions', () => {
     expect(d.passed).toHaveLength(1);
     expect(d.unused.map((u) => u.checkId)).toEqual(['CKV_CONVAI_10']);
   });
+  test('unsuppressed failures of warning severity are warnings, not failures; suppressed ones stay suppressed', () => {
+    const d = applySuppressions(
+      [
+        finding({ checkId: 'CKV_CONVAI_13', severity: 'warning' }),
+        finding({ checkId: 'CKV_CONVAI_40', severity: 'warning', resource: 'google_monitoring_alert_policy.p' }),
+        finding({}),
+      ],
+      [supp({ checkId: 'CKV_CONVAI_40', resource: 'google_monitoring_alert_policy.p' })],
+    );
+    expect(d.failures.map((f) => f.checkId)).toEqual(['CKV_CONVAI_1']);
+    expect(d.warnings.map((f) => f.checkId)).toEqual(['CKV_CONVAI_13']);
+    expect(d.suppressed.map((s) => s.finding.checkId)).toEqual(['CKV_CONVAI_40']);
+  });
   test('a suppression recorded on a scope is unused only when none of its resources matched, and is listed once', () => {
     const onScope = (resource: string, scope: string) => supp({ checkId: 'CKV_GCP_1', resource, scope });
     const d = applySuppressions(
@@ -188,8 +202,38 @@ describe('report mark-up', () => {
     const failure = finding({ lines: [30, 40], constructPath: 'prod/webhook/service-us-central1' });
     const sarif = { runs: [{ results: [{ ruleId: 'CKV_CONVAI_1', message: { text: 'Ingress open' }, ...region(30) }] }] };
     const [result] = annotateSarif(sarif, [], [failure]).runs[0].results;
-    expect(result.properties).toEqual({ resource: failure.resource, constructPath: 'prod/webhook/service-us-central1' });
-    expect(result.message.text).toBe(`Ingress open [${failure.resource}, construct prod/webhook/service-us-central1]`);
+    expect(result.properties).toEqual({ resource: failure.resource, severity: 'error', constructPath: 'prod/webhook/service-us-central1' });
+    expect(result.message.text).toBe(`Ingress open [error; ${failure.resource}, construct prod/webhook/service-us-central1]`);
+    expect(result.level).toBe('error');
+  });
+  test('SARIF: a warning-severity result gets level warning whatever checkov wrote', () => {
+    const warning = finding({ checkId: 'CKV_CONVAI_13', severity: 'warning', lines: [30, 40] });
+    const sarif = { runs: [{ results: [{ ruleId: 'CKV_CONVAI_13', level: 'error', message: { text: 'No logs' }, ...region(30) }] }] };
+    const [result] = annotateSarif(sarif, [], [warning]).runs[0].results;
+    expect(result.level).toBe('warning');
+    expect(result.properties.severity).toBe('warning');
+  });
+  test('JUnit: an unsuppressed failure carries its severity as type and message prefix; counts stay', () => {
+    const xml = [
+      '<testsuites failures="2" tests="2">',
+      '\t<testsuite failures="2" name="s" skipped="0" tests="2">',
+      '\t\t<testcase name="[NONE][CKV_CONVAI_13] logs" classname="/cdk.tf.json.google_compute_backend_service.b" file="/cdk.tf.json">',
+      '\t\t\t<failure type="failure" message="logs">\nResource: b</failure>',
+      '\t\t</testcase>',
+      '\t\t<testcase name="[NONE][CKV_CONVAI_1] ingress" classname="/cdk.tf.json.google_cloud_run_v2_service.svc" file="/cdk.tf.json">',
+      '\t\t\t<failure type="failure" message="ingress">\nResource: svc</failure>',
+      '\t\t</testcase>',
+      '\t</testsuite>',
+      '</testsuites>',
+    ].join('\n');
+    const failing = [
+      finding({ checkId: 'CKV_CONVAI_13', severity: 'warning', reportedResource: 'google_compute_backend_service.b' }),
+      finding({}),
+    ];
+    const out = annotateJunit(xml, [], failing);
+    expect(out).toContain('<failure type="warning" message="[warning] logs">');
+    expect(out).toContain('<failure type="error" message="[error] ingress">');
+    expect(out).toContain('<testsuite failures="2" name="s" skipped="0" tests="2">');
   });
   test('merged SARIF and JUnit: one run per stack with its own category; summed counts', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'merge-'));

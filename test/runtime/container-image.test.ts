@@ -93,7 +93,7 @@ describe('runtime/Dockerfile', () => {
   }, 240_000);
 });
 
-// ---- Issue 13: the documented build context (the repository root) holds every COPY source ----
+// ---- The documented build context (the repository root) holds every COPY source ----
 
 /** A `.gitignore`-syntax file (what `.gcloudignore` is), limited to what we write: no `!`, no `**`. */
 function gitignoreMatcher(file: string): (path: string, isDir: boolean) => boolean {

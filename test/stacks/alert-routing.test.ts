@@ -5,7 +5,7 @@
  * nobody in prod, and CKV_CONVAI_41 passed it because it carried no `env` label.
  */
 import { Testing } from 'cdktf';
-import { REQUIRED_LABELS } from '../../constructs/core/policy-catalog';
+import { REQUIRED_LABELS } from '../../constructs/core/label-conventions';
 import { DEFAULT_CONFIG } from '../../stacks/config';
 import { WebhookPlatformStack } from '../../stacks/webhook-platform-stack';
 import { Json, resources, synth } from '../helpers/synth';

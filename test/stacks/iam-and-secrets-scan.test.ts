@@ -6,8 +6,9 @@
  */
 import { Testing } from 'cdktf';
 import { locateCheckov, type Checkov } from '../../policies/runner/checkov';
-import { PROJECT_GRANT_CONDITION_CHECK, PROJECT_IAM_GRANT_TYPES } from '../../constructs/core/policy-catalog';
-import { iamGrants, postureViolations, scanForSecrets } from '../../policies/security/posture';
+import { PROJECT_GRANT_CONDITION_CHECK } from '../../constructs/core/policy-check-ids';
+import { PROJECT_IAM_GRANT_TYPES } from '../../constructs/core/policy-pack/iam';
+import { iamGrants, postureViolations, scanForSecrets } from '../../tools/security-report/posture';
 import { DEFAULT_CONFIG } from '../../stacks/config';
 import { WebhookPlatformStack } from '../../stacks/webhook-platform-stack';
 import { CHECKOV_TIMEOUT_MS, REPO_ROOT } from '../policies/fixture-scan';

@@ -2,7 +2,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Testing } from 'cdktf';
-import { LABELLED_TYPES, REQUIRED_LABELS } from '../../constructs/core/policy-catalog';
+import { REQUIRED_LABELS } from '../../constructs/core/label-conventions';
+import { LABELLED_TYPES } from '../../constructs/core/policy-pack/labels';
 import { DEFAULT_CONFIG, loadConfig } from '../../stacks/config';
 import { WebhookPlatformStack } from '../../stacks/webhook-platform-stack';
 import { Json, resources, synth } from '../helpers/synth';
@@ -49,7 +50,7 @@ describe('reference platform app', () => {
 
 describe('experiments deployed with the stack', () => {
   test('the webhook runs the versioned experiments document, validated at synth', () => {
-    const document = JSON.parse(readFileSync('experiments/experiments.json', 'utf8'));
+    const document = JSON.parse(readFileSync('config/experiments.json', 'utf8'));
     for (const service of Object.values(webhookServices(synthEnvironment('prod')))) {
       const env = service.template.containers[0].env as Array<{ name: string; value?: string }>;
       expect(JSON.parse(env.find((e) => e.name === 'EXPERIMENTS_JSON')!.value!)).toEqual(document);

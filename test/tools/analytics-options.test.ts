@@ -31,7 +31,8 @@ describe('analytics:report options', () => {
     expect(() => parseArgs(['--from', 'yesterday'], env, NOW)).toThrow(/--from "yesterday" is not a date[\s\S]*Usage/);
     expect(() => parseArgs(['--from', '2026-03-01', '--to', '2026-03-01'], env, NOW)).toThrow(/must be after/);
     expect(() => parseArgs(['--project', 'p'], env, NOW)).toThrow(/unknown option --project/);
-    expect(() => parseArgs(['--out'], env, NOW)).toThrow(/unexpected argument "--out"/);
+    expect(() => parseArgs(['--out'], env, NOW)).toThrow(/--out needs a value/);
+    expect(() => parseArgs(['2026-10-01'], env, NOW)).toThrow(/unexpected argument "2026-10-01"/);
   });
 });
 

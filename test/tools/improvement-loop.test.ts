@@ -23,7 +23,7 @@ import { REPLAY_UTTERANCES } from './support/replay-utterances';
 import { canvasPaint, launchChromium, offlinePage } from './support/headless-chromium';
 
 const REPO = path.join(__dirname, '..', '..');
-const EXPERIMENTS = path.join(REPO, 'experiments', 'experiments.json');
+const EXPERIMENTS = path.join(REPO, 'config', 'experiments.json');
 
 describe('the improvement loop on replayed data', () => {
   let postgres: PostgresServer;
@@ -93,7 +93,7 @@ describe('the improvement loop on replayed data', () => {
       const report = await buildPriorities(db, {
         period,
         minSample: 5,
-        effort: loadEffortFile(path.join(REPO, 'improvement', 'effort.json')),
+        effort: loadEffortFile(path.join(REPO, 'config', 'improvement-effort.json')),
         experimentsPath,
         top: 20,
         now,

@@ -267,7 +267,8 @@ describe('sla-report arguments', () => {
     [['--from', '2026-10-02', '--to', '2026-10-01'], /--to \(2026-10-01\) must be after --from/],
     [['--from', '2026-10-01', '--to', '2026-10-02', '--sla', '100'], /--sla 100 must be a percentage/],
     [['--from', '2026-10-01', '--to', '2026-10-02', '--color', 'red'], /unknown option --color/],
-    [['--from'], /unexpected argument "--from"/],
+    [['--from'], /--from needs a value/],
+    [['--from', '2026-10-01', 'extra'], /unexpected argument "extra"/],
   ])('%p is refused', (argv, message) => {
     expect(() => parseArgs(argv, { GOOGLE_CLOUD_PROJECT: 'p' })).toThrow(message);
   });

@@ -1,6 +1,7 @@
 import * as path from 'node:path';
+import { stringOptions } from '../cli-args';
 import { Period } from '../improvement/analysis';
-import { DEFAULT_REPORT_DAYS, databaseUrlOption, optionPairs, reportPeriod } from '../improvement/report-options';
+import { DEFAULT_REPORT_DAYS, databaseUrlOption, reportPeriod } from '../improvement/report-options';
 
 export interface AnalyticsOptions {
   readonly databaseUrl: string;
@@ -16,7 +17,7 @@ export const USAGE = `Usage: npm run analytics:report -- [--database-url postgre
 
 /** Parse argv into options; throws with the usage text on a problem. `now` fixes "today" for tests. */
 export function parseArgs(argv: string[], env: NodeJS.ProcessEnv = process.env, now: Date = new Date()): AnalyticsOptions {
-  const values = optionPairs(argv, ['database-url', 'from', 'to', 'out'], USAGE);
+  const values = stringOptions(argv, ['database-url', 'from', 'to', 'out'], USAGE);
   return {
     databaseUrl: databaseUrlOption(values, env, USAGE),
     period: reportPeriod(values, USAGE, now),

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 /**
- * The docs link to source files (`constructs/core/policy-catalog.ts`), folders
+ * The docs link to source files (`constructs/core/policy-pack/catalog.ts`), folders
  * (`constructs/scalable-webhook/`) and READMEs of folders (`examples/pipelines/`). Those links are
  * right in the repository, where the Markdown also lives, but the site has no page for a `.ts`
  * file. This decides, for each relative link, what it becomes in the site: a page (left to

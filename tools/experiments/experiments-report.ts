@@ -1,8 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { parseArgs as parseNodeArgs } from 'node:util';
 import { ExperimentsFile, loadExperimentsFile } from '../../runtime/src/experiments/experiment-config';
 import { PostgresDatabase } from '../../runtime/src/storage/database';
+import { parseCommandLine } from '../cli-args';
 import { readOnlySnapshot } from '../improvement/read-only-snapshot';
 import { databaseUrlOption } from '../improvement/report-options';
 import { analyzeExperiments } from './analyze';
@@ -57,7 +57,7 @@ export function loadHistory(dir: string): ExperimentsFile[] {
 
 export const USAGE = `Usage: npm run experiments:report -- [--database-url <url>] [--experiments <file>] [--out <dir>] [--history <dir>] [--minimum-sessions <n>]
   --database-url      Postgres URL of the runtime's database (default: DATABASE_URL)
-  --experiments       experiments file (default: EXPERIMENTS_FILE, else experiments/experiments.json)
+  --experiments       experiments file (default: EXPERIMENTS_FILE, else config/experiments.json)
   --out               output directory (default reports/experiments)
   --history           directory of earlier versions of the experiments file (*.json); exposures recorded under
                       a version whose variants and weights are unchanged are pooled (default: current version only)
@@ -65,23 +65,17 @@ export const USAGE = `Usage: npm run experiments:report -- [--database-url <url>
 
 /** Parse argv into options; throws with the usage text on a problem. */
 export function parseArgs(argv: string[], env: NodeJS.ProcessEnv = process.env): ExperimentsReportOptions {
-  let values;
-  try {
-    ({ values } = parseNodeArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        'database-url': { type: 'string' },
-        experiments: { type: 'string' },
-        out: { type: 'string' },
-        history: { type: 'string' },
-        'minimum-sessions': { type: 'string' },
-      },
-    }));
-  } catch (e) {
-    throw new Error(`${(e as Error).message}\n${USAGE}`);
-  }
+  const { values } = parseCommandLine(
+    argv,
+    {
+      'database-url': { type: 'string' },
+      experiments: { type: 'string' },
+      out: { type: 'string' },
+      history: { type: 'string' },
+      'minimum-sessions': { type: 'string' },
+    },
+    USAGE,
+  ) as { values: Record<string, string | undefined> };
   const databaseUrl = databaseUrlOption(values as Record<string, string>, env, USAGE);
   const minimumSessions = Number(values['minimum-sessions'] ?? '100');
   if (!Number.isInteger(minimumSessions) || minimumSessions < 2) {
@@ -89,7 +83,7 @@ export function parseArgs(argv: string[], env: NodeJS.ProcessEnv = process.env):
   }
   return {
     databaseUrl,
-    experimentsPath: values.experiments ?? env.EXPERIMENTS_FILE ?? path.join('experiments', 'experiments.json'),
+    experimentsPath: values.experiments ?? env.EXPERIMENTS_FILE ?? path.join('config', 'experiments.json'),
     historyDir: values.history,
     outDir: values.out ?? path.join('reports', 'experiments'),
     minimumSessions,

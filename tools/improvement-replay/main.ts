@@ -7,7 +7,7 @@ const USAGE = `npm run improvement:replay -- [--database-url <url>] [--conversat
 
 Plays BANKING77 conversations (with simulated users who sometimes rate them) through the real
 runtime into the database, for trying, teaching and testing the improvement reports.
---database-url defaults to DATABASE_URL; --experiments to experiments/experiments.json when present.`;
+--database-url defaults to DATABASE_URL; --experiments to config/experiments.json when present.`;
 
 /** Exit 0 when done, 2 on bad usage, 1 when the replay failed. */
 async function main(): Promise<void> {
@@ -38,7 +38,7 @@ async function main(): Promise<void> {
     );
     process.exit(2);
   }
-  const defaultExperiments = join(repoRoot, 'experiments', 'experiments.json');
+  const defaultExperiments = join(repoRoot, 'config', 'experiments.json');
   const experimentsFile = values.experiments ?? (existsSync(defaultExperiments) ? defaultExperiments : undefined);
   try {
     const summary = await replay({ databaseUrl, repoRoot, ...numbers, experimentsFile });

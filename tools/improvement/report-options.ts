@@ -1,21 +1,10 @@
 import { Period, assertPeriod } from './analysis/period';
 
 /**
- * Command-line options shared by the improvement reports: `--name value` pairs, the period
- * (`--from`/`--to`, ISO 8601, `--to` exclusive) and the database. Every problem throws with the
- * command's usage text, which the CLI prints with exit code 2.
+ * Command-line options shared by the improvement reports (parsed with `stringOptions`, ../cli-args):
+ * the period (`--from`/`--to`, ISO 8601, `--to` exclusive) and the database. Every problem throws
+ * with the command's usage text, which the CLI prints with exit code 2.
  */
-export function optionPairs(argv: readonly string[], allowed: readonly string[], usage: string): Record<string, string> {
-  const values: Record<string, string> = {};
-  for (let i = 0; i < argv.length; i++) {
-    const key = argv[i];
-    if (!key.startsWith('--') || i + 1 >= argv.length) throw new Error(`unexpected argument "${key}"\n${usage}`);
-    values[key.slice(2)] = argv[++i];
-  }
-  const unknown = Object.keys(values).filter((k) => !allowed.includes(k));
-  if (unknown.length > 0) throw new Error(`unknown option --${unknown[0]}\n${usage}`);
-  return values;
-}
 
 /** Days a report covers when no `--from` is given. */
 export const DEFAULT_REPORT_DAYS = 30;

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as grpc from '@grpc/grpc-js';
+import { stringOptions } from '../cli-args';
 import { ClientOptions, MonitoringSource } from './monitoring-source';
 import { SlaReport, incidentsOf, sloResult } from './report-model';
 import { renderHtml, renderMarkdown } from './render';
@@ -63,14 +64,7 @@ Credentials: Application Default Credentials (gcloud auth application-default lo
 
 /** Parse argv into options; throws with the usage text on a problem. */
 export function parseArgs(argv: string[], env: NodeJS.ProcessEnv = process.env): SlaReportOptions {
-  const values: Record<string, string> = {};
-  for (let i = 0; i < argv.length; i++) {
-    const key = argv[i];
-    if (!key.startsWith('--') || i + 1 >= argv.length) throw new Error(`unexpected argument "${key}"\n${USAGE}`);
-    values[key.slice(2)] = argv[++i];
-  }
-  const unknown = Object.keys(values).filter((k) => !['from', 'to', 'project', 'sla', 'sla-match', 'out', 'endpoint'].includes(k));
-  if (unknown.length > 0) throw new Error(`unknown option --${unknown[0]}\n${USAGE}`);
+  const values = stringOptions(argv, ['from', 'to', 'project', 'sla', 'sla-match', 'out', 'endpoint'], USAGE);
   const date = (name: string): Date => {
     const d = new Date(values[name] ?? '');
     if (!values[name] || Number.isNaN(d.getTime())) throw new Error(`--${name} "${values[name] ?? ''}" is not a date\n${USAGE}`);

@@ -1,4 +1,5 @@
 import * as path from 'node:path';
+import { parseCommandLine } from '../cli-args';
 import { runCli } from '../cli-main';
 import { formatResult, validateSynthesizedStacks } from './terraform-validate';
 
@@ -7,12 +8,14 @@ import { formatResult, validateSynthesizedStacks } from './terraform-validate';
  * + `terraform validate` with the real providers. Exit 0 when every stack has 0 errors and 0
  * warnings, 1 otherwise, 2 on bad usage.
  */
+const USAGE = 'usage: npm run terraform:validate [-- <cdktf output dir, default cdktf.out>]';
+
 runCli(
   'terraform:validate',
   (argv) => {
-    if (argv.length > 1 || argv.some((a) => a.startsWith('-')))
-      throw new Error('usage: npm run terraform:validate [-- <cdktf output dir, default cdktf.out>]');
-    return { outdir: path.resolve(argv[0] ?? 'cdktf.out') };
+    const { positionals } = parseCommandLine(argv, {}, USAGE, true);
+    if (positionals.length > 1) throw new Error(`give one cdktf output dir, not ${positionals.length}\n${USAGE}`);
+    return { outdir: path.resolve(positionals[0] ?? 'cdktf.out') };
   },
   async ({ outdir }) => {
     const results = await validateSynthesizedStacks(outdir);

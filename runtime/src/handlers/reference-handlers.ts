@@ -41,7 +41,7 @@ export function registerReferenceHandlers(registry: HandlerRegistry, options: Re
       sideEffects: false,
       handle: ({ turn, nlp, experiments }): HandlerResult => {
         const score = nlp.analysis.sentiment?.score;
-        // An experiment can try another threshold (experiments/experiments.json: settings.negativeThreshold).
+        // An experiment can try another threshold (config/experiments.json: settings.negativeThreshold).
         const threshold = numberSetting(experiments, 'negativeThreshold') ?? options.negativeThreshold;
         const previous = Number(turn.parameters[HANDLER_PARAMETERS.negativeTurns] ?? 0) || 0;
         // A turn we could not score neither extends nor breaks the streak.

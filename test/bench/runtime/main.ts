@@ -13,7 +13,7 @@
  * system under test. Results go to reports/bench-runtime.json (--quick: bench-runtime-quick.json).
  *
  * A benchmark reports; it does not judge: a missed target prints MISS and exits 0. Exit 1 only
- * when something broke (a server did not start, a run failed).
+ * when something broke (a server did not start, a run failed); 2 on bad usage.
  */
 import { existsSync } from 'node:fs';
 import { availableParallelism, cpus, totalmem } from 'node:os';
@@ -30,12 +30,18 @@ const REPO = join(__dirname, '..', '..', '..', '..'); // build/test/bench/runtim
 /** A --quick run writes beside the full run's JSON, not over it. */
 const reportFile = (quick: boolean) => join(REPO, 'reports', quick ? 'bench-runtime-quick.json' : 'bench-runtime.json');
 
-async function main(): Promise<void> {
-  if (process.argv.includes('--help')) {
-    console.log(USAGE);
-    return;
+async function main(): Promise<number> {
+  let settings;
+  try {
+    settings = parseSettings(process.argv.slice(2));
+  } catch (e) {
+    console.error((e as Error).message);
+    return 2;
   }
-  const settings = parseSettings(process.argv.slice(2));
+  if (settings === 'help') {
+    console.log(USAGE);
+    return 0;
+  }
   const log = (line: string) => console.log(line);
   for (const f of ['runtime/dist/main.js', 'build/test/bench/runtime/bare-http-server.js']) {
     if (!existsSync(join(REPO, f))) throw new Error(`${f} is missing: run \`npm run build:dev && tsc -p runtime/tsconfig.json\` first`);
@@ -98,6 +104,7 @@ async function main(): Promise<void> {
     profile,
   });
   log(`\nwritten: ${report}`);
+  return 0;
 }
 
 let exiting = false;
@@ -111,7 +118,7 @@ process.on('SIGINT', () => void finish(130));
 process.on('SIGTERM', () => void finish(143));
 
 main().then(
-  () => finish(0),
+  (code) => finish(code),
   (error: unknown) => {
     console.error(`bench:runtime FAILED: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
     void finish(1);

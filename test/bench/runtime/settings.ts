@@ -1,4 +1,5 @@
 /** Command-line settings of the runtime benchmark. */
+import { parseCommandLine } from '../../../tools/cli-args';
 
 export interface Settings {
   readonly quick: boolean;
@@ -15,45 +16,41 @@ export interface Settings {
   readonly warmupSeconds: number;
 }
 
-function value(argv: string[], flag: string): string | undefined {
-  const i = argv.indexOf(flag);
-  return i >= 0 ? argv[i + 1] : undefined;
-}
-
-function positive(argv: string[], flag: string, fallback: number): number {
-  const raw = value(argv, flag);
-  if (raw === undefined) return fallback;
-  const n = Number(raw);
-  if (!Number.isFinite(n) || n <= 0) throw new Error(`${flag} must be a positive number, got "${raw}"`);
-  return n;
-}
-
 export const USAGE = `npm run bench:runtime -- [--quick] [--duration <s>] [--connections <n>] [--turns <n>] [--rounds <n>]
                             [--latency <ms>] [--deadline <ms>] [--profile]`;
 
-export function parseSettings(argv: string[]): Settings {
-  const known = new Set([
-    '--quick',
-    '--profile',
-    '--duration',
-    '--connections',
-    '--turns',
-    '--rounds',
-    '--latency',
-    '--deadline',
-    '--help',
-  ]);
-  for (const a of argv) if (a.startsWith('--') && !known.has(a)) throw new Error(`unknown flag ${a}\nusage: ${USAGE}`);
-  const quick = argv.includes('--quick');
+const NUMBERS = ['duration', 'connections', 'turns', 'rounds', 'latency', 'deadline'] as const;
+
+/** Parse argv with node:util parseArgs (tools/cli-args); throws with the usage on bad usage. */
+export function parseSettings(argv: string[]): Settings | 'help' {
+  const { values } = parseCommandLine(
+    argv,
+    {
+      quick: { type: 'boolean' },
+      profile: { type: 'boolean' },
+      help: { type: 'boolean' },
+      ...Object.fromEntries(NUMBERS.map((n) => [n, { type: 'string' as const }])),
+    },
+    `usage: ${USAGE}`,
+  );
+  if (values.help) return 'help';
+  const positive = (name: (typeof NUMBERS)[number], fallback: number): number => {
+    const raw = values[name] as string | undefined;
+    if (raw === undefined) return fallback;
+    const n = Number(raw);
+    if (!Number.isFinite(n) || n <= 0) throw new Error(`--${name} must be a positive number, got "${raw}"\nusage: ${USAGE}`);
+    return n;
+  };
+  const quick = values.quick === true;
   return {
     quick,
-    durationSeconds: positive(argv, '--duration', quick ? 3 : 10),
-    connections: Math.round(positive(argv, '--connections', 10)),
-    turns: Math.round(positive(argv, '--turns', quick ? 800 : 3000)),
-    rounds: Math.round(positive(argv, '--rounds', quick ? 1 : 2)),
-    latencyMs: positive(argv, '--latency', 25),
-    deadlineMs: Math.round(positive(argv, '--deadline', 300)),
-    profile: argv.includes('--profile'),
+    durationSeconds: positive('duration', quick ? 3 : 10),
+    connections: Math.round(positive('connections', 10)),
+    turns: Math.round(positive('turns', quick ? 800 : 3000)),
+    rounds: Math.round(positive('rounds', quick ? 1 : 2)),
+    latencyMs: positive('latency', 25),
+    deadlineMs: Math.round(positive('deadline', 300)),
+    profile: values.profile === true,
     warmupSeconds: quick ? 1 : 2,
   };
 }

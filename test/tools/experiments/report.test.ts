@@ -427,7 +427,7 @@ describe('experiments:report command line', () => {
   });
 
   test('writes experiments-report.md and .json for the sample experiments file and exits 0', () => {
-    const result = run(['--experiments', 'experiments/experiments.json', '--out', outDir], { DATABASE_URL: postgres.url });
+    const result = run(['--experiments', 'config/experiments.json', '--out', outDir], { DATABASE_URL: postgres.url });
     expect({ status: result.status, stderr: result.stderr }).toEqual({ status: 0, stderr: '' });
     expect(result.stdout).toMatch(/^escalation-threshold: ship — Variant strict-negative improves containment_rate/);
 
@@ -455,7 +455,7 @@ describe('experiments:report command line', () => {
   });
 
   test('EXPERIMENTS_FILE and DATABASE_URL are the defaults of the options', () => {
-    const result = run(['--out', outDir], { DATABASE_URL: postgres.url, EXPERIMENTS_FILE: 'experiments/experiments.json' });
+    const result = run(['--out', outDir], { DATABASE_URL: postgres.url, EXPERIMENTS_FILE: 'config/experiments.json' });
     expect(result.status).toBe(0);
   });
 
@@ -472,7 +472,7 @@ describe('experiments:report command line', () => {
   test('parseArgs: defaults', () => {
     expect(parseArgs([], { DATABASE_URL: 'postgres://db/x' })).toEqual({
       databaseUrl: 'postgres://db/x',
-      experimentsPath: path.join('experiments', 'experiments.json'),
+      experimentsPath: path.join('config', 'experiments.json'),
       historyDir: undefined,
       outDir: path.join('reports', 'experiments'),
       minimumSessions: 100,

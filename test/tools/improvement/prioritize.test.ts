@@ -11,7 +11,8 @@ import { PostgresDatabase } from '../../../runtime/src/storage/database';
 import { ensureMonthlyPartitions, migrate } from '../../../runtime/src/storage/migrations';
 import { parseArgs } from '../../../tools/improvement/prioritize/args';
 import { EffortTable, NO_EFFORT_FILE, loadEffortFile, parseEffort } from '../../../tools/improvement/prioritize/effort';
-import { PrioritiesReport, PrioritizeOptions, buildPriorities } from '../../../tools/improvement/prioritize/prioritize';
+import type { PrioritiesReport } from '../../../tools/improvement/prioritize/priorities-report';
+import { PrioritizeOptions, buildPriorities } from '../../../tools/improvement/prioritize/prioritize';
 import { PostgresServer } from '../../runtime/support/local-servers';
 import { EXPERIMENTS_REPORT, FROM, INTENTS, Seeded, TO, seed } from './prioritize-seed';
 
@@ -314,7 +315,7 @@ describe('command line', () => {
 
     const usage = spawnSync(process.execPath, [main, '--top'], { cwd: REPO, env, encoding: 'utf8' });
     expect(usage.status).toBe(2);
-    expect(usage.stderr).toMatch(/^unexpected argument "--top"\nUsage: npm run improvement:prioritize/);
+    expect(usage.stderr).toMatch(/^--top needs a value\nUsage: npm run improvement:prioritize/);
     fs.writeFileSync(effort, JSON.stringify({ 'intent:refund.request': 'a lot' }));
     const bad = spawnSync(process.execPath, [main, ...args], { cwd: REPO, env, encoding: 'utf8' });
     expect(bad.status).toBe(1);

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { POLICY_RULES } from '../../../constructs/core/policy-catalog';
+import { POLICY_RULES } from '../../../constructs/core/policy-pack/catalog';
 import { cell, code, generatedPage, table } from './markdown';
 
 /** The checkov side of a rule: its file under policies/checks and the category it declares. */
@@ -61,6 +61,7 @@ export function policyReferencePage(repo: string): string {
       `- **What the check reads:** ${details.get(rule.id) ?? '—'}`,
       `- **Fix:** ${rule.fix}`,
       `- **Resource types:** ${rule.resourceTypes.map((t) => code(t)).join(', ')}`,
+      `- **Severity:** ${rule.severity === 'error' ? 'error (fails synth and the gate)' : 'warning (reported at synth and by the gate; fails neither)'}`,
       `- **Category:** ${check?.category || '—'}`,
       `- **Runs:** ${rule.evaluate ? 'at synth (PolicyChecks) and in the CI gate' : 'in the CI gate only (needs more than one resource)'}; ` +
         (check ? `checkov check [${path.basename(check.file)}](../../${check.file})` : '**no checkov check**'),
@@ -71,17 +72,18 @@ export function policyReferencePage(repo: string): string {
     generatedPage({
       title: 'Policy catalog',
       order: 40,
-      sources: ['constructs/core/policy-catalog.ts', 'policies/checks/', 'policies/README.md'],
+      sources: ['constructs/core/policy-pack/', 'policies/checks/', 'policies/README.md'],
       intro:
         "The project's own policy pack. Each rule runs in checkov in CI (`npm run policy`, the `convai-policy` command); " +
         'rules that one resource can decide also run at synth time in `PolicyChecks` and fail `cdktf synth` with the ' +
-        'construct path and the fix. Our pack has no severities: every unsuppressed failure fails the gate. The category ' +
+        'construct path and the fix. Each rule has a severity: an unsuppressed `error` fails synth and the gate, a ' +
+        '`warning` is reported (a synth warning; SARIF level warning) and fails neither. The category ' +
         "is the checkov check's own. A failure you accept is suppressed with a reason: " +
         "`PolicySuppressions.add(construct, id, reason)` (see [the policy gate's README](../../policies/README.md)).",
     }),
     table(
-      ['id', 'must hold'],
-      rules.map((rule) => [`[${rule.id}](#${rule.id.toLowerCase()})`, cell(rule.title)]),
+      ['id', 'severity', 'must hold'],
+      rules.map((rule) => [`[${rule.id}](#${rule.id.toLowerCase()})`, rule.severity, cell(rule.title)]),
     ),
     '',
     ...sections,

@@ -1,6 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { findRepoRoot } from '../../../policies/runner/main';
+import { parseCommandLine } from '../../cli-args';
+import { runCli } from '../../cli-main';
 import { formatWithPrettier } from '../generate/format-with-prettier';
 import { serializeCast } from './cast';
 import { recordScript } from './recorder';
@@ -11,19 +13,29 @@ import { walkthroughPage } from './walkthrough-page';
  * `npm run docs:record [-- --only a,b] [--ci] [--out-dir DIR]`: record the walkthroughs in a real
  * terminal and write their casts and pages (docs/walkthroughs/ under DIR, the repository by
  * default). `--ci` records only the walkthroughs cheap enough for every CI run. Exits 1 when any
- * recorded script failed: a walkthrough never shows a command that no longer works.
+ * recorded script failed: a walkthrough never shows a command that no longer works; 2 on bad usage.
  */
-async function main(argv: string[]): Promise<number> {
-  const repo = findRepoRoot(__dirname);
-  const value = (flag: string) => {
-    const i = argv.indexOf(flag);
-    return i >= 0 ? argv[i + 1] : undefined;
-  };
-  const only = value('--only')?.split(',');
-  const outDir = path.resolve(value('--out-dir') ?? repo);
-  const selected = WALKTHROUGHS.filter((w) => (only ? only.includes(w.name) : argv.includes('--ci') ? w.inCi : true));
+const USAGE = 'usage: npm run docs:record -- [--only a,b] [--ci] [--out-dir DIR]';
+
+interface RecordOptions {
+  readonly only?: string[];
+  readonly ci: boolean;
+  readonly outDir?: string;
+}
+
+function parseOptions(argv: string[]): RecordOptions {
+  const { values } = parseCommandLine(argv, { only: { type: 'string' }, ci: { type: 'boolean' }, 'out-dir': { type: 'string' } }, USAGE);
+  const only = (values.only as string | undefined)?.split(',');
   const unknown = (only ?? []).filter((n) => !WALKTHROUGHS.some((w) => w.name === n));
-  if (unknown.length) throw new Error(`no walkthrough named ${unknown.join(', ')}; known: ${WALKTHROUGHS.map((w) => w.name).join(', ')}`);
+  if (unknown.length)
+    throw new Error(`no walkthrough named ${unknown.join(', ')}; known: ${WALKTHROUGHS.map((w) => w.name).join(', ')}\n${USAGE}`);
+  return { only, ci: values.ci === true, outDir: values['out-dir'] as string | undefined };
+}
+
+async function main({ only, ci, outDir: outDirOption }: RecordOptions): Promise<void> {
+  const repo = findRepoRoot(__dirname);
+  const outDir = path.resolve(outDirOption ?? repo);
+  const selected = WALKTHROUGHS.filter((w) => (only ? only.includes(w.name) : ci ? w.inCi : true));
   const scripts = JSON.parse(fs.readFileSync(path.join(repo, 'package.json'), 'utf8')).scripts as Record<string, string>;
   const dir = path.join(outDir, 'docs/walkthroughs');
   fs.mkdirSync(path.join(dir, 'casts'), { recursive: true });
@@ -54,13 +66,7 @@ async function main(argv: string[]): Promise<number> {
     fs.writeFileSync(path.join(dir, 'casts', `${w.name}.cast`), serializeCast(cast));
     writePage(page, walkthroughPage(w, cast));
   }
-  return failed ? 1 : 0;
+  if (failed) process.exitCode = 1;
 }
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (error) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+runCli('docs:record', parseOptions, main);

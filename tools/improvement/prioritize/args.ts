@@ -1,6 +1,7 @@
 import * as path from 'node:path';
+import { stringOptions } from '../../cli-args';
 import { DEFAULT_MIN_SAMPLE } from './rice';
-import { databaseUrlOption, optionPairs, reportPeriod } from '../report-options';
+import { databaseUrlOption, reportPeriod } from '../report-options';
 import { Period } from './period';
 
 export interface CliOptions {
@@ -14,7 +15,7 @@ export interface CliOptions {
   readonly outDir: string;
 }
 
-export const USAGE = `Usage: npm run improvement:prioritize -- [--from <date>] [--to <date>] [--effort improvement/effort.json] [--out reports/improvement]
+export const USAGE = `Usage: npm run improvement:prioritize -- [--from <date>] [--to <date>] [--effort config/improvement-effort.json] [--out reports/improvement]
   --database-url  postgres://... of the runtime's store (default: DATABASE_URL)
   --from, --to    period, ISO 8601; --to is exclusive (default: the last 30 whole UTC days up to the end of today)
   --target        quality to compare with, 0..1 (default: the platform mean for the period)
@@ -29,7 +30,7 @@ const OPTIONS = ['database-url', 'from', 'to', 'target', 'min-sample', 'effort',
 
 /** Parse argv into options; throws with the usage text on a problem. */
 export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv = process.env, now = new Date()): CliOptions {
-  const values = optionPairs(argv, OPTIONS, USAGE);
+  const values = stringOptions(argv, OPTIONS, USAGE);
   const period = reportPeriod(values, USAGE, now);
 
   const integer = (name: string, fallback: number, min: number): number => {

@@ -7,12 +7,13 @@ import { ACTIONABLE_VERDICTS, DEFAULT_EXPERIMENT_EFFORT, experimentCandidate, re
 import { readOnlySnapshot } from '../read-only-snapshot';
 import { readExperimentsReport } from './experiments-report';
 import { Period, MONTH_DAYS, periodDays } from './period';
+import type { PrioritiesReport } from './priorities-report';
 import { DEFAULT_EFFORT, readQuality, qualityCandidate } from './quality-candidates';
 import { renderMarkdown } from './render';
 import { CONFIDENCE_BANDS, QUALITY_GAP_BANDS, RELATIVE_CHANGE_BANDS } from './rice';
-import { Ranked, Watched, scoreCandidates } from './scoring';
+import { scoreCandidates } from './scoring';
 import { DEFAULT_THEME_EFFORT, readThemes, themeCandidate } from './theme-candidates';
-import { Reference, Traffic, readTraffic, referenceOf } from './traffic';
+import { readTraffic, referenceOf } from './traffic';
 
 export interface PrioritizeOptions {
   readonly period: Period;
@@ -27,23 +28,6 @@ export interface PrioritizeOptions {
   readonly top: number;
   /** The report's timestamp. @default now */
   readonly now?: Date;
-}
-
-export interface PrioritiesReport {
-  readonly generatedAt: string;
-  readonly period: { readonly from: string; readonly to: string; readonly days: number };
-  readonly traffic: Traffic;
-  readonly reference: Reference | null;
-  /** The framework's parameters, so the JSON can be read without the code. */
-  readonly method: Record<string, unknown>;
-  /** The top `top` ranked candidates, best first. */
-  readonly ranked: readonly Ranked[];
-  /** How many candidates were ranked in all (the report lists `top` of them). */
-  readonly rankedTotal: number;
-  readonly watch: readonly Watched[];
-  /** Candidates to do now whatever their rank or sample (ranked beyond `top` or watched included). */
-  readonly urgent: ReadonlyArray<{ readonly key: string; readonly action: string }>;
-  readonly notes: readonly string[];
 }
 
 /** Collect candidates from every source in one read-only snapshot, score and rank them. */

@@ -1,5 +1,5 @@
 import { count, percent } from './format';
-import type { PrioritiesReport } from './prioritize';
+import type { PrioritiesReport } from './priorities-report';
 import { Ranked, Watched } from './scoring';
 
 /** A table cell: pipes and line breaks would break the row. */

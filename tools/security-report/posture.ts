@@ -10,8 +10,8 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { PUBLIC_MEMBERS } from '../../constructs/core/policy-catalog';
-import type { Checkov } from '../runner/checkov';
+import { PUBLIC_MEMBERS } from '../../constructs/core/public-members';
+import type { Checkov } from '../../policies/runner/checkov';
 
 export type Json = Record<string, any>;
 

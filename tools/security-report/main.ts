@@ -4,14 +4,15 @@
  *
  * Deterministic (sorted, no timestamps, default configuration): CI regenerates both files and
  * fails when `git diff --exit-code` shows them stale. Exit 0 written; 1 the gate failed (the
- * report is still written, listing the failures); 2 setup error or a broken control reference.
+ * report is still written, listing the failures); 2 bad usage, a setup error or a broken control reference.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { App } from 'cdktf';
-import { runGate } from '../runner/gate';
-import { findRepoRoot } from '../runner/main';
+import { runGate } from '../../policies/runner/gate';
+import { findRepoRoot } from '../../policies/runner/main';
+import { parseCommandLine } from '../cli-args';
 import { DEFAULT_CONFIG } from '../../stacks/config';
 import { WebhookPlatformStack } from '../../stacks/webhook-platform-stack';
 import { COMPLIANCE_CONTROLS } from './compliance-controls';
@@ -51,7 +52,15 @@ export async function main(log: (line: string) => void = (l) => process.stderr.w
   }
 }
 
+const USAGE = 'usage: npm run security-report (no arguments: it reports on the default configuration)';
+
 if (require.main === module) {
+  try {
+    parseCommandLine(process.argv.slice(2), {}, USAGE);
+  } catch (e) {
+    process.stderr.write(`${(e as Error).message}\n`);
+    process.exit(2);
+  }
   main().then(
     (code) => process.exit(code),
     (err) => {

@@ -4,7 +4,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { POLICY_RULES } from '../../constructs/core/policy-catalog';
+import { POLICY_RULES } from '../../constructs/core/policy-pack/catalog';
 import { RUNBOOK_DIR } from '../../constructs/core/runbooks';
 import { SIGNALS } from '../../constructs/security-monitoring/security-signals';
 

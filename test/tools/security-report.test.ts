@@ -2,16 +2,17 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { GateSummary } from '../../policies/runner/reports';
 import type { Finding } from '../../policies/runner/results';
-import { COMPLIANCE_CONTROLS } from '../../policies/security/compliance-controls';
-import { assertReferences, checkReference } from '../../policies/security/references';
-import { auditReport, controlMapping } from '../../policies/security/report';
-import { THREATS } from '../../policies/security/threat-model';
-import { REPO_ROOT } from './fixture-scan';
+import { COMPLIANCE_CONTROLS } from '../../tools/security-report/compliance-controls';
+import { assertReferences, checkReference } from '../../tools/security-report/references';
+import { auditReport, controlMapping } from '../../tools/security-report/report';
+import { THREATS } from '../../tools/security-report/threat-model';
+import { REPO_ROOT } from '../policies/fixture-scan';
 
 const finding = (checkId: string, resource: string, verdict: Finding['verdict']): Finding => ({
   checkId,
   checkName: `${checkId} title`,
   verdict,
+  severity: 'error',
   resource,
   reportedResource: resource,
   file: '/cdk.tf.json',
@@ -34,6 +35,7 @@ const SUMMARY: GateSummary = {
           finding('CKV_GCP_43', 'google_kms_crypto_key.k', 'passed'),
         ],
         failures: [finding('CKV_CONVAI_32', 'google_pubsub_topic.t', 'failed')],
+        warnings: [],
         suppressed: [
           {
             finding: finding('CKV_GCP_79', 'google_sql_database_instance.db', 'failed'),
