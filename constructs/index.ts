@@ -24,7 +24,8 @@ export { MultiRegionDb, POSTGRES_LOGGING_FLAGS } from './multi-region-db/multi-r
 export * from './multi-region-db/shard-map';
 export * from './memorystore/memorystore-cache-props';
 export { MemorystoreCache } from './memorystore/memorystore-cache';
-export * from './dr-backup/duration';
+export * from './core/duration';
+export { Grantee } from './core/grantee';
 export * from './dr-backup/dr-backup-props';
 export { DrBackup, BACKUP_STALE_RUNBOOK, EXPORT_SUCCEEDED_EVENT } from './dr-backup/dr-backup';
 export { RESTORE_DRILL_RUNBOOK } from './dr-backup/restore-drill';

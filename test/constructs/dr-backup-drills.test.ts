@@ -5,7 +5,7 @@
  */
 import { DrBackup } from '../../constructs/dr-backup/dr-backup';
 import { DrBackupProps } from '../../constructs/dr-backup/dr-backup-props';
-import { Duration } from '../../constructs/dr-backup/duration';
+import { Duration } from '../../constructs/core/duration';
 import { evaluatePreconditions, failoverPlan } from '../../constructs/dr-backup/failover-plan';
 import { RESTORE_DRILL_GRACE_HOURS, RESTORE_DRILL_INTERVALS, RESTORE_DRILL_RUNBOOK } from '../../constructs/dr-backup/restore-drill';
 import { MAX_ABSENCE_SECONDS } from '../../constructs/dr-backup/recovery-plan';

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BACKUP_STALE_RUNBOOK, DrBackup } from '../../constructs/dr-backup/dr-backup';
 import { DrBackupProps } from '../../constructs/dr-backup/dr-backup-props';
-import { Duration } from '../../constructs/dr-backup/duration';
+import { Duration } from '../../constructs/core/duration';
 import { recoveryPlan, recoveryProblems } from '../../constructs/dr-backup/recovery-plan';
 import { DEFAULT_RUNBOOK_BASE_URL, RUNBOOK_DIR } from '../../constructs/core/runbooks';
 import { PlatformStackProps } from '../../constructs/core/platform-stack';
