@@ -1,4 +1,4 @@
-import { Token } from 'cdktf';
+import { Op, Token } from 'cdktf';
 
 /** A unit of time and its length in milliseconds. */
 class TimeUnit {
@@ -20,8 +20,8 @@ class TimeUnit {
  * unions): build it with `Duration.millis(800)`, `Duration.seconds(30)`, `Duration.minutes(15)`,
  * `Duration.hours(4)`, `Duration.days(30)`.
  *
- * An amount may be an unresolved token (e.g. a Terraform variable); it can then only be read back
- * in the unit it was given in (`Duration.seconds(v).toSeconds()`), and the rules that judge it skip it.
+ * An amount may be an unresolved token (e.g. a Terraform variable): conversions then become
+ * Terraform arithmetic (`var.days * 86400`), and the rules that judge durations skip it.
  */
 export class Duration {
   /** @param amount milliseconds, ≥ 0 */
@@ -103,7 +103,11 @@ export class Duration {
   private convert(to: TimeUnit): number {
     if (to === this.unit) return this.amount;
     if (this.isUnresolved()) {
-      throw new Error(`Duration: a token amount in ${this.unit.label} cannot be converted to ${to.label}; give it in ${to.label}`);
+      const result =
+        this.unit.millis >= to.millis
+          ? Op.mul(this.amount, this.unit.millis / to.millis)
+          : Op.div(this.amount, to.millis / this.unit.millis);
+      return Token.asNumber(result);
     }
     // Rounded to 12 significant digits: 0.1 h is 360 s, not 359.99999999999994.
     return Number(((this.amount * this.unit.millis) / to.millis).toPrecision(12));

@@ -120,7 +120,8 @@ export class ScalableWebhook extends Construct {
     this.healthCheck = this.binding.healthCheck;
     this.loadBalancerFirewall = this.binding.loadBalancerFirewall;
 
-    if (p.traceExport ?? true) this.traceWriterGrant = this.grantTraceWrite('trace-writer', Grantee.fromServiceAccount(this.serviceAccount));
+    if (p.traceExport ?? true)
+      this.traceWriterGrant = this.grantTraceWrite('trace-writer', Grantee.fromServiceAccount(this.serviceAccount));
 
     const capacity = this.edgeCapacityPerMinute(p);
     this.edgeRateLimitPerMinute = p.rateLimitPerMinute ?? capacity;

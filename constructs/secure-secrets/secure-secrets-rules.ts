@@ -58,7 +58,6 @@ export const SECURE_SECRETS_RULES: ReadonlyArray<Rule<ResolvedSecureSecretsProps
   },
   {
     when: (p) => !wholeDaysIn(p.auditLogRetention, 0, 3650),
-    say: (p) =>
-      `auditLogRetention is ${p.auditLogRetention}: give Duration.days(0) (no bucket) or a whole number of days from 1 to 3650`,
+    say: (p) => `auditLogRetention is ${p.auditLogRetention}: give Duration.days(0) (no bucket) or a whole number of days from 1 to 3650`,
   },
 ];
