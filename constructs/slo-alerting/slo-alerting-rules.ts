@@ -37,7 +37,8 @@ const fastestBurn = (days: number): number => burnRateAlerts(0.999, days)[0].bur
 export const SLO_ALERTING_RULES: ReadonlyArray<Rule<ResolvedSloAlertingProps>> = [
   {
     when: (p) => !p.target,
-    say: () => 'target is missing: pass SloTarget.fromWebhook(webhook), or SloTarget.cloudRun({...}) / SloTarget.gkeWorkload({...}) for workloads no ScalableWebhook made',
+    say: () =>
+      'target is missing: pass SloTarget.fromWebhook(webhook), or SloTarget.cloudRun({...}) / SloTarget.gkeWorkload({...}) for workloads no ScalableWebhook made',
   },
   {
     when: (p) => (p.target?._problems() ?? []).length > 0,
