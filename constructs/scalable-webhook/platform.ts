@@ -1,18 +1,19 @@
-import { CloudRunV2Service, CloudRunV2ServiceTemplateContainersEnv } from '@cdktf/provider-google/lib/cloud-run-v2-service';
+import { CloudRunV2Service } from '@cdktf/provider-google/lib/cloud-run-v2-service';
 import { CloudRunV2ServiceIamMember } from '@cdktf/provider-google/lib/cloud-run-v2-service-iam-member';
 import { ComputeFirewall } from '@cdktf/provider-google/lib/compute-firewall';
 import { ComputeHealthCheck } from '@cdktf/provider-google/lib/compute-health-check';
 import { ComputeRegionNetworkEndpointGroup } from '@cdktf/provider-google/lib/compute-region-network-endpoint-group';
 import { ServiceAccount } from '@cdktf/provider-google/lib/service-account';
-import { TerraformOutput, dependable } from 'cdktf';
 import { Construct } from 'constructs';
-import { Grantee, serviceAccountEmailOf } from '../core/grantee';
-import { RequestSignals, cloudRunSignals, gkeSignals } from '../core/request-signals';
+import { Grantee } from '../core/grantee';
+import { RequestSignals } from '../core/request-signals';
 import { Rule, isToken } from '../core/validation';
 import { EDGE_REQUESTS_PER_SLOT_PER_SECOND } from '../edge/edge-security-policy';
 import { BackendProtocol, GlobalHttpsLoadBalancer } from '../edge/global-https-load-balancer';
-import { SecretAccess } from '../secure-secrets/secret-access';
-import { GOOGLE_LB_RANGES, GkeWebhookWorkload, quantity, resolveGkeOptions } from './gke-workload';
+import { CloudRunBinding } from './cloud-run-binding';
+import { GkeBinding } from './gke-binding';
+import { GkeWebhookWorkload, resolveGkeOptions } from './gke-workload';
+import { MAX_RATE_PER_POD } from './runtime-settings';
 import type { ScalableWebhookProps } from './scalable-webhook-props';
 import type { ResolvedWebhookProps } from './scalable-webhook-rules';
 
@@ -102,19 +103,6 @@ export interface GkePlatformOptions {
    */
   readonly googleApisCidrs?: string[];
 }
-
-/**
- * Tells the runtime it is production (runtime/src/config.ts: it then refuses to start without
- * authentication). Set by the platform on a production webhook, not left to the image's NODE_ENV
- * or the caller's `env`: a custom image or a stray NODE_ENV must not turn checks off.
- */
-const RUNTIME_ENV = { name: 'RUNTIME_ENV', value: 'production' } as const;
-/** Port the container listens on when `containerPort` is not given. */
-export const DEFAULT_PORT = 8080;
-/** Requests per second one pod serves at full load (balancing mode RATE of zonal NEGs). */
-const MAX_RATE_PER_POD = 100;
-/** Seconds a request may take when `requestTimeout` is not given. */
-const DEFAULT_REQUEST_TIMEOUT_SECONDS = 30;
 
 /** What a ScalableWebhook resolved from its props, for the platform it is bound to. */
 export interface PlatformBindOptions {
@@ -243,140 +231,6 @@ class CloudRunPlatform extends Platform {
   }
 }
 
-/** One Cloud Run v2 service per region, each behind a serverless NEG. */
-class CloudRunBinding implements IPlatformBinding {
-  public readonly serviceAccount: ServiceAccount;
-  public readonly services: CloudRunV2Service[];
-  public readonly networkEndpointGroups: ComputeRegionNetworkEndpointGroup[];
-  public readonly backend: WebhookBackend;
-  public readonly requestSignals: RequestSignals;
-
-  constructor(
-    private readonly scope: Construct,
-    private readonly o: PlatformBindOptions,
-  ) {
-    const p = o.props;
-    this.serviceAccount = new ServiceAccount(scope, 'service-account', {
-      accountId: `${o.name}-run`,
-      displayName: `Webhook ${o.name} (Cloud Run)`,
-      description: 'Runs the conversational webhook; holds only the grants this construct adds.',
-    });
-    const runtime = Grantee.fromServiceAccount(this.serviceAccount);
-
-    // One accessor grant per secret (on the secret, never the project), through the same helper
-    // as PlatformSecret.grantAccess (SecretAccess.grant). A secret used both as env and as a file is granted once.
-    const granted = new Set<string>();
-    for (const [envName, ref] of Object.entries(p.secretEnv ?? {})) {
-      if (granted.has(ref.secret)) continue;
-      granted.add(ref.secret);
-      SecretAccess.grant(scope, `secret-access-${envName}`, ref.secret, runtime);
-    }
-    for (const [i, ref] of Object.values(p.secretFiles ?? {}).entries()) {
-      if (granted.has(ref.secret)) continue;
-      granted.add(ref.secret);
-      SecretAccess.grant(scope, `secret-file-access-${i}`, ref.secret, runtime);
-    }
-
-    this.services = o.regions.map((region) => this.service(region));
-    this.networkEndpointGroups = o.regions.map(
-      (region, i) =>
-        new ComputeRegionNetworkEndpointGroup(scope, `neg-${region}`, {
-          name: `${o.name}-neg-${region}`,
-          region,
-          networkEndpointType: 'SERVERLESS',
-          cloudRun: { service: this.services[i].name },
-        }),
-    );
-    this.backend = { groups: this.networkEndpointGroups.map((neg) => neg.id) };
-    this.requestSignals = cloudRunSignals(this.services);
-  }
-
-  public grantInvoke(id: string, grantee: Grantee): CloudRunV2ServiceIamMember[] {
-    return this.services.map(
-      (service, i) =>
-        new CloudRunV2ServiceIamMember(this.scope, `${id}-${this.o.regions[i]}`, {
-          name: service.name,
-          location: service.location,
-          role: 'roles/run.invoker',
-          member: grantee.member,
-        }),
-    );
-  }
-
-  public connect(_loadBalancer: GlobalHttpsLoadBalancer): void {
-    for (const [i, invoker] of this.o.invokers.entries()) this.grantInvoke(`invoker-${i}`, invoker);
-    new TerraformOutput(this.scope, 'service-names', {
-      value: Object.fromEntries(this.o.regions.map((r, i) => [r, this.services[i].name])),
-      description: 'Cloud Run service per region.',
-    });
-  }
-
-  private service(region: string): CloudRunV2Service {
-    const o = this.o;
-    const p = o.props;
-    const port = p.containerPort ?? DEFAULT_PORT;
-    const env: CloudRunV2ServiceTemplateContainersEnv[] = [
-      ...Object.entries(p.env ?? {})
-        .filter(([name]) => !(o.production && name === RUNTIME_ENV.name))
-        .map(([name, value]) => ({ name, value })),
-      ...(o.production ? [RUNTIME_ENV] : []),
-      ...Object.entries(p.secretEnv ?? {}).map(([name, ref]) => ({
-        name,
-        valueSource: { secretKeyRef: { secret: ref.secret, version: ref.version ?? 'latest' } },
-      })),
-      { name: 'WEBHOOK_REGION', value: region },
-      ...Object.entries(o.runtimeEnv).map(([name, value]) => ({ name, value })),
-    ];
-    // One volume per secret file, mounted at the file's directory (Cloud Run mounts per directory).
-    const secretFiles = Object.entries(p.secretFiles ?? {}).map(([path, ref], i) => ({
-      volume: {
-        name: `secret-file-${i}`,
-        secret: { secret: ref.secret, items: [{ version: ref.version ?? 'latest', path: path.slice(path.lastIndexOf('/') + 1) }] },
-      },
-      mount: { name: `secret-file-${i}`, mountPath: path.slice(0, path.lastIndexOf('/')) },
-    }));
-    return new CloudRunV2Service(this.scope, `service-${region}`, {
-      name: o.name,
-      location: region,
-      description: `Conversational webhook ${o.name} in ${region}`,
-      ingress: 'INGRESS_TRAFFIC_INTERNAL_LOAD_BALANCER',
-      deletionProtection: p.deletionProtection ?? true,
-      // Callers come through the load balancer, so their ID tokens name the public URL.
-      customAudiences: p.audiences ?? p.domains.map((d) => `https://${d}`),
-      template: {
-        serviceAccount: this.serviceAccount.email,
-        executionEnvironment: 'EXECUTION_ENVIRONMENT_GEN2',
-        maxInstanceRequestConcurrency: o.concurrency,
-        timeout: `${p.requestTimeout?.toSeconds() ?? DEFAULT_REQUEST_TIMEOUT_SECONDS}s`,
-        volumes: secretFiles.length > 0 ? secretFiles.map((f) => f.volume) : undefined,
-        scaling: { minInstanceCount: o.minInstances, maxInstanceCount: o.maxInstances },
-        containers: [
-          {
-            image: p.image,
-            ports: { containerPort: port },
-            resources: { limits: { cpu: o.cpu, memory: o.memory }, cpuIdle: true, startupCpuBoost: true },
-            env,
-            volumeMounts: secretFiles.length > 0 ? secretFiles.map((f) => f.mount) : undefined,
-            startupProbe: {
-              httpGet: { path: p.readinessPath ?? '/readyz', port },
-              initialDelaySeconds: 0,
-              periodSeconds: 2,
-              timeoutSeconds: 1,
-              failureThreshold: 30,
-            },
-            livenessProbe: {
-              httpGet: { path: p.healthPath ?? '/healthz', port },
-              periodSeconds: 15,
-              timeoutSeconds: 3,
-              failureThreshold: 3,
-            },
-          },
-        ],
-      },
-    });
-  }
-}
-
 /** The region of a GKE platform's zones, when known. */
 function zonesRegion(options: GkePlatformOptions): string | undefined {
   const zone = options.zones?.[0];
@@ -420,125 +274,5 @@ class GkePlatform extends Platform {
           `regions is ${JSON.stringify(p.regions)} but Platform.gke serves from one cluster in ${region}: omit regions or give ["${region}"] (one ScalableWebhook per cluster)`,
       },
     ];
-  }
-}
-
-/** A restricted Deployment on GKE, exposed as zonal NEGs, with a health check and a firewall rule for Google's ranges. */
-class GkeBinding implements IPlatformBinding {
-  public readonly serviceAccount: ServiceAccount;
-  public readonly services: CloudRunV2Service[] = [];
-  public readonly networkEndpointGroups: ComputeRegionNetworkEndpointGroup[] = [];
-  public readonly workload: GkeWebhookWorkload;
-  public readonly healthCheck: ComputeHealthCheck;
-  public readonly loadBalancerFirewall: ComputeFirewall;
-  public readonly backend: WebhookBackend;
-  private readonly namespace: string;
-  private readonly maxReplicas: number;
-  private readonly regions: string[];
-
-  constructor(
-    private readonly scope: Construct,
-    o: PlatformBindOptions,
-    private readonly options: GkePlatformOptions,
-  ) {
-    const p = o.props;
-    this.serviceAccount = new ServiceAccount(scope, 'service-account', {
-      accountId: `${o.name}-gke`,
-      displayName: `Webhook ${o.name} (GKE)`,
-      description: 'The webhook pods act as this account through Workload Identity; it holds only the grants this construct adds.',
-    });
-    const port = p.containerPort ?? DEFAULT_PORT;
-    const negName = `${o.name}-neg`;
-    const resolved = resolveGkeOptions(o.name, o.production, options);
-    this.namespace = resolved.namespace;
-    this.maxReplicas = resolved.maxReplicas;
-    this.workload = new GkeWebhookWorkload(scope, 'gke', {
-      name: o.name,
-      image: p.image,
-      containerPort: port,
-      healthPath: p.healthPath ?? '/healthz',
-      readinessPath: p.readinessPath ?? '/readyz',
-      // Defaults first so the user's env wins, except what the construct must own.
-      env: {
-        NODE_ENV: 'production',
-        // Cloud Run checks ID tokens at the platform; on GKE the runtime does.
-        AUTH_MODE: 'google-id-token',
-        AUTH_AUDIENCE: (p.audiences ?? p.domains.map((d) => `https://${d}`))[0],
-        // Any Google identity can mint a token for our audience: only these callers are accepted.
-        AUTH_ALLOWED_PRINCIPALS: o.invokers.map((g) => serviceAccountEmailOf(g, `${scope.node.path} invokers`)).join(','),
-        GOOGLE_CLOUD_PROJECT: o.projectId,
-        ...o.runtimeEnv,
-        ...p.env,
-        ...(o.production && { [RUNTIME_ENV.name]: RUNTIME_ENV.value }),
-        PORT: quantity(port),
-        WEBHOOK_REGION: o.regions[0],
-      },
-      googleServiceAccount: this.serviceAccount,
-      workloadIdentityPool: options.workloadIdentityPool ?? `${o.projectId}.svc.id.goog`,
-      negName,
-      production: o.production,
-      options,
-    });
-    this.healthCheck = new ComputeHealthCheck(scope, 'health-check', {
-      name: `${o.name}-hc`,
-      description: 'Readiness of the webhook pods, from the load balancer',
-      checkIntervalSec: 5,
-      timeoutSec: 3,
-      healthyThreshold: 2,
-      unhealthyThreshold: 3,
-      httpHealthCheck: { portSpecification: 'USE_SERVING_PORT', requestPath: p.readinessPath ?? '/readyz' },
-      logConfig: { enable: true },
-    });
-    // Container-native load balancing sends traffic and health checks straight to the pod IPs.
-    this.loadBalancerFirewall = new ComputeFirewall(scope, 'lb-firewall', {
-      name: `${o.name}-allow-lb`,
-      description: 'Google load balancer and health checks to the webhook pods',
-      network: options.network,
-      direction: 'INGRESS',
-      sourceRanges: [...GOOGLE_LB_RANGES],
-      allow: [{ protocol: 'tcp', ports: [quantity(port)] }],
-      targetServiceAccounts: options.nodeServiceAccount ? [options.nodeServiceAccount] : undefined,
-      logConfig: { metadata: 'EXCLUDE_ALL_METADATA' },
-    });
-    this.backend = {
-      groups: options.zones.map((zone) => `projects/${o.projectId}/zones/${zone}/networkEndpointGroups/${negName}`),
-      protocol: BackendProtocol.HTTP,
-      healthCheck: this.healthCheck.id,
-      maxRatePerEndpoint: MAX_RATE_PER_POD,
-    };
-    this.regions = o.regions;
-  }
-
-  /** The runtime's Prometheus metrics in the cluster's Managed Service for Prometheus; needs `clusterName`. */
-  public get requestSignals(): RequestSignals {
-    if (this.options.clusterName === undefined) {
-      throw new Error(
-        `${this.scope.node.path}: Platform.gke was given no clusterName, so the webhook's request metrics cannot be scoped to its cluster: pass Platform.gke({ clusterName: cluster.cluster.name, ... }) to watch it with SloTarget.fromWebhook`,
-      );
-    }
-    return gkeSignals({
-      cluster: this.options.clusterName,
-      location: this.regions[0],
-      namespace: this.namespace,
-      service: this.workload.service.metadata.name,
-      regions: [this.regions[0]],
-      maxReplicas: this.maxReplicas,
-    });
-  }
-
-  public grantInvoke(id: string, _grantee: Grantee): CloudRunV2ServiceIamMember[] {
-    throw new Error(
-      `${this.scope.node.path}.grantInvoke("${id}"): Cloud Run IAM does not apply on Platform.gke; the runtime verifies Google ID tokens for the webhook's audiences`,
-    );
-  }
-
-  public connect(loadBalancer: GlobalHttpsLoadBalancer): void {
-    // GKE's NEG controller creates the NEGs once the Service exists; the backend needs them.
-    // `dependable()` writes the bare address Terraform's depends_on takes (`fqn` is "${...}").
-    loadBalancer.backendService.dependsOn = [dependable(this.workload.service)];
-    new TerraformOutput(this.scope, 'kubernetes-deployment', {
-      value: `${this.workload.deployment.metadata.namespace}/${this.workload.deployment.metadata.name}`,
-      description: 'Namespace/name of the webhook Deployment.',
-    });
   }
 }
