@@ -5,6 +5,9 @@ export * from './core/label-conventions';
 export * from './core/policy-checks';
 export * from './core/terraform-checks';
 export * from './core/terraform-literal';
+export * from './core/duration';
+export { Grantee } from './core/grantee';
+export { RequestSignals } from './core/request-signals';
 export * from './core/encryption-keys';
 export * from './core/runbooks';
 export { PolicySuppressions, PolicySuppression } from './core/policy-suppressions';
@@ -25,7 +28,6 @@ export { MultiRegionDb, POSTGRES_LOGGING_FLAGS } from './multi-region-db/multi-r
 export * from './multi-region-db/shard-map';
 export * from './memorystore/memorystore-cache-props';
 export { MemorystoreCache } from './memorystore/memorystore-cache';
-export * from './dr-backup/duration';
 export * from './dr-backup/dr-backup-props';
 export { DrBackup, BACKUP_STALE_RUNBOOK, EXPORT_SUCCEEDED_EVENT } from './dr-backup/dr-backup';
 export { RESTORE_DRILL_RUNBOOK } from './dr-backup/restore-drill';

@@ -9,6 +9,7 @@ import {
   DrBackup,
   Duration,
   GkeClusterMode,
+  Grantee,
   HardenedGkeCluster,
   ImageRepositories,
   IncidentResponse,
@@ -114,7 +115,7 @@ export class WebhookPlatformStack extends PlatformStack {
           `agent-memorystore-${region}`,
           region,
           KeyPurpose.DATABASE,
-          `serviceAccount:service-${project.number}@gcp-sa-memorystore.iam.gserviceaccount.com`,
+          Grantee.fromServiceAccountEmail(`service-${project.number}@gcp-sa-memorystore.iam.gserviceaccount.com`),
         ),
       );
     }
@@ -135,8 +136,9 @@ export class WebhookPlatformStack extends PlatformStack {
     } else {
       this.webhook = this.cloudRunWebhook(config, databaseEnv);
     }
-    this.database.grantConnect('webhook', this.webhook.serviceAccount.email);
-    this.sharedState?.grantConnect('webhook', this.webhook.serviceAccount.email);
+    const runtime = Grantee.fromServiceAccount(this.webhook.serviceAccount);
+    this.database.grantConnect('webhook', runtime);
+    this.sharedState?.grantConnect('webhook', runtime);
 
     // Production: lose at most 15 minutes, be back within 30 (DR replica switchover). A
     // single-region environment can only promise a day's loss and a restore from backup. After the
@@ -162,24 +164,15 @@ export class WebhookPlatformStack extends PlatformStack {
       ...alertChannels,
     });
 
+    // The webhook's platform says where its request metrics are; the database's engine what can
+    // run out (Cloud SQL disk and connections, by literal instance name in titles and addresses).
     this.slos = new SloAlerting(this, 'slo', {
       name: 'webhook',
-      target: this.cluster
-        ? SloTarget.gkeWorkload({
-            cluster: this.cluster.cluster.name,
-            location: config.regions[0],
-            namespace: GKE_NAMESPACE,
-            service: this.webhook.gke!.service.metadata.name,
-            regions: [config.regions[0]],
-            maxReplicas: config.gke?.maxReplicas,
-          })
-        : SloTarget.cloudRun({ services: this.webhook.services }),
+      target: SloTarget.fromWebhook(this.webhook),
       ...alertChannels,
       uptimeHost: config.domains[0],
       nlpQuotaPerMinute: config.nlpQuotaPerMinute,
-      // Literal instance names: readable alert titles, and the policies' addresses follow them.
-      cloudSqlDatabaseIds: this.database.primaries.map((i) => `${config.projectId}:${i.nameInput ?? i.name}`),
-      cloudSqlMaxConnections: this.database.maxConnections || undefined,
+      database: this.database,
     });
 
     if (this.production) {
@@ -220,7 +213,10 @@ export class WebhookPlatformStack extends PlatformStack {
     );
     // The uptime check calls the IAM-protected webhook with the Monitoring service agent's ID token.
     const project = new DataGoogleProject(this, 'monitoring-project');
-    webhook.grantInvoke('uptime-check', `serviceAccount:service-${project.number}@gcp-sa-monitoring-notification.iam.gserviceaccount.com`);
+    webhook.grantInvoke(
+      'uptime-check',
+      Grantee.fromServiceAccountEmail(`service-${project.number}@gcp-sa-monitoring-notification.iam.gserviceaccount.com`),
+    );
     return webhook;
   }
 
@@ -261,6 +257,7 @@ export class WebhookPlatformStack extends PlatformStack {
       // One cluster serves from its own region; the other regions hold database replicas.
       regions: [config.regions[0]],
       platform: Platform.gke({
+        clusterName: cluster.cluster.name,
         zones: cluster.zones,
         network: cluster.network,
         nodeServiceAccount: cluster.nodeServiceAccount.email,

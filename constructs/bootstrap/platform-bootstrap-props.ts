@@ -1,3 +1,4 @@
+import { Duration } from '../core/duration';
 import { IEncryptionKeys } from '../core/encryption-keys';
 
 /**
@@ -58,11 +59,11 @@ export interface PlatformBootstrapProps {
    */
   readonly grantStorageServiceAgent?: boolean;
   /**
-   * Noncurrent (overwritten) versions of state files are deleted this many days after they
-   * became noncurrent; the live state is never deleted by lifecycle.
-   * @default 90
+   * How long noncurrent (overwritten) versions of state files are kept after they became
+   * noncurrent, in whole days; the live state is never deleted by lifecycle.
+   * @default Duration.days(90)
    */
-  readonly noncurrentVersionRetentionDays?: number;
+  readonly noncurrentVersionRetention?: Duration;
   /**
    * Turn on Cloud Storage data-access audit logs (DATA_READ, DATA_WRITE) in `projectId`, so every
    * read of the state (which holds secrets in plain text) is recorded. Project-wide: keep other

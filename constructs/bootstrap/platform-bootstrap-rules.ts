@@ -1,3 +1,4 @@
+import { Duration } from '../core/duration';
 import { Rule, duplicatesIn, isKnown, isToken } from '../core/validation';
 import { PlatformBootstrapProps } from './platform-bootstrap-props';
 import { PlatformServices } from './platform-services';
@@ -7,7 +8,7 @@ export interface ResolvedPlatformBootstrapProps extends PlatformBootstrapProps {
   readonly projectId: string;
   readonly projects: string[];
   readonly location: string;
-  readonly noncurrentVersionRetentionDays: number;
+  readonly noncurrentVersionRetention: Duration;
   readonly deployerAccountId: string;
   readonly workloadIdentityPoolId: string;
 }
@@ -98,10 +99,10 @@ export const PLATFORM_BOOTSTRAP_RULES: ReadonlyArray<Rule<ResolvedPlatformBootst
   },
   {
     when: (p) =>
-      isKnown(p.noncurrentVersionRetentionDays) &&
-      !(Number.isInteger(p.noncurrentVersionRetentionDays) && p.noncurrentVersionRetentionDays >= 1),
+      !p.noncurrentVersionRetention.isUnresolved() &&
+      !(Number.isInteger(p.noncurrentVersionRetention.toDays()) && p.noncurrentVersionRetention.toDays() >= 1),
     say: (p) =>
-      `noncurrentVersionRetentionDays is ${p.noncurrentVersionRetentionDays}: give a whole number of days, at least 1 (old state versions are how you roll state back)`,
+      `noncurrentVersionRetention is ${p.noncurrentVersionRetention}: give a whole number of days, at least 1 (old state versions are how you roll state back)`,
   },
   {
     when: (p) => isKnown(p.deployerAccountId) && !ACCOUNT_ID.test(p.deployerAccountId),

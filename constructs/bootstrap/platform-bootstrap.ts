@@ -12,6 +12,7 @@ import { ServiceAccountIamMember } from '@cdktf/provider-google/lib/service-acco
 import { StorageBucket } from '@cdktf/provider-google/lib/storage-bucket';
 import { StorageBucketIamMember } from '@cdktf/provider-google/lib/storage-bucket-iam-member';
 import { Construct } from 'constructs';
+import { Duration } from '../core/duration';
 import { KeyPurpose } from '../core/encryption-keys';
 import { PlatformStack } from '../core/platform-stack';
 import { PolicySuppressions } from '../core/policy-suppressions';
@@ -115,7 +116,7 @@ export class PlatformBootstrap extends Construct {
       projectId,
       projects: props.projects ?? (projectId ? [projectId] : []),
       location: props.location ?? platform?.regions[0] ?? '',
-      noncurrentVersionRetentionDays: props.noncurrentVersionRetentionDays ?? 90,
+      noncurrentVersionRetention: props.noncurrentVersionRetention ?? Duration.days(90),
       deployerAccountId: props.deployerAccountId ?? 'platform-deployer',
       workloadIdentityPoolId: props.workloadIdentityPoolId ?? 'platform-ci',
     };
@@ -179,7 +180,7 @@ export class PlatformBootstrap extends Construct {
       lifecycleRule: [
         {
           action: { type: 'Delete' },
-          condition: { daysSinceNoncurrentTime: p.noncurrentVersionRetentionDays, withState: 'ARCHIVED' },
+          condition: { daysSinceNoncurrentTime: p.noncurrentVersionRetention.toDays(), withState: 'ARCHIVED' },
         },
       ],
       forceDestroy: false,

@@ -1,7 +1,7 @@
 import { CloudRunV2Service } from '@cdktf/provider-google/lib/cloud-run-v2-service';
 import { IEncryptionKeys } from '../core/encryption-keys';
 import { MultiRegionDb } from '../multi-region-db/multi-region-db';
-import { Duration } from './duration';
+import { Duration } from '../core/duration';
 
 export interface DrBackupProps {
   /** The database tier to back up and judge against the objectives. */
@@ -38,26 +38,26 @@ export interface DrBackupProps {
    * @default - Google-managed encryption (refused in production)
    */
   readonly encryptionKeys?: IEncryptionKeys;
-  /** Days an object in the bucket cannot be deleted or replaced (the retention policy). @default 30 */
-  readonly retentionDays?: number;
+  /** How long an object in the bucket cannot be deleted or replaced (the retention policy), in whole days. @default Duration.days(30) */
+  readonly retention?: Duration;
   /**
    * Lock the retention policy. Irreversible: a locked policy can never be shortened or removed,
    * and the bucket cannot be deleted until every object has aged out.
    * @default false
    */
   readonly lockRetentionPolicy?: boolean;
-  /** Days deleted objects stay recoverable (soft delete), 7..90. @default 30 */
-  readonly softDeleteDays?: number;
-  /** Days after which exports are deleted (after moving to Nearline at 30 and Coldline at 90). @default 365 */
-  readonly deleteAfterDays?: number;
+  /** How long deleted objects stay recoverable (soft delete), 7 to 90 whole days. @default Duration.days(30) */
+  readonly softDeleteRetention?: Duration;
+  /** Age at which exports are deleted (after moving to Nearline at 30 days and Coldline at 90), in whole days. @default Duration.days(365) */
+  readonly deleteAfter?: Duration;
   /**
    * A Backup and DR vault (immutable backups with an enforced minimum retention) and a daily
    * backup plan for every Cloud SQL primary.
    * @default - true in production, false elsewhere
    */
   readonly backupVault?: boolean;
-  /** Minimum enforced retention of backups in the vault, in days. @default 30 */
-  readonly vaultMinimumRetentionDays?: number;
+  /** Minimum enforced retention of backups in the vault, in whole days. @default Duration.days(30) */
+  readonly vaultMinimumRetention?: Duration;
   /**
    * Notification channel ids (`projects/p/notificationChannels/n`) of the backup staleness alert,
    * which is CRITICAL: it pages. Required in production. Same prop as SloAlerting's and
@@ -72,15 +72,15 @@ export interface DrBackupProps {
    */
   readonly ticketChannels?: string[];
   /**
-   * A scheduled restore drill (Cloud SQL): every `restoreDrillIntervalHours` the newest export of
+   * A scheduled restore drill (Cloud SQL): every `restoreDrillInterval` the newest export of
    * every shard is imported into a short-lived scratch instance (CMEK, private IP only, labelled,
    * deletion protection off for it alone), verified and deleted; an alert (ERROR: a ticket) fires
    * when a drill fails or none succeeded for the interval + 4 h. Needs `encryptionKeys`.
    * @default - true in production with Cloud SQL, false elsewhere
    */
   readonly restoreDrill?: boolean;
-  /** Hours between restore drills: 4, 6, 8 or 12 (the overdue alert must fit Monitoring's 23.5 h absence limit). @default 12 */
-  readonly restoreDrillIntervalHours?: number;
+  /** Time between restore drills: 4, 6, 8 or 12 hours (the overdue alert must fit Monitoring's 23.5 h absence limit). @default Duration.hours(12) */
+  readonly restoreDrillInterval?: Duration;
   /** Machine tier of the scratch instance (Cloud SQL Enterprise edition). @default "db-custom-1-3840" */
   readonly restoreDrillTier?: string;
   /**

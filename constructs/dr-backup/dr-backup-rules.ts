@@ -1,4 +1,5 @@
 import { pageChannelsRule } from '../core/alert-routing';
+import { Duration } from '../core/duration';
 import { Rule, isKnown, isToken } from '../core/validation';
 import { DrBackupProps } from './dr-backup-props';
 import { RecoveryCapabilities, recoveryProblems } from './recovery-plan';
@@ -9,13 +10,13 @@ export interface ResolvedDrBackupProps extends DrBackupProps {
   readonly production: boolean;
   readonly bucketLocation?: string;
   readonly bucketKeyLocation?: string;
-  readonly retentionDays: number;
-  readonly softDeleteDays: number;
-  readonly deleteAfterDays: number;
-  readonly vaultMinimumRetentionDays: number;
+  readonly retention: Duration;
+  readonly softDeleteRetention: Duration;
+  readonly deleteAfter: Duration;
+  readonly vaultMinimumRetention: Duration;
   readonly capabilities: RecoveryCapabilities;
   readonly restoreDrill: boolean;
-  readonly restoreDrillIntervalHours: number;
+  readonly restoreDrillInterval: Duration;
   readonly failoverWorkflow: boolean;
 }
 
@@ -23,6 +24,8 @@ const NAME = /^[a-z][a-z0-9-]{0,20}[a-z0-9]$/;
 /** 3..58 characters: the access-log bucket appends "-logs" and bucket names stop at 63. */
 const BUCKET = /^[a-z0-9][a-z0-9_-]{1,56}[a-z0-9]$/;
 const wholeIn = (v: number, lo: number, hi: number): boolean => Number.isInteger(v) && v >= lo && v <= hi;
+/** A duration that is set and resolved: the only kind a rule judges. */
+const known = (d: Duration | undefined): d is Duration => d !== undefined && !d.isUnresolved();
 const objectiveProblems = (p: ResolvedDrBackupProps): string[] => (p.rpo && p.rto ? recoveryProblems(p.rpo, p.rto, p.capabilities) : []);
 
 export const DR_BACKUP_RULES: ReadonlyArray<Rule<ResolvedDrBackupProps>> = [
@@ -56,20 +59,20 @@ export const DR_BACKUP_RULES: ReadonlyArray<Rule<ResolvedDrBackupProps>> = [
       'encryptionKeys is missing: production backups must be encrypted with customer-managed keys; pass SecureSecrets (or any IEncryptionKeys) with a STORAGE key in the bucket key location',
   },
   {
-    when: (p) => isKnown(p.retentionDays) && !wholeIn(p.retentionDays, 1, 3650),
-    say: (p) => `retentionDays is ${p.retentionDays}: use 1..3650 days`,
+    when: (p) => known(p.retention) && !wholeIn(p.retention.toDays(), 1, 3650),
+    say: (p) => `retention is ${p.retention}: use 1..3650 whole days, e.g. Duration.days(30)`,
   },
   {
-    when: (p) => isKnown(p.softDeleteDays) && !wholeIn(p.softDeleteDays, 7, 90),
-    say: (p) => `softDeleteDays is ${p.softDeleteDays}: Cloud Storage keeps soft-deleted objects 7..90 days`,
+    when: (p) => known(p.softDeleteRetention) && !wholeIn(p.softDeleteRetention.toDays(), 7, 90),
+    say: (p) => `softDeleteRetention is ${p.softDeleteRetention}: Cloud Storage keeps soft-deleted objects 7..90 whole days`,
   },
   {
     when: (p) =>
-      isKnown(p.deleteAfterDays) &&
-      isKnown(p.retentionDays) &&
-      !(Number.isInteger(p.deleteAfterDays) && p.deleteAfterDays >= Math.max(p.retentionDays, 91)),
+      known(p.deleteAfter) &&
+      known(p.retention) &&
+      !(Number.isInteger(p.deleteAfter.toDays()) && p.deleteAfter.toDays() >= Math.max(p.retention.toDays(), 91)),
     say: (p) =>
-      `deleteAfterDays is ${p.deleteAfterDays}: use a whole number ≥ ${Math.max(p.retentionDays, 91)} (at least the retention period, and past the Coldline move at 90 days)`,
+      `deleteAfter is ${p.deleteAfter}: use whole days, at least ${Math.max(p.retention.toDays(), 91)} d (the retention period, and past the Coldline move at 90 days)`,
   },
   pageChannelsRule('stale backups'),
   {
@@ -84,9 +87,9 @@ export const DR_BACKUP_RULES: ReadonlyArray<Rule<ResolvedDrBackupProps>> = [
   },
   {
     when: (p) =>
-      isKnown(p.restoreDrillIntervalHours) && !(RESTORE_DRILL_INTERVALS as readonly number[]).includes(p.restoreDrillIntervalHours),
+      known(p.restoreDrillInterval) && !(RESTORE_DRILL_INTERVALS as readonly number[]).includes(p.restoreDrillInterval.toHours()),
     say: (p) =>
-      `restoreDrillIntervalHours is ${p.restoreDrillIntervalHours}: use ${RESTORE_DRILL_INTERVALS.join(', ')} (the overdue alert waits the interval + 4 h, and Monitoring cannot wait more than 23.5 h)`,
+      `restoreDrillInterval is ${p.restoreDrillInterval}: use ${RESTORE_DRILL_INTERVALS.map((h) => `${h} h`).join(', ')} (the overdue alert waits the interval + 4 h, and Monitoring cannot wait more than 23.5 h)`,
   },
   {
     when: (p) =>
@@ -106,7 +109,7 @@ export const DR_BACKUP_RULES: ReadonlyArray<Rule<ResolvedDrBackupProps>> = [
       'failoverServices needs runtimeServiceAccountEmail: repointing deploys a new revision that runs as it (e.g. webhook.serviceAccount.email)',
   },
   {
-    when: (p) => isKnown(p.vaultMinimumRetentionDays) && !wholeIn(p.vaultMinimumRetentionDays, 1, 36159),
-    say: (p) => `vaultMinimumRetentionDays is ${p.vaultMinimumRetentionDays}: use 1..36159 days`,
+    when: (p) => known(p.vaultMinimumRetention) && !wholeIn(p.vaultMinimumRetention.toDays(), 1, 36159),
+    say: (p) => `vaultMinimumRetention is ${p.vaultMinimumRetention}: use 1..36159 whole days`,
   },
 ];

@@ -25,7 +25,7 @@ import { validateProps } from '../core/validation';
 import { DrBackupProps } from './dr-backup-props';
 import { DR_BACKUP_RULES, ResolvedDrBackupProps } from './dr-backup-rules';
 import { DatabaseFailover } from './database-failover';
-import { Duration } from './duration';
+import { Duration } from '../core/duration';
 import { quoteExpression } from './workflow-source';
 import { RecoveryPlan, recoveryPlan } from './recovery-plan';
 import { RestoreDrill } from './restore-drill';
@@ -73,8 +73,8 @@ export class DrBackup extends Construct {
   public readonly rto: Duration;
   /** Dual-region turbo replication on the bucket (RPO under 12 h). */
   public readonly turboReplication: boolean;
-  /** Hours between logical exports. */
-  public readonly exportIntervalHours: number;
+  /** Time between logical exports (whole hours). */
+  public readonly exportInterval: Duration;
   /** Cron (UTC) of the logical exports. */
   public readonly exportSchedule: string;
   /** The alert fires when no export has succeeded for this long. */
@@ -107,8 +107,8 @@ export class DrBackup extends Construct {
   public readonly restoreDrillServiceAccount?: ServiceAccount;
   /** Escape hatch: the alert on a failed or overdue restore drill. */
   public readonly restoreDrillAlert?: MonitoringAlertPolicy;
-  /** Hours without a successful restore drill after which its alert fires (undefined without a drill). */
-  public readonly restoreDrillOverdueHours?: number;
+  /** Time without a successful restore drill after which its alert fires (undefined without a drill). */
+  public readonly restoreDrillOverdue?: Duration;
   /** Escape hatch: the regional failover workflow, when `failoverWorkflow` is on. */
   public readonly databaseFailoverWorkflow?: WorkflowsWorkflow;
   /** Escape hatch: the identity that runs the failover workflow. */
@@ -129,18 +129,19 @@ export class DrBackup extends Construct {
       production: props.production ?? platform?.production ?? false,
       bucketLocation,
       bucketKeyLocation: props.bucketKeyLocation ?? KEY_LOCATION_OF[(bucketLocation ?? '').toUpperCase()],
-      retentionDays: props.retentionDays ?? 30,
-      softDeleteDays: props.softDeleteDays ?? 30,
-      deleteAfterDays: props.deleteAfterDays ?? 365,
-      vaultMinimumRetentionDays: props.vaultMinimumRetentionDays ?? 30,
+      retention: props.retention ?? Duration.days(30),
+      softDeleteRetention: props.softDeleteRetention ?? Duration.days(30),
+      deleteAfter: props.deleteAfter ?? Duration.days(365),
+      vaultMinimumRetention: props.vaultMinimumRetention ?? Duration.days(30),
       capabilities: {
-        postgres: db.engine.isPostgres,
+        // Cloud SQL instances to export, drill and fail over (none for Firestore).
+        postgres: db.primaries.length > 0,
         pointInTimeRecovery: db.pointInTimeRecovery,
         replicaRegions: db.readReplicaRegions,
         drReplicaRegion: db.drReplicaRegion,
       },
-      restoreDrill: props.restoreDrill ?? ((props.production ?? platform?.production ?? false) && db.engine.isPostgres),
-      restoreDrillIntervalHours: props.restoreDrillIntervalHours ?? 12,
+      restoreDrill: props.restoreDrill ?? ((props.production ?? platform?.production ?? false) && db.primaries.length > 0),
+      restoreDrillInterval: props.restoreDrillInterval ?? Duration.hours(12),
       failoverWorkflow: props.failoverWorkflow ?? !!db.drReplicaRegion,
     };
     validateProps(this.node.path, p, DR_BACKUP_RULES);
@@ -148,7 +149,7 @@ export class DrBackup extends Construct {
     this.rpo = p.rpo;
     this.rto = p.rto;
     this.turboReplication = plan.turboReplication;
-    this.exportIntervalHours = plan.exportIntervalHours;
+    this.exportInterval = Duration.hours(plan.exportIntervalHours);
     this.exportSchedule = plan.exportSchedule;
     this.alertWindow = Duration.seconds(plan.alertWindowSeconds);
     this.projectIdValue = platform?.projectId ?? '';
@@ -164,8 +165,8 @@ export class DrBackup extends Construct {
       publicAccessPrevention: 'enforced',
       versioning: { enabled: true },
       encryption: kmsKey ? { defaultKmsKeyName: kmsKey } : undefined,
-      softDeletePolicy: { retentionDurationSeconds: p.softDeleteDays * DAY_SECONDS },
-      lifecycleRule: [{ action: { type: 'Delete' }, condition: { age: p.deleteAfterDays } }],
+      softDeletePolicy: { retentionDurationSeconds: p.softDeleteRetention.toSeconds() },
+      lifecycleRule: [{ action: { type: 'Delete' }, condition: { age: p.deleteAfter.toDays() } }],
       forceDestroy: false,
     });
     // Cloud Storage writes usage and storage logs as this Google group (legacy access logs).
@@ -189,17 +190,17 @@ export class DrBackup extends Construct {
       uniformBucketLevelAccess: true,
       publicAccessPrevention: 'enforced',
       versioning: { enabled: true },
-      retentionPolicy: { retentionPeriod: p.retentionDays * DAY_SECONDS, isLocked: p.lockRetentionPolicy ?? false },
-      softDeletePolicy: { retentionDurationSeconds: p.softDeleteDays * DAY_SECONDS },
+      retentionPolicy: { retentionPeriod: p.retention.toSeconds(), isLocked: p.lockRetentionPolicy ?? false },
+      softDeletePolicy: { retentionDurationSeconds: p.softDeleteRetention.toSeconds() },
       encryption: kmsKey ? { defaultKmsKeyName: kmsKey } : undefined,
       logging: { logBucket: this.accessLogBucket.name, logObjectPrefix: 'backups/' },
       labels: { [BACKUP_BUCKET_LABEL.key]: BACKUP_BUCKET_LABEL.value },
       lifecycleRule: [
         { action: { type: 'SetStorageClass', storageClass: 'NEARLINE' }, condition: { age: 30, matchesStorageClass: ['STANDARD'] } },
         { action: { type: 'SetStorageClass', storageClass: 'COLDLINE' }, condition: { age: 90, matchesStorageClass: ['NEARLINE'] } },
-        { action: { type: 'Delete' }, condition: { age: p.deleteAfterDays } },
+        { action: { type: 'Delete' }, condition: { age: p.deleteAfter.toDays() } },
         // Old versions only exist after an overwrite; keep them as long as the retention period.
-        { action: { type: 'Delete' }, condition: { daysSinceNoncurrentTime: p.retentionDays, withState: 'ARCHIVED' } },
+        { action: { type: 'Delete' }, condition: { daysSinceNoncurrentTime: p.retention.toDays(), withState: 'ARCHIVED' } },
       ],
       forceDestroy: false,
     });
@@ -224,7 +225,7 @@ export class DrBackup extends Construct {
     this.exportJob = new CloudSchedulerJob(this, 'export-schedule', {
       name: `${p.name}-export`,
       region: db.primaryRegion,
-      description: `Starts ${p.name}-export every ${this.exportIntervalHours} h (derived from rpo ${p.rpo}).`,
+      description: `Starts ${p.name}-export every ${this.exportInterval.toHours()} h (derived from rpo ${p.rpo}).`,
       schedule: this.exportSchedule,
       timeZone: 'Etc/UTC',
       attemptDeadline: '320s',
@@ -242,7 +243,7 @@ export class DrBackup extends Construct {
       this.firestoreBackupSchedule = new FirestoreBackupSchedule(this, 'firestore-backup-schedule', {
         database: db.firestore.name,
         // Firestore keeps scheduled backups at most 14 weeks.
-        retention: `${Math.min(p.retentionDays, 98) * DAY_SECONDS}s`,
+        retention: `${Math.min(p.retention.toDays(), 98) * DAY_SECONDS}s`,
         dailyRecurrence: {},
       });
     }
@@ -263,7 +264,7 @@ export class DrBackup extends Construct {
         project: this.projectId(),
         database: db,
         bucket: this.bucket,
-        intervalHours: p.restoreDrillIntervalHours,
+        intervalHours: p.restoreDrillInterval.toHours(),
         tier: p.restoreDrillTier ?? 'db-custom-1-3840',
         kmsKey: p.encryptionKeys!.keyId(db.primaryRegion, KeyPurpose.DATABASE),
         production: p.production,
@@ -274,7 +275,7 @@ export class DrBackup extends Construct {
       this.restoreDrillJob = drill.job;
       this.restoreDrillServiceAccount = drill.serviceAccount;
       this.restoreDrillAlert = drill.alert;
-      this.restoreDrillOverdueHours = drill.overdueHours;
+      this.restoreDrillOverdue = Duration.hours(drill.overdueHours);
     }
     if (p.failoverWorkflow) {
       const failover = new DatabaseFailover(this, 'failover', {
@@ -449,13 +450,14 @@ export class DrBackup extends Construct {
       backupVaultId: `${p.name}-vault`,
       location,
       description: `Immutable backups of ${db.name}: nobody, not even an owner, can delete them before the minimum retention.`,
-      backupMinimumEnforcedRetentionDuration: `${p.vaultMinimumRetentionDays * DAY_SECONDS}s`,
+      backupMinimumEnforcedRetentionDuration: `${p.vaultMinimumRetention.toSeconds()}s`,
       accessRestriction: 'WITHIN_ORGANIZATION',
       // Deleting the vault with data sources still attached is refused. (force_delete said the
       // same and is deprecated in provider 6.50: Terraform warns on it.)
       ignoreInactiveDatasources: false,
     });
-    if (!db.engine.isPostgres) return { vault };
+    // A daily plan for every Cloud SQL primary; Firestore has its own managed backups.
+    if (db.primaries.length === 0) return { vault };
     const plan = new BackupDrBackupPlan(this, 'backup-plan', {
       backupPlanId: `${p.name}-sql-daily`,
       location,
@@ -464,7 +466,7 @@ export class DrBackup extends Construct {
       backupRules: [
         {
           ruleId: 'daily',
-          backupRetentionDays: p.vaultMinimumRetentionDays,
+          backupRetentionDays: p.vaultMinimumRetention.toDays(),
           standardSchedule: {
             recurrenceType: 'DAILY',
             timeZone: 'UTC',
@@ -521,7 +523,7 @@ export class DrBackup extends Construct {
         content: terraformLiteral(
           [
             `No logical export of **${p.database.name}** to \`gs://${this.bucket.name}\` has succeeded for ${this.alertWindow} `,
-            `(RPO ${p.rpo}, exports every ${this.exportIntervalHours} h by workflow \`${p.name}-export\`).`,
+            `(RPO ${p.rpo}, exports every ${this.exportInterval.toHours()} h by workflow \`${p.name}-export\`).`,
             '',
             `Runbook: ${Runbooks.url(this, BACKUP_STALE_RUNBOOK)}`,
           ].join('\n'),

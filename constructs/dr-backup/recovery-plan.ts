@@ -1,4 +1,4 @@
-import { Duration } from './duration';
+import { Duration } from '../core/duration';
 
 /**
  * What a database tier offers for recovery, as DrBackup judges it. MultiRegionDb provides these;

@@ -10,6 +10,7 @@ import { ServiceAccount } from '@cdktf/provider-google/lib/service-account';
 import { ServiceAccountIamMember } from '@cdktf/provider-google/lib/service-account-iam-member';
 import { Construct } from 'constructs';
 import { IEncryptionKeys, KeyPurpose } from '../core/encryption-keys';
+import { Grantee } from '../core/grantee';
 import { PlatformStack } from '../core/platform-stack';
 import { PolicySuppressions } from '../core/policy-suppressions';
 import { DEFAULT_RUNBOOK_BASE_URL } from '../core/runbooks';
@@ -91,8 +92,8 @@ export class IncidentResponse extends Construct {
       project: projectId,
       runbookBaseUrl: platform?.runbookBaseUrl ?? DEFAULT_RUNBOOK_BASE_URL,
       latencyObjective: props.alerting.latencyObjective,
-      latencyThresholdMs: props.alerting.latencyThresholdMs,
-      windowDays: props.alerting.windowDays,
+      latencyThresholdMs: props.alerting.latencyThreshold.toMilliseconds(),
+      windowDays: props.alerting.window.days,
     });
 
     this.topic = new PubsubTopic(this, 'topic', {
@@ -124,7 +125,7 @@ export class IncidentResponse extends Construct {
       displayName: `Pub/Sub push to ${p.name}`,
       description: 'Signs the push subscription OIDC tokens; may only invoke the responder.',
     });
-    SecretAccess.grant(this, 'chat-webhook-access', props.chatWebhookSecret, this.serviceAccount.member);
+    SecretAccess.grant(this, 'chat-webhook-access', props.chatWebhookSecret, Grantee.fromServiceAccount(this.serviceAccount));
 
     this.service = new CloudRunV2Service(this, 'service', {
       name: `${p.name}-responder`,

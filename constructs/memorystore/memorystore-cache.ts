@@ -5,7 +5,7 @@ import { Lazy } from 'cdktf';
 import { Construct } from 'constructs';
 import { KeyPurpose } from '../core/encryption-keys';
 import { PlatformStack } from '../core/platform-stack';
-import { PUBLIC_MEMBERS } from '../core/public-members';
+import { Grantee, serviceAccountEmailOf } from '../core/grantee';
 import { Rule, isKnown, validateProps } from '../core/validation';
 import { MemorystoreCacheProps } from './memorystore-cache-props';
 
@@ -132,10 +132,8 @@ export class MemorystoreCache extends Construct {
    * Let a service account connect (IAM auth): `roles/memorystore.dbConnectionUser`, additive, on the
    * project with a condition naming these instances (Memorystore has no per-instance IAM policy).
    */
-  public grantConnect(id: string, serviceAccountEmail: string): ProjectIamMember {
-    if (PUBLIC_MEMBERS.includes(serviceAccountEmail)) {
-      throw new Error(`${this.node.path}.grantConnect("${id}"): ${serviceAccountEmail} is public; grant a named service account`);
-    }
+  public grantConnect(id: string, grantee: Grantee): ProjectIamMember {
+    const serviceAccountEmail = serviceAccountEmailOf(grantee, `${this.node.path}.grantConnect("${id}")`);
     const names = this.instances.map(
       (i, n) => `resource.name == "projects/${this.projectId}/locations/${this.regions[n]}/instances/${i.instanceIdInput}"`,
     );

@@ -1,3 +1,4 @@
+import { Duration } from '../core/duration';
 import { IEncryptionKeys } from '../core/encryption-keys';
 import { DatabaseEngine, SqlEdition } from './database-engine';
 
@@ -56,10 +57,13 @@ export interface MultiRegionDbProps {
   readonly tenants?: string[];
   /** Database created on each primary. @default "webhook" */
   readonly databaseName?: string;
-  /** Point-in-time recovery (transaction logs kept for `transactionLogRetentionDays`). @default true */
+  /** Point-in-time recovery (transaction logs kept for `transactionLogRetention`). @default true */
   readonly pointInTimeRecovery?: boolean;
-  /** Days of transaction logs kept for point-in-time recovery. @default 7 */
-  readonly transactionLogRetentionDays?: number;
+  /**
+   * Transaction logs kept for point-in-time recovery, in whole days (ENTERPRISE up to 7, ENTERPRISE_PLUS up to 35).
+   * @default Duration.days(7)
+   */
+  readonly transactionLogRetention?: Duration;
   /** Automated daily backups kept. @default - 30 in production, 7 elsewhere */
   readonly retainedBackups?: number;
   /**

@@ -1,8 +1,8 @@
 import { CLOUD_RUN_REGIONS } from '../core/regions';
 import { Rule, isToken, isKnown } from '../core/validation';
-import { DatabaseEngine, SqlEdition } from './database-engine';
+import { Duration } from '../core/duration';
+import type { DatabaseEngine, SqlEdition } from './database-engine';
 import { MultiRegionDbProps } from './multi-region-db-props';
-import { maxConnectionsForTier } from './sql-tier';
 
 /** Props after defaults are applied: what the rules judge. */
 export interface ResolvedDbProps extends MultiRegionDbProps {
@@ -15,7 +15,7 @@ export interface ResolvedDbProps extends MultiRegionDbProps {
   readonly readReplicaRegions: string[];
   readonly shards: number;
   readonly pointInTimeRecovery: boolean;
-  readonly transactionLogRetentionDays: number;
+  readonly transactionLogRetention: Duration;
   readonly retainedBackups: number;
   /** Undefined when no default could be derived (a rule then asks for it). */
   readonly backupLocation?: string;
@@ -29,7 +29,6 @@ const HHMM = /^([01]\d|2[0-3]):[0-5]\d$/;
 export const MAX_SHARDS = 16;
 
 const wholeIn = (v: number, lo: number, hi: number): boolean => Number.isInteger(v) && v >= lo && v <= hi;
-const sql = (p: ResolvedDbProps): boolean => p.engine.isPostgres;
 const primary = (p: ResolvedDbProps): string | undefined => (isToken(p.regions) ? undefined : p.regions[0]);
 const unknownRegions = (p: ResolvedDbProps): string[] =>
   p.allowUnlistedRegions || isToken(p.regions) ? [] : p.regions.filter((r) => !CLOUD_RUN_REGIONS.includes(r));
@@ -52,28 +51,9 @@ export const MULTI_REGION_DB_RULES: ReadonlyArray<Rule<ResolvedDbProps>> = [
       `regions contains unknown region(s) ${unknownRegions(p).join(', ')}: use Cloud SQL regions such as us-central1 (or set allowUnlistedRegions)`,
   },
   {
-    when: (p) => sql(p) && !p.network,
-    say: () =>
-      'network is missing: Cloud SQL gets a private IP only, so give the VPC (e.g. "projects/p/global/networks/convai"), or use DatabaseEngine.firestore()',
-  },
-  {
     when: (p) => p.production && !p.encryptionKeys,
     say: () =>
       'encryptionKeys is missing: production data must be encrypted with customer-managed keys; pass SecureSecrets (or any IEncryptionKeys) with DATABASE keys in every region',
-  },
-  {
-    when: (p) => sql(p) && isKnown(p.engine.version) && !/^POSTGRES_\d+$/.test(p.engine.version!),
-    say: (p) => `engine version "${p.engine.version}" is not a Cloud SQL PostgreSQL version: use e.g. "POSTGRES_17"`,
-  },
-  {
-    when: (p) => sql(p) && isKnown(p.tier) && maxConnectionsForTier(p.tier) === undefined,
-    say: (p) =>
-      `tier "${p.tier}" is not a tier this library can size: use db-custom-<vCPUs>-<MiB> (Enterprise) or db-perf-optimized-N-<vCPUs> (Enterprise Plus)`,
-  },
-  {
-    when: (p) => sql(p) && isKnown(p.tier) && (p.edition === SqlEdition.ENTERPRISE_PLUS) !== p.tier.startsWith('db-perf-optimized-N-'),
-    say: (p) =>
-      `tier "${p.tier}" does not fit edition ${p.edition.value}: Enterprise Plus runs db-perf-optimized-N-* tiers, Enterprise runs db-custom-* (shared-core tiers are not for this tier)`,
   },
   {
     when: (p) => isKnown(p.shards) && !wholeIn(p.shards, 1, MAX_SHARDS),
@@ -90,29 +70,15 @@ export const MULTI_REGION_DB_RULES: ReadonlyArray<Rule<ResolvedDbProps>> = [
       `drReplicaRegion ${p.drReplicaRegion} has no replica: add it to readReplicaRegions (${p.readReplicaRegions.join(', ') || 'empty'})`,
   },
   {
-    when: (p) => sql(p) && isKnown(p.drReplicaRegion) && p.edition !== SqlEdition.ENTERPRISE_PLUS,
-    say: (p) =>
-      `drReplicaRegion is set with edition ${p.edition.value}: a designated DR replica (replication cluster) needs SqlEdition.ENTERPRISE_PLUS`,
-  },
-  {
     when: (p) =>
-      isKnown(p.transactionLogRetentionDays) && !wholeIn(p.transactionLogRetentionDays, 1, p.edition.maxTransactionLogRetentionDays),
+      !p.transactionLogRetention.isUnresolved() &&
+      !wholeIn(p.transactionLogRetention.toDays(), 1, p.edition.maxTransactionLogRetention.toDays()),
     say: (p) =>
-      `transactionLogRetentionDays is ${p.transactionLogRetentionDays}: ${p.edition.value} keeps 1..${p.edition.maxTransactionLogRetentionDays} days`,
+      `transactionLogRetention is ${p.transactionLogRetention}: ${p.edition.value} keeps 1..${p.edition.maxTransactionLogRetention.toDays()} whole days`,
   },
   {
     when: (p) => isKnown(p.retainedBackups) && !wholeIn(p.retainedBackups, 1, 365),
     say: (p) => `retainedBackups is ${p.retainedBackups}: use 1..365 backups`,
-  },
-  {
-    when: (p) => sql(p) && p.backupLocation === undefined,
-    say: (p) =>
-      `backupLocation is missing and none can be derived for ${primary(p)}: give a region or multi-region other than the primary region, e.g. "us"`,
-  },
-  {
-    when: (p) => sql(p) && isKnown(p.backupLocation) && p.backupLocation === primary(p),
-    say: (p) =>
-      `backupLocation is the primary region ${p.backupLocation}: a regional outage would take the backups too; use another region or a multi-region such as "us"`,
   },
   {
     when: (p) => isKnown(p.backupStartTime) && !HHMM.test(p.backupStartTime!),
@@ -130,11 +96,6 @@ export const MULTI_REGION_DB_RULES: ReadonlyArray<Rule<ResolvedDbProps>> = [
     when: (p) => isKnown(p.privateServicesAccessPrefixLength) && !wholeIn(p.privateServicesAccessPrefixLength!, 8, 24),
     say: (p) =>
       `privateServicesAccessPrefixLength is ${p.privateServicesAccessPrefixLength}: use 8..24 (/24 is the smallest range Google accepts)`,
-  },
-  {
-    when: (p) => !sql(p) && !['nam5', 'eur3'].includes(p.engine.firestoreOptions?.locationId ?? 'nam5'),
-    say: (p) =>
-      `engine Firestore location "${p.engine.firestoreOptions?.locationId}" is not a multi-region: use "nam5" or "eur3" so a regional outage loses no writes`,
   },
 ];
 

@@ -4,43 +4,18 @@ import { FirestoreDatabase } from '@cdktf/provider-google/lib/firestore-database
 import { ProjectIamMember } from '@cdktf/provider-google/lib/project-iam-member';
 import { ServiceNetworkingConnection } from '@cdktf/provider-google/lib/service-networking-connection';
 import { SqlDatabase } from '@cdktf/provider-google/lib/sql-database';
-import { SqlDatabaseInstance, SqlDatabaseInstanceSettings } from '@cdktf/provider-google/lib/sql-database-instance';
-import { SqlUser } from '@cdktf/provider-google/lib/sql-user';
-import { Fn, TerraformOutput } from 'cdktf';
+import { SqlDatabaseInstance } from '@cdktf/provider-google/lib/sql-database-instance';
+import { Fn } from 'cdktf';
 import { Construct } from 'constructs';
-import { KeyPurpose } from '../core/encryption-keys';
+import { Duration } from '../core/duration';
+import { Grantee } from '../core/grantee';
 import { PlatformStack } from '../core/platform-stack';
-import { PUBLIC_MEMBERS } from '../core/public-members';
-import { PolicySuppressions } from '../core/policy-suppressions';
 import { validateProps } from '../core/validation';
-import { DatabaseEngine, SqlEdition } from './database-engine';
+import { DatabaseEngine, IDatabaseBinding, SqlEdition } from './database-engine';
 import { MultiRegionDbProps } from './multi-region-db-props';
 import { MULTI_REGION_DB_RULES, ResolvedDbProps, continentMultiRegion } from './multi-region-db-rules';
-import { ShardMap } from './shard-map';
-import { maxConnectionsForTier } from './sql-tier';
 
-/**
- * Postgres flags: the logging the checkov GCP checks ask for (CKV_GCP_51..57, 108..111, CKV2_GCP_13), written
- * down once here so every primary and replica logs the same way.
- */
-export const POSTGRES_LOGGING_FLAGS: Readonly<Record<string, string>> = {
-  log_checkpoints: 'on',
-  log_connections: 'on',
-  log_disconnections: 'on',
-  log_lock_waits: 'on',
-  log_min_messages: 'error',
-  log_min_error_statement: 'error',
-  log_temp_files: '0',
-  log_min_duration_statement: '-1',
-  log_duration: 'on',
-  log_hostname: 'on',
-  log_statement: 'ddl',
-  'cloudsql.enable_pgaudit': 'on',
-  'pgaudit.log': 'ddl,role',
-};
-
-/** The newest major checkov 3.3.30's CKV_GCP_79 accepts: anything older carries a reasoned suppression. */
-const NEWEST_POSTGRES_CHECKED = 'POSTGRES_18';
+export { POSTGRES_LOGGING_FLAGS } from './engine-bindings';
 
 /**
  * The webhook's persistent tier (feedback, analytics, persistent cache), production-ready by
@@ -59,6 +34,8 @@ const NEWEST_POSTGRES_CHECKED = 'POSTGRES_18';
  *
  * Firestore (`DatabaseEngine.firestore()`): a multi-region database (multi-region writes), with
  * point-in-time recovery, delete protection and CMEK.
+ *
+ * The engine deploys itself (`DatabaseEngine.bind`): this construct never branches on which it is.
  */
 export class MultiRegionDb extends Construct {
   /** The engine in use. */
@@ -93,14 +70,17 @@ export class MultiRegionDb extends Construct {
   public readonly maxConnections: number;
   /** Whether point-in-time recovery is on. */
   public readonly pointInTimeRecovery: boolean;
-  /** Days of transaction logs kept for point-in-time recovery. */
-  public readonly transactionLogRetentionDays: number;
+  /** Transaction logs kept for point-in-time recovery. */
+  public readonly transactionLogRetention: Duration;
   /** Automated backups kept per primary. */
   public readonly retainedBackups: number;
   /** Where automated backups are stored (undefined for Firestore). */
   public readonly backupLocation?: string;
   /** The VPC the instances have their private IPs in (undefined for Firestore). */
   public readonly network?: string;
+
+  /** What the engine deployed, and the behaviour that differs by engine. */
+  public readonly binding: IDatabaseBinding;
 
   private readonly projectIdValue?: string;
   private project?: DataGoogleProject;
@@ -113,7 +93,7 @@ export class MultiRegionDb extends Construct {
     const regions = props.regions ?? platform?.regions ?? [];
     const edition = props.edition ?? (production ? SqlEdition.ENTERPRISE_PLUS : SqlEdition.ENTERPRISE);
     const readReplicaRegions = props.readReplicaRegions ?? regions.slice(1);
-    const drReplicaRegion = props.drReplicaRegion ?? (production && engine.isPostgres ? regions[1] : undefined);
+    const drReplicaRegion = props.drReplicaRegion ?? engine._defaultDrReplicaRegion(production, regions);
     const p: ResolvedDbProps = {
       ...props,
       engine,
@@ -126,140 +106,80 @@ export class MultiRegionDb extends Construct {
       drReplicaRegion,
       shards: props.shards ?? 1,
       pointInTimeRecovery: props.pointInTimeRecovery ?? true,
-      transactionLogRetentionDays: props.transactionLogRetentionDays ?? 7,
+      transactionLogRetention: props.transactionLogRetention ?? Duration.days(7),
       retainedBackups: props.retainedBackups ?? (production ? 30 : 7),
       backupLocation: props.backupLocation ?? drReplicaRegion ?? regions[1] ?? continentMultiRegion(regions[0] ?? ''),
       maintenanceDay: props.maintenanceDay ?? 7,
       maintenanceHour: props.maintenanceHour ?? 3,
     };
-    validateProps(this.node.path, p, MULTI_REGION_DB_RULES);
+    validateProps(this.node.path, p, [...MULTI_REGION_DB_RULES, ...engine._rules()]);
 
     this.engine = engine;
     this.name = p.name;
     this.primaryRegion = regions[0];
     this.databaseName = p.databaseName ?? 'webhook';
     this.pointInTimeRecovery = p.pointInTimeRecovery;
-    this.transactionLogRetentionDays = p.transactionLogRetentionDays;
+    this.transactionLogRetention = p.transactionLogRetention;
     this.retainedBackups = p.retainedBackups;
     this.projectIdValue = platform?.projectId;
-    this.primaries = [];
-    this.replicas = [];
-    this.drReplicas = [];
-    this.databases = [];
 
-    if (!engine.isPostgres) {
-      this.readReplicaRegions = [];
-      this.shardCount = 0;
-      this.maxConnections = 0;
-      this.firestore = this.firestoreDatabase(p);
-      return;
-    }
-
-    this.network = p.network;
-    this.readReplicaRegions = [...readReplicaRegions];
-    this.drReplicaRegion = drReplicaRegion;
-    this.backupLocation = p.backupLocation;
-    this.shardCount = p.shards;
-    // 0 when the tier is an unresolved token: Cloud SQL then applies its own default.
-    this.maxConnections = maxConnectionsForTier(p.tier) ?? 0;
-
-    if (p.createPrivateServicesAccess ?? true) {
-      const range = (this.privateServicesRange = new ComputeGlobalAddress(this, 'private-services-range', {
-        name: `${p.name}-psa`,
-        description: 'Private services access range for the Cloud SQL instances (private IP only).',
-        purpose: 'VPC_PEERING',
-        addressType: 'INTERNAL',
-        prefixLength: p.privateServicesAccessPrefixLength ?? 20,
-        network: p.network!,
-      }));
-      this.privateServicesAccess = new ServiceNetworkingConnection(this, 'private-services-access', {
-        network: p.network!,
-        service: 'servicenetworking.googleapis.com',
-        reservedPeeringRanges: [range.name],
-      });
-    }
-
-    for (let shard = 0; shard < p.shards; shard++) this.shard(shard, p);
-
-    for (const instance of [...this.primaries, ...this.replicas]) {
-      PolicySuppressions.add(
-        instance,
-        'CKV_GCP_6',
-        'TLS is required (ssl_mode ENCRYPTED_ONLY) and clients authenticate with IAM database tokens; checkov only accepts client certificates, which the runtime driver connecting by DATABASE_URL does not present.',
-      );
-      if (p.engine.version !== NEWEST_POSTGRES_CHECKED) {
-        PolicySuppressions.add(
-          instance,
-          'CKV_GCP_79',
-          `The database runs ${p.engine.version}, a supported major; checkov wants ${NEWEST_POSTGRES_CHECKED} the day it ships, while a major upgrade waits until the runtime's migrations are tested on it.`,
-        );
-      }
-    }
-
-    new TerraformOutput(this, 'connection-names', {
-      value: this.primaries.map((i) => i.connectionName),
-      description: 'Connection name of each shard primary, by shard index (see ShardMap).',
+    this.binding = engine.bind(this, {
+      props,
+      name: p.name,
+      production,
+      regions,
+      edition,
+      tier: p.tier,
+      readReplicaRegions,
+      drReplicaRegion,
+      shards: p.shards,
+      pointInTimeRecovery: p.pointInTimeRecovery,
+      transactionLogRetention: p.transactionLogRetention,
+      retainedBackups: p.retainedBackups,
+      backupLocation: p.backupLocation,
+      maintenanceDay: p.maintenanceDay,
+      maintenanceHour: p.maintenanceHour,
     });
-    new TerraformOutput(this, 'primary-private-ips', {
-      value: this.primaries.map((i) => i.privateIpAddress),
-      description: 'Private IP of each shard primary, by shard index.',
-    });
-    new TerraformOutput(this, 'max-connections', {
-      value: this.maxConnections,
-      description: 'max_connections per instance: size the runtime pools so instances × pool size stays below it.',
-    });
-    if (p.tenants && p.tenants.length > 0) {
-      new TerraformOutput(this, 'tenant-shard-map', {
-        value: ShardMap.assign(p.tenants, p.shards),
-        description: 'Shard index of each listed tenant (ShardMap.shardFor, rendezvous hashing).',
-      });
-    }
+    this.primaries = this.binding.primaries;
+    this.replicas = this.binding.replicas;
+    this.drReplicas = this.binding.drReplicas;
+    this.databases = this.binding.databases;
+    this.firestore = this.binding.firestore;
+    this.privateServicesAccess = this.binding.privateServicesAccess;
+    this.privateServicesRange = this.binding.privateServicesRange;
+    this.readReplicaRegions = this.binding.readReplicaRegions;
+    this.drReplicaRegion = this.binding.drReplicaRegion;
+    this.shardCount = this.binding.shardCount;
+    this.maxConnections = this.binding.maxConnections;
+    this.backupLocation = this.binding.backupLocation;
+    this.network = this.binding.network;
   }
 
   /**
-   * Let a service account connect with IAM database authentication (no password): additive
-   * `roles/cloudsql.client` and `roles/cloudsql.instanceUser`, conditioned on this construct's
-   * instances (Cloud SQL has no per-instance IAM), and an IAM database user on every primary. For
-   * Firestore: `roles/datastore.user` conditioned on this database.
+   * Let a service account use the database, without a password: Cloud SQL, additive
+   * `roles/cloudsql.client` and `roles/cloudsql.instanceUser` conditioned on this construct's
+   * instances (Cloud SQL has no per-instance IAM) and an IAM database user on every primary;
+   * Firestore, `roles/datastore.user` conditioned on this database.
    * @param id construct id prefix for the grants; unique within this construct
-   * @param serviceAccountEmail the account's email, e.g. `webhook-run@p.iam.gserviceaccount.com`
+   * @param grantee a service account, e.g. `Grantee.fromServiceAccount(webhook.serviceAccount)`
    */
-  public grantConnect(id: string, serviceAccountEmail: string): ProjectIamMember[] {
-    if (PUBLIC_MEMBERS.includes(serviceAccountEmail)) {
-      throw new Error(`${this.node.path}.grantConnect("${id}"): ${serviceAccountEmail} is public; grant a named service account`);
-    }
-    const member = `serviceAccount:${serviceAccountEmail}`;
-    const project = this.projectId();
-    if (this.firestore) {
-      return [
-        new ProjectIamMember(this, `${id}-datastore-user`, {
-          project,
-          role: 'roles/datastore.user',
-          member,
-          condition: {
-            title: `${this.name} only`,
-            expression: `resource.name == "projects/${project}/databases/${this.firestore.name}"`,
-          },
-        }),
-      ];
-    }
-    const condition = {
-      title: `${this.name} instances only`,
-      expression: `resource.name.startsWith("projects/${project}/instances/${this.name}-s")`,
-    };
-    const grants = ['roles/cloudsql.client', 'roles/cloudsql.instanceUser'].map(
-      (role) => new ProjectIamMember(this, `${id}-${role.split('.')[1]}`, { project, role, member, condition }),
-    );
-    this.primaries.forEach(
-      (instance, shard) =>
-        new SqlUser(this, `${id}-db-user-s${shard}`, {
-          instance: instance.name,
-          // Cloud SQL names IAM service account users by the email without ".gserviceaccount.com".
-          name: Fn.trimsuffix(serviceAccountEmail, '.gserviceaccount.com'),
-          type: 'CLOUD_IAM_SERVICE_ACCOUNT',
-        }),
-    );
-    return grants;
+  public grantConnect(id: string, grantee: Grantee): ProjectIamMember[] {
+    return this.binding.grantConnect(id, grantee);
+  }
+
+  /**
+   * `<project>:<instance>` of each shard primary, by shard index: Cloud Monitoring's `database_id`
+   * (what SloAlerting forecasts disk and connections on). Empty for Firestore.
+   */
+  public get cloudSqlDatabaseIds(): string[] {
+    return this.primaries.map((i) => `${this.projectId}:${i.nameInput ?? i.name}`);
+  }
+
+  /** The project the database lives in: the PlatformStack's, else read with a google_project data source. */
+  public get projectId(): string {
+    if (this.projectIdValue) return this.projectIdValue;
+    this.project ??= new DataGoogleProject(this, 'project');
+    return this.project.projectId;
   }
 
   /**
@@ -294,107 +214,7 @@ export class MultiRegionDb extends Construct {
         '\n',
         instances.map((i) => i.serverCaCert.get(0).cert),
       ),
-      DATABASE_TLS_SERVER_NAME: instances.map((i) => `${this.projectId()}:${i.nameInput ?? i.name}`).join(','),
+      DATABASE_TLS_SERVER_NAME: instances.map((i) => `${this.projectId}:${i.nameInput ?? i.name}`).join(','),
     };
-  }
-
-  private shard(shard: number, p: ResolvedDbProps): void {
-    const primaryName = `${p.name}-s${shard}`;
-    const replicaName = (region: string): string => `${primaryName}-${region}`;
-    const primary = new SqlDatabaseInstance(this, `shard${shard}-primary`, {
-      name: primaryName,
-      region: this.primaryRegion,
-      databaseVersion: p.engine.version!,
-      encryptionKeyName: p.encryptionKeys?.keyId(this.primaryRegion, KeyPurpose.DATABASE),
-      deletionProtection: p.deletionProtection ?? true,
-      // Enterprise Plus replication cluster: the replica a switchover promotes. A literal name, as
-      // referencing the replica (which references this primary) would be a cycle.
-      replicationCluster: p.drReplicaRegion
-        ? { failoverDrReplicaName: `${this.projectId()}:${replicaName(p.drReplicaRegion)}` }
-        : undefined,
-      settings: {
-        ...this.settings(p, (p.highAvailability ?? true) ? 'REGIONAL' : 'ZONAL'),
-        backupConfiguration: {
-          enabled: true,
-          startTime: p.backupStartTime ?? '02:00',
-          location: p.backupLocation,
-          pointInTimeRecoveryEnabled: p.pointInTimeRecovery,
-          transactionLogRetentionDays: p.transactionLogRetentionDays,
-          backupRetentionSettings: { retainedBackups: p.retainedBackups, retentionUnit: 'COUNT' },
-        },
-        // The final safety net: automated backups outlive an instance deleted by mistake.
-        retainBackupsOnDelete: true,
-      },
-      dependsOn: this.privateServicesAccess ? [this.privateServicesAccess] : undefined,
-    });
-    this.primaries.push(primary);
-    this.databases.push(new SqlDatabase(this, `shard${shard}-database`, { name: this.databaseName, instance: primary.name }));
-
-    for (const region of p.readReplicaRegions) {
-      const replica = new SqlDatabaseInstance(this, `shard${shard}-replica-${region}`, {
-        name: replicaName(region),
-        region,
-        databaseVersion: p.engine.version!,
-        masterInstanceName: primary.name,
-        encryptionKeyName: p.encryptionKeys?.keyId(region, KeyPurpose.DATABASE),
-        deletionProtection: p.deletionProtection ?? true,
-        // A replica is a single zone; after promotion, `gcloud sql instances patch --availability-type=REGIONAL`.
-        settings: this.settings(p, 'ZONAL', { 'primary-region': this.primaryRegion }),
-      });
-      this.replicas.push(replica);
-      if (region === p.drReplicaRegion) this.drReplicas.push(replica);
-    }
-  }
-
-  /** Settings shared by primaries and replicas. `labels` add to the platform's (CKV_CONVAI_21 reads primary-region). */
-  private settings(p: ResolvedDbProps, availabilityType: string, labels: { [key: string]: string } = {}): SqlDatabaseInstanceSettings {
-    const flags: Record<string, string> = { ...POSTGRES_LOGGING_FLAGS, 'cloudsql.iam_authentication': 'on' };
-    if (this.maxConnections > 0) flags.max_connections = String(this.maxConnections);
-    return {
-      tier: p.tier,
-      edition: p.edition.value,
-      availabilityType,
-      deletionProtectionEnabled: p.deletionProtection ?? true,
-      diskType: 'PD_SSD',
-      diskAutoresize: true,
-      userLabels: { ...PlatformStack.find(this)?.labels, ...labels },
-      ipConfiguration: {
-        ipv4Enabled: false,
-        privateNetwork: p.network,
-        sslMode: 'ENCRYPTED_ONLY',
-        enablePrivatePathForGoogleCloudServices: true,
-      },
-      insightsConfig: {
-        queryInsightsEnabled: true,
-        queryStringLength: 1024,
-        recordApplicationTags: true,
-        // Client IPs are Cloud Run egress addresses: noise, and personal data in some setups.
-        recordClientAddress: false,
-      },
-      maintenanceWindow: { day: p.maintenanceDay, hour: p.maintenanceHour, updateTrack: 'stable' },
-      databaseFlags: Object.entries(flags).map(([name, value]) => ({ name, value })),
-    };
-  }
-
-  private firestoreDatabase(p: ResolvedDbProps): FirestoreDatabase {
-    const locationId = p.engine.firestoreOptions?.locationId ?? (/^europe-/.test(this.primaryRegion ?? '') ? 'eur3' : 'nam5');
-    // CMEK for a Firestore multi-region uses a key in the matching KMS multi-region.
-    const keyLocation = locationId === 'eur3' ? 'eu' : 'us';
-    return new FirestoreDatabase(this, 'firestore', {
-      name: p.engine.firestoreOptions?.databaseId ?? p.name,
-      locationId,
-      type: 'FIRESTORE_NATIVE',
-      concurrencyMode: 'OPTIMISTIC',
-      pointInTimeRecoveryEnablement: p.pointInTimeRecovery ? 'POINT_IN_TIME_RECOVERY_ENABLED' : 'POINT_IN_TIME_RECOVERY_DISABLED',
-      deleteProtectionState: p.deletionProtection === false ? 'DELETE_PROTECTION_DISABLED' : 'DELETE_PROTECTION_ENABLED',
-      deletionPolicy: p.deletionProtection === false ? 'DELETE' : 'ABANDON',
-      cmekConfig: p.encryptionKeys ? { kmsKeyName: p.encryptionKeys.keyId(keyLocation, KeyPurpose.DATABASE) } : undefined,
-    });
-  }
-
-  private projectId(): string {
-    if (this.projectIdValue) return this.projectIdValue;
-    this.project ??= new DataGoogleProject(this, 'project');
-    return this.project.projectId;
   }
 }

@@ -1,6 +1,6 @@
 import { isKnown, validateProps, Rule } from '../core/validation';
 import { manifestYaml } from '../core/manifest-yaml';
-import { Duration } from '../dr-backup/duration';
+import { Duration } from '../core/duration';
 import { GkeWebhookWorkload } from './gke-workload';
 
 /** The Chaos Mesh API the experiments are written for (Chaos Mesh 2.x). */

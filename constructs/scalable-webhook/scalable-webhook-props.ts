@@ -1,3 +1,5 @@
+import { Duration } from '../core/duration';
+import { Grantee } from '../core/grantee';
 import { TlsProfile } from '../edge/global-https-load-balancer';
 import { Platform } from './platform';
 
@@ -58,17 +60,17 @@ export interface ScalableWebhookProps {
   /** Path of the runtime's readiness endpoint, used as the startup probe. @default "/readyz" */
   readonly readinessPath?: string;
   /**
-   * Per-request timeout in seconds. Dialogflow CX waits 5 s by default and 30 s at most, so
-   * anything longer only holds instances.
-   * @default 30
+   * Per-request timeout (1 s to 1 h). Dialogflow CX waits 5 s by default and 30 s
+   * at most, so anything longer only holds instances.
+   * @default Duration.seconds(30)
    */
-  readonly requestTimeoutSeconds?: number;
+  readonly requestTimeout?: Duration;
   /**
-   * Members granted `roles/run.invoker` (e.g. `serviceAccount:...`). Cloud Run only: on GKE the
-   * runtime verifies Google ID tokens for `audiences` itself (AUTH_MODE=google-id-token).
+   * Who may call the webhook. Cloud Run: granted `roles/run.invoker`. GKE: service accounts only,
+   * whose Google ID tokens the runtime accepts for `audiences` (AUTH_MODE=google-id-token).
    * @default - the project's Dialogflow service agent only
    */
-  readonly invokers?: string[];
+  readonly invokers?: Grantee[];
   /**
    * ID-token audiences the services accept besides their run.app URLs (Cloud Run custom audiences).
    * Callers reach the services through the load balancer, so their tokens name the public URL.

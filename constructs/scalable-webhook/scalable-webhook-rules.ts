@@ -1,8 +1,7 @@
-import { PUBLIC_MEMBERS } from '../core/public-members';
 import { CLOUD_RUN_REGIONS } from '../core/regions';
 import { Rule, isToken, isKnown, duplicatesIn } from '../core/validation';
 import { sizingProblems } from './cloud-run-sizing';
-import { Platform } from './platform';
+import type { Platform } from './platform';
 import { ScalableWebhookProps } from './scalable-webhook-props';
 
 /** Props after defaults are applied: what the rules judge. */
@@ -15,6 +14,7 @@ export interface ResolvedWebhookProps extends ScalableWebhookProps {
   readonly cpu: string;
   readonly memory: string;
   readonly platform: Platform;
+  readonly production: boolean;
 }
 
 /** `host[:port]/path[:tag][@sha256:digest]` with a registry host and a tag or digest. */
@@ -42,12 +42,6 @@ const badSecretFilePaths = (p: ResolvedWebhookProps): string[] =>
 const sharedSecretDirs = (p: ResolvedWebhookProps): string[] =>
   duplicatesIn(Object.keys(p.secretFiles ?? {}).map((k) => k.slice(0, k.lastIndexOf('/'))));
 const namesInBothEnvs = (p: ResolvedWebhookProps): string[] => Object.keys(p.env ?? {}).filter((k) => k in (p.secretEnv ?? {}));
-
-/** The region of the GKE platform's zones, when known. */
-export function gkeRegion(p: ScalableWebhookProps): string | undefined {
-  const zone = p.platform?.gkeOptions?.zones?.[0];
-  return zone === undefined || isToken(zone) ? undefined : zone.replace(/-[a-z]$/, '');
-}
 
 export const SCALABLE_WEBHOOK_RULES: ReadonlyArray<Rule<ResolvedWebhookProps>> = [
   {
@@ -109,8 +103,11 @@ export const SCALABLE_WEBHOOK_RULES: ReadonlyArray<Rule<ResolvedWebhookProps>> =
     say: (p) => `domains has ${p.domains.length} names: a managed certificate covers at most 100`,
   },
   {
-    when: (p) => isKnown(p.requestTimeoutSeconds) && !(p.requestTimeoutSeconds! >= 1 && p.requestTimeoutSeconds! <= 3600),
-    say: (p) => `requestTimeoutSeconds is ${p.requestTimeoutSeconds}: use 1..3600 (Dialogflow waits at most 30)`,
+    when: (p) =>
+      p.requestTimeout !== undefined &&
+      !p.requestTimeout.isUnresolved() &&
+      !(p.requestTimeout.toSeconds() >= 1 && p.requestTimeout.toSeconds() <= 3600),
+    say: (p) => `requestTimeout is ${p.requestTimeout}: use 1 s to 1 h (Dialogflow waits at most 30 s)`,
   },
   {
     when: (p) => isKnown(p.containerPort) && !(Number.isInteger(p.containerPort) && p.containerPort! >= 1 && p.containerPort! <= 65535),
@@ -134,26 +131,5 @@ export const SCALABLE_WEBHOOK_RULES: ReadonlyArray<Rule<ResolvedWebhookProps>> =
     when: (p) => sharedSecretDirs(p).length > 0,
     say: (p) =>
       `secretFiles puts several secrets in ${sharedSecretDirs(p).join(', ')}: Cloud Run mounts one secret per directory, so give each secret its own directory`,
-  },
-  {
-    when: (p) => (p.invokers ?? []).some((m) => PUBLIC_MEMBERS.includes(m)),
-    say: () =>
-      'invokers contains allUsers/allAuthenticatedUsers: the webhook must be callable only by Dialogflow and named identities; list those instead',
-  },
-  {
-    when: (p) => p.platform.isGke && Object.keys(p.secretEnv ?? {}).length > 0,
-    say: (p) =>
-      `secretEnv (${Object.keys(p.secretEnv ?? {}).join(', ')}) is not supported on Platform.gke yet: read the secret in the runtime with the Secret Manager client (the pods' service account can be granted accessor), or use Platform.cloudRun()`,
-  },
-  {
-    when: (p) => p.platform.isGke && (p.invokers ?? []).some((m) => !/^serviceAccount:[^@\s]+@[^@\s]+$/.test(m)),
-    say: (p) =>
-      `invokers ${JSON.stringify(p.invokers)} on Platform.gke must all be "serviceAccount:<email>": the runtime checks the ID token's email against them (AUTH_ALLOWED_PRINCIPALS)`,
-  },
-  {
-    when: (p) =>
-      p.platform.isGke && !isToken(p.regions) && gkeRegion(p) !== undefined && (p.regions.length !== 1 || p.regions[0] !== gkeRegion(p)),
-    say: (p) =>
-      `regions is ${JSON.stringify(p.regions)} but Platform.gke serves from one cluster in ${gkeRegion(p)}: omit regions or give ["${gkeRegion(p)}"] (one ScalableWebhook per cluster)`,
   },
 ];

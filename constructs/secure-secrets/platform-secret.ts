@@ -2,24 +2,24 @@ import { SecretManagerSecret } from '@cdktf/provider-google/lib/secret-manager-s
 import { SecretManagerSecretIamMember } from '@cdktf/provider-google/lib/secret-manager-secret-iam-member';
 import { Fn, ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
+import { Duration } from '../core/duration';
 import { IEncryptionKeys, KeyPurpose } from '../core/encryption-keys';
+import { Grantee } from '../core/grantee';
 import { Rule, isToken, validateProps, isKnown } from '../core/validation';
 import { SecretAccess } from './secret-access';
-
-const DAY_SECONDS = 86_400;
 
 /** What `SecureSecrets.addSecret` takes. */
 export interface PlatformSecretOptions {
   /** Secret Manager secret id (1-255 letters, digits, "-", "_"). @default - `<SecureSecrets name>-<construct id>` */
   readonly secretId?: string;
   /**
-   * Days between rotation notifications to the rotation topic, 1..365. Rotation itself is the
-   * subscriber's job (or a person's, following docs/security/secrets.md).
-   * @default 90
+   * Time between rotation notifications to the rotation topic, 1 to 365 whole days. Rotation itself
+   * is the subscriber's job (or a person's, following docs/security/secrets.md).
+   * @default Duration.days(90)
    */
-  readonly rotationDays?: number;
-  /** Days a destroyed secret version stays recoverable (disabled) before it is gone, 1..30. @default 7 */
-  readonly versionDestroyTtlDays?: number;
+  readonly rotationPeriod?: Duration;
+  /** How long a destroyed secret version stays recoverable (disabled) before it is gone, 1 to 30 whole days. @default Duration.days(7) */
+  readonly versionDestroyTtl?: Duration;
   /** Annotations (metadata, not labels: not used for billing or filtering). @default - `value-source: out-of-band` only */
   readonly annotations?: { [key: string]: string };
 }
@@ -39,7 +39,8 @@ export interface PlatformSecretProps extends PlatformSecretOptions {
 }
 
 const SECRET_ID = /^[A-Za-z0-9_-]{1,255}$/;
-const wholeIn = (v: number, min: number, max: number): boolean => Number.isInteger(v) && v >= min && v <= max;
+const wholeDaysIn = (d: Duration | undefined, min: number, max: number): boolean =>
+  d === undefined || d.isUnresolved() || (Number.isInteger(d.toDays()) && d.toDays() >= min && d.toDays() <= max);
 
 const RULES: ReadonlyArray<Rule<PlatformSecretProps>> = [
   {
@@ -47,12 +48,12 @@ const RULES: ReadonlyArray<Rule<PlatformSecretProps>> = [
     say: (p) => `secretId "${p.secretId}" is not a Secret Manager id: use 1-255 letters, digits, "-" and "_"`,
   },
   {
-    when: (p) => isKnown(p.rotationDays) && !wholeIn(p.rotationDays!, 1, 365),
-    say: (p) => `rotationDays is ${p.rotationDays}: give a whole number of days from 1 to 365`,
+    when: (p) => !wholeDaysIn(p.rotationPeriod, 1, 365),
+    say: (p) => `rotationPeriod is ${p.rotationPeriod}: give a whole number of days from 1 to 365`,
   },
   {
-    when: (p) => isKnown(p.versionDestroyTtlDays) && !wholeIn(p.versionDestroyTtlDays!, 1, 30),
-    say: (p) => `versionDestroyTtlDays is ${p.versionDestroyTtlDays}: give a whole number of days from 1 to 30`,
+    when: (p) => !wholeDaysIn(p.versionDestroyTtl, 1, 30),
+    say: (p) => `versionDestroyTtl is ${p.versionDestroyTtl}: give a whole number of days from 1 to 30`,
   },
   {
     when: (p) => !isToken(p.regions) && p.regions.length === 0,
@@ -81,7 +82,7 @@ export class PlatformSecret extends Construct {
     super(scope, id);
     validateProps(this.node.path, props, RULES);
     this.secretName = props.secretId ?? props.defaultSecretId;
-    const rotationDays = props.rotationDays ?? 90;
+    const rotation = props.rotationPeriod ?? Duration.days(90);
     this.secret = new SecretManagerSecret(this, 'secret', {
       secretId: this.secretName,
       replication: {
@@ -94,12 +95,12 @@ export class PlatformSecret extends Construct {
       },
       topics: [{ name: props.rotationTopic }],
       rotation: {
-        rotationPeriod: `${rotationDays * DAY_SECONDS}s`,
+        rotationPeriod: `${rotation.toSeconds()}s`,
         // The API needs a first rotation time; set once at creation (ignored afterwards), so the
         // synthesized JSON stays the same on every synth.
-        nextRotationTime: Fn.timeadd(Fn.plantimestamp(), `${rotationDays * 24}h`),
+        nextRotationTime: Fn.timeadd(Fn.plantimestamp(), `${rotation.toHours()}h`),
       },
-      versionDestroyTtl: `${(props.versionDestroyTtlDays ?? 7) * DAY_SECONDS}s`,
+      versionDestroyTtl: `${(props.versionDestroyTtl ?? Duration.days(7)).toSeconds()}s`,
       annotations: { 'value-source': 'out-of-band', ...props.annotations },
       lifecycle: { ignoreChanges: ['rotation[0].next_rotation_time'] },
       dependsOn: props.dependsOn,
@@ -108,12 +109,12 @@ export class PlatformSecret extends Construct {
   }
 
   /**
-   * Let `member` read this secret's values (`roles/secretmanager.secretAccessor` on this secret
+   * Let `grantee` read this secret's values (`roles/secretmanager.secretAccessor` on this secret
    * only; additive).
    * @param id construct id of the grant; unique within this secret
-   * @param member e.g. `serviceAccount:webhook@p.iam.gserviceaccount.com` (a ServiceAccount's `.member`)
+   * @param grantee e.g. `Grantee.fromServiceAccount(webhook.serviceAccount)`
    */
-  public grantAccess(id: string, member: string): SecretManagerSecretIamMember {
-    return SecretAccess.grant(this, id, this.secretId, member);
+  public grantAccess(id: string, grantee: Grantee): SecretManagerSecretIamMember {
+    return SecretAccess.grant(this, id, this.secretId, grantee);
   }
 }

@@ -1,6 +1,6 @@
 import { SecretManagerSecretIamMember } from '@cdktf/provider-google/lib/secret-manager-secret-iam-member';
 import { Construct } from 'constructs';
-import { PUBLIC_MEMBERS } from '../core/public-members';
+import { Grantee } from '../core/grantee';
 
 /** The only role a workload needs to read a secret's values. */
 export const SECRET_ACCESSOR_ROLE = 'roles/secretmanager.secretAccessor';
@@ -12,17 +12,14 @@ export const SECRET_ACCESSOR_ROLE = 'roles/secretmanager.secretAccessor';
  */
 export class SecretAccess {
   /**
-   * Grant `member` read access to one secret.
+   * Grant `grantee` read access to one secret.
    * @param scope where the grant resource is created
    * @param id construct id of the grant
    * @param secretId the secret's id (`projects/p/secrets/name`) or, in the same project, its name
-   * @param member e.g. `serviceAccount:webhook@p.iam.gserviceaccount.com`
+   * @param grantee who may read it, e.g. `Grantee.fromServiceAccount(account)`
    */
-  public static grant(scope: Construct, id: string, secretId: string, member: string): SecretManagerSecretIamMember {
-    if (PUBLIC_MEMBERS.includes(member)) {
-      throw new Error(`${scope.node.path}: grant "${id}" would let ${member} read secret ${secretId}; grant named identities only`);
-    }
-    return new SecretManagerSecretIamMember(scope, id, { secretId, role: SECRET_ACCESSOR_ROLE, member });
+  public static grant(scope: Construct, id: string, secretId: string, grantee: Grantee): SecretManagerSecretIamMember {
+    return new SecretManagerSecretIamMember(scope, id, { secretId, role: SECRET_ACCESSOR_ROLE, member: grantee.member });
   }
 
   private constructor() {}

@@ -1,3 +1,4 @@
+import { Duration } from '../core/duration';
 import { KeyProtectionLevel } from './key-protection';
 
 export interface SecureSecretsProps {
@@ -9,15 +10,16 @@ export interface SecureSecretsProps {
    * @default - the enclosing PlatformStack's regions
    */
   readonly regions?: string[];
-  /** Days between automatic key rotations, 1..90. @default 90 */
-  readonly rotationDays?: number;
+  /** Time between automatic key rotations, 1 to 90 whole days. @default Duration.days(90) */
+  readonly rotationPeriod?: Duration;
   /** Where key material lives. @default KeyProtectionLevel.SOFTWARE */
   readonly protectionLevel?: KeyProtectionLevel;
   /**
-   * Days a destroyed key version stays recoverable (1..120). Data encrypted with it is lost after.
-   * @default 30
+   * How long a destroyed key version stays recoverable, 1 to 120 whole days. Data encrypted with it
+   * is lost after.
+   * @default Duration.days(30)
    */
-  readonly destroyScheduledDays?: number;
+  readonly destroyScheduledDuration?: Duration;
   /**
    * Grant each Google service agent (Cloud SQL, Storage, Artifact Registry, Secret Manager,
    * Pub/Sub, Cloud Logging) encrypt/decrypt on the keys of its purpose.
@@ -32,11 +34,12 @@ export interface SecureSecretsProps {
    */
   readonly dataAccessAuditLogs?: boolean;
   /**
-   * Days a CMEK log bucket in the primary region keeps a copy of the project's audit logs
-   * (1..3650); 0 creates no bucket. Google's `_Default` bucket keeps data-access logs 30 days.
-   * @default 400
+   * How long a CMEK log bucket in the primary region keeps a copy of the project's audit logs, 1 to
+   * 3650 whole days; `Duration.days(0)` creates no bucket. Google's `_Default` bucket keeps
+   * data-access logs 30 days.
+   * @default Duration.days(400)
    */
-  readonly auditLogRetentionDays?: number;
+  readonly auditLogRetention?: Duration;
   /** Project number, to name the service agents. @default - read with a google_project data source */
   readonly projectNumber?: string;
 }

@@ -1,3 +1,4 @@
+import { Duration } from '../core/duration';
 import { Rule, isToken, isKnown, duplicatesIn } from '../core/validation';
 import { SecureSecretsProps } from './secure-secrets-props';
 
@@ -5,8 +6,8 @@ import { SecureSecretsProps } from './secure-secrets-props';
 export interface ResolvedSecureSecretsProps extends SecureSecretsProps {
   readonly name: string;
   readonly regions: string[];
-  readonly rotationDays: number;
-  readonly destroyScheduledDays: number;
+  readonly rotationPeriod: Duration;
+  readonly destroyScheduledDuration: Duration;
 }
 
 /** 2..20 chars, so `<name>-database` stays a short, readable key name. */
@@ -16,6 +17,8 @@ const LOCATION = /^[a-z]+(-[a-z]+[0-9]+)?$/;
 /** A region, not a multi-region. */
 const REGION = /-[a-z]+[0-9]+$/;
 
+const wholeDaysIn = (d: Duration | undefined, min: number, max: number): boolean =>
+  d === undefined || d.isUnresolved() || (Number.isInteger(d.toDays()) && d.toDays() >= min && d.toDays() <= max);
 const badLocations = (p: ResolvedSecureSecretsProps): string[] =>
   isToken(p.regions) ? [] : p.regions.filter((r) => !isToken(r) && !LOCATION.test(r));
 
@@ -45,20 +48,16 @@ export const SECURE_SECRETS_RULES: ReadonlyArray<Rule<ResolvedSecureSecretsProps
       `regions has only multi-regions (${p.regions.join(', ')}): add at least one region such as "us-central1"; secret replicas, the rotation topic and the audit log bucket need one`,
   },
   {
-    when: (p) => isKnown(p.rotationDays) && !(Number.isInteger(p.rotationDays) && p.rotationDays >= 1 && p.rotationDays <= 90),
+    when: (p) => !wholeDaysIn(p.rotationPeriod, 1, 90),
     say: (p) =>
-      `rotationDays is ${p.rotationDays}: give a whole number of days from 1 to 90 (CIS GCP 1.10 asks for rotation within 90 days)`,
+      `rotationPeriod is ${p.rotationPeriod}: give a whole number of days from 1 to 90 (CIS GCP 1.10 asks for rotation within 90 days)`,
   },
   {
-    when: (p) =>
-      isKnown(p.destroyScheduledDays) &&
-      !(Number.isInteger(p.destroyScheduledDays) && p.destroyScheduledDays >= 1 && p.destroyScheduledDays <= 120),
-    say: (p) => `destroyScheduledDays is ${p.destroyScheduledDays}: give a whole number of days from 1 to 120 (Cloud KMS limits)`,
+    when: (p) => !wholeDaysIn(p.destroyScheduledDuration, 1, 120),
+    say: (p) => `destroyScheduledDuration is ${p.destroyScheduledDuration}: give a whole number of days from 1 to 120 (Cloud KMS limits)`,
   },
   {
-    when: (p) =>
-      isKnown(p.auditLogRetentionDays) &&
-      !(Number.isInteger(p.auditLogRetentionDays) && p.auditLogRetentionDays! >= 0 && p.auditLogRetentionDays! <= 3650),
-    say: (p) => `auditLogRetentionDays is ${p.auditLogRetentionDays}: give 0 (no bucket) or a whole number of days from 1 to 3650`,
+    when: (p) => !wholeDaysIn(p.auditLogRetention, 0, 3650),
+    say: (p) => `auditLogRetention is ${p.auditLogRetention}: give Duration.days(0) (no bucket) or a whole number of days from 1 to 3650`,
   },
 ];

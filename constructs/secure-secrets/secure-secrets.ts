@@ -9,9 +9,10 @@ import { ProjectIamAuditConfig } from '@cdktf/provider-google/lib/project-iam-au
 import { PubsubTopic } from '@cdktf/provider-google/lib/pubsub-topic';
 import { PubsubTopicIamMember } from '@cdktf/provider-google/lib/pubsub-topic-iam-member';
 import { Construct } from 'constructs';
+import { Duration } from '../core/duration';
 import { IEncryptionKeys, KeyPurpose } from '../core/encryption-keys';
+import { Grantee } from '../core/grantee';
 import { PlatformStack } from '../core/platform-stack';
-import { PUBLIC_MEMBERS } from '../core/public-members';
 import { validateProps } from '../core/validation';
 import { KeyProtectionLevel } from './key-protection';
 import { PlatformSecret, PlatformSecretOptions } from './platform-secret';
@@ -65,7 +66,7 @@ export class SecureSecrets extends Construct implements IEncryptionKeys {
   public readonly rotationPublisher: PubsubTopicIamMember;
   /** Escape hatch: the project's data-access audit log settings, one per audited service. */
   public readonly auditConfigs: ProjectIamAuditConfig[];
-  /** The CMEK log bucket that keeps a copy of the project's audit logs, when `auditLogRetentionDays` is not 0. */
+  /** The CMEK log bucket that keeps a copy of the project's audit logs, when `auditLogRetention` is not 0. */
   public readonly auditLogBucket?: LoggingProjectBucketConfig;
   /** The sink routing audit logs into `auditLogBucket`. */
   public readonly auditLogSink?: LoggingProjectSink;
@@ -84,8 +85,8 @@ export class SecureSecrets extends Construct implements IEncryptionKeys {
       ...props,
       name: props.name ?? id.toLowerCase(),
       regions: props.regions ?? platform?.regions ?? [],
-      rotationDays: props.rotationDays ?? 90,
-      destroyScheduledDays: props.destroyScheduledDays ?? 30,
+      rotationPeriod: props.rotationPeriod ?? Duration.days(90),
+      destroyScheduledDuration: props.destroyScheduledDuration ?? Duration.days(30),
     };
     validateProps(this.node.path, p, SECURE_SECRETS_RULES);
     this.regions = [...p.regions];
@@ -101,8 +102,8 @@ export class SecureSecrets extends Construct implements IEncryptionKeys {
           name: `${p.name}-${purpose}`,
           keyRing: this.keyRings[i].id,
           purpose: 'ENCRYPT_DECRYPT',
-          rotationPeriod: `${p.rotationDays * DAY_SECONDS}s`,
-          destroyScheduledDuration: `${p.destroyScheduledDays * DAY_SECONDS}s`,
+          rotationPeriod: `${p.rotationPeriod.toSeconds()}s`,
+          destroyScheduledDuration: `${p.destroyScheduledDuration.toSeconds()}s`,
           versionTemplate: {
             algorithm: 'GOOGLE_SYMMETRIC_ENCRYPTION',
             protectionLevel: p.protectionLevel ?? KeyProtectionLevel.SOFTWARE,
@@ -136,7 +137,8 @@ export class SecureSecrets extends Construct implements IEncryptionKeys {
           )
         : [];
 
-    if (p.auditLogRetentionDays !== 0) {
+    const auditLogRetention = p.auditLogRetention ?? Duration.days(400);
+    if (auditLogRetention.isUnresolved() || auditLogRetention.toDays() !== 0) {
       // A copy of every audit log (admin activity and data access) in a bucket we control: CMEK
       // with the primary region's logs key, and a retention that outlives the _Default bucket's 30 days.
       const region = p.regions.find((r) => REGION.test(r)) ?? p.regions[0];
@@ -146,7 +148,7 @@ export class SecureSecrets extends Construct implements IEncryptionKeys {
         location: region,
         bucketId: `${p.name}-audit`,
         description: 'Copy of the project audit logs (admin activity, data access), CMEK-encrypted.',
-        retentionDays: p.auditLogRetentionDays ?? 400,
+        retentionDays: auditLogRetention.toDays(),
         cmekSettings: { kmsKeyName: this.keyId(region, KeyPurpose.LOGS) },
         dependsOn: this.agentGrants('logging'),
       });
@@ -204,17 +206,16 @@ export class SecureSecrets extends Construct implements IEncryptionKeys {
   }
 
   /**
-   * Let `member` encrypt and decrypt with the `purpose` key in `region` (additive).
+   * Let `grantee` encrypt and decrypt with the `purpose` key in `region` (additive).
    * @param id construct id of the grant; unique within this construct
-   * @param member e.g. `serviceAccount:service-123@gcp-sa-example.iam.gserviceaccount.com`
+   * @param grantee e.g. `Grantee.fromServiceAccountEmail("service-123@gcp-sa-example.iam.gserviceaccount.com")`
    */
-  public grantEncryptDecrypt(id: string, region: string, purpose: KeyPurpose, member: string): KmsCryptoKeyIamMember {
-    if (PUBLIC_MEMBERS.includes(member)) {
-      throw new Error(
-        `${this.node.path}.grantEncryptDecrypt("${id}"): member ${member} would open the key to anyone; grant named identities`,
-      );
-    }
-    return new KmsCryptoKeyIamMember(this, id, { cryptoKeyId: this.keyId(region, purpose), role: ENCRYPTER_DECRYPTER, member });
+  public grantEncryptDecrypt(id: string, region: string, purpose: KeyPurpose, grantee: Grantee): KmsCryptoKeyIamMember {
+    return new KmsCryptoKeyIamMember(this, id, {
+      cryptoKeyId: this.keyId(region, purpose),
+      role: ENCRYPTER_DECRYPTER,
+      member: grantee.member,
+    });
   }
 
   /** The provider's project, read once: its number names the service agents. */
@@ -254,7 +255,7 @@ export class SecureSecrets extends Construct implements IEncryptionKeys {
       for (const agent of SERVICE_AGENTS) {
         const email = agent.email ? agent.email(projectNumber) : logging.kmsServiceAccountId;
         this.serviceAgentGrants.push(
-          this.grantEncryptDecrypt(`agent-${agent.name}-${region}`, region, agent.purpose, `serviceAccount:${email}`),
+          this.grantEncryptDecrypt(`agent-${agent.name}-${region}`, region, agent.purpose, Grantee.fromServiceAccountEmail(email)),
         );
       }
     }

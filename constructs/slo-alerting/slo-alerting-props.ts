@@ -1,8 +1,13 @@
+import { Duration } from '../core/duration';
+import type { MultiRegionDb } from '../multi-region-db/multi-region-db';
 import { SloWindow } from './burn-rate';
 import { SloTarget } from './slo-target';
 
 export interface SloAlertingProps {
-  /** What to watch: `SloTarget.cloudRun({ services: webhook.services })` or `SloTarget.gkeWorkload({...})`. */
+  /**
+   * What to watch: `SloTarget.fromWebhook(webhook)` on any platform, or `SloTarget.cloudRun({...})` /
+   * `SloTarget.gkeWorkload({...})` for workloads not made by a ScalableWebhook.
+   */
   readonly target: SloTarget;
   /**
    * Base name for the Monitoring resources (custom service, SLO and log-based metric ids), 2-40
@@ -18,16 +23,16 @@ export interface SloAlertingProps {
    */
   readonly availabilityObjective?: number;
   /**
-   * Latency objective in percent: the share of requests faster than `latencyThresholdMs`.
+   * Latency objective in percent: the share of requests faster than `latencyThreshold`.
    * @default 95
    */
   readonly latencyObjective?: number;
   /**
-   * The latency a request must beat to count as good, in milliseconds. Dialogflow CX gives up on a
-   * webhook after 5 s by default, so keep it well below.
-   * @default 800
+   * The latency a request must beat to count as good. Dialogflow CX gives up on a webhook after
+   * 5 s by default, so keep it well below.
+   * @default Duration.millis(800)
    */
-  readonly latencyThresholdMs?: number;
+  readonly latencyThreshold?: Duration;
   /** The SLO compliance period. @default SloWindow.ROLLING_30_DAYS */
   readonly window?: SloWindow;
   /**
@@ -50,14 +55,13 @@ export interface SloAlertingProps {
   /** Path the uptime check requests. @default "/healthz" */
   readonly uptimePath?: string;
   /**
-   * Cloud SQL database ids (`project:instance`) the webhook depends on: forecast alerts on disk
-   * utilisation and connection count. Each policy's construct id ends in the instance name when
-   * the id is a literal, else in `db<index>` (its position here): ids never carry a token.
-   * @default - no Cloud SQL forecasts
+   * The database the webhook depends on: forecast alerts on what its engine can run out of (Cloud
+   * SQL: disk utilisation and connection count against its `max_connections`, per shard primary;
+   * Firestore: nothing to forecast). Each Cloud SQL policy's construct id ends in the instance name
+   * when the name is a literal, else in `db<index>` (the shard index): ids never carry a token.
+   * @default - no database forecasts
    */
-  readonly cloudSqlDatabaseIds?: string[];
-  /** `max_connections` of those Cloud SQL instances, for the connection forecast. @default 100 */
-  readonly cloudSqlMaxConnections?: number;
+  readonly database?: MultiRegionDb;
   /**
    * The project's Cloud Natural Language request quota per minute (the console's Quotas page):
    * forecast alert on usage approaching it.
@@ -69,8 +73,8 @@ export interface SloAlertingProps {
    * @default 0.8
    */
   readonly saturationRatio?: number;
-  /** How far ahead saturation forecasts look, in hours (Cloud Monitoring allows 1 to 60). @default 6 */
-  readonly forecastHorizonHours?: number;
+  /** How far ahead saturation forecasts look (Cloud Monitoring allows 1 to 60 hours). @default Duration.hours(6) */
+  readonly forecastHorizon?: Duration;
   /**
    * Share of turns answered degraded (NLP failed, cache fallback, ...) over 10 minutes that opens a ticket.
    * @default 0.05
@@ -93,14 +97,14 @@ export interface SloAlertingProps {
    */
   readonly conversationQualityAlert?: boolean;
   /**
-   * Hours after which an incident whose condition has no new data closes itself.
-   * @default 6
+   * How long after its condition has no new data an incident closes itself (30 minutes to 7 days).
+   * @default Duration.hours(6)
    */
-  readonly autoCloseHours?: number;
+  readonly autoClose?: Duration;
   /**
-   * Minutes between repeat notifications of an open incident, per channel (Cloud Monitoring's
-   * rate limit for metric alerts; its `notificationRateLimit` is for log-match alerts only).
-   * @default 60 for pages, 1440 for tickets
+   * Time between repeat notifications of an open incident, per channel (Cloud Monitoring's rate
+   * limit for metric alerts; its `notificationRateLimit` is for log-match alerts only).
+   * @default - Duration.hours(1) for pages, Duration.days(1) for tickets
    */
-  readonly renotifyMinutes?: number;
+  readonly renotifyInterval?: Duration;
 }

@@ -1,8 +1,8 @@
 import { pageChannelsRule } from '../core/alert-routing';
+import { Duration } from '../core/duration';
 import { Rule, isToken } from '../core/validation';
 import { MAX_ROLLING_DAYS, MIN_ROLLING_DAYS, SloWindow, burnRateAlerts } from './burn-rate';
 import { SloAlertingProps } from './slo-alerting-props';
-import { cloudRunServiceNames } from './target-signals';
 
 /** Props after defaults are applied: what the rules judge. */
 export interface ResolvedSloAlertingProps extends SloAlertingProps {
@@ -10,22 +10,23 @@ export interface ResolvedSloAlertingProps extends SloAlertingProps {
   readonly production: boolean;
   readonly availabilityObjective: number;
   readonly latencyObjective: number;
-  readonly latencyThresholdMs: number;
+  readonly latencyThreshold: Duration;
   readonly window: SloWindow;
   readonly pageChannels: string[];
   readonly ticketChannels: string[];
   readonly saturationRatio: number;
-  readonly forecastHorizonHours: number;
+  readonly forecastHorizon: Duration;
   readonly degradedRatioThreshold: number;
   readonly noMatchRatioThreshold: number;
   readonly qualityScoreTarget: number;
   readonly conversationQualityAlert: boolean;
-  readonly autoCloseHours: number;
+  readonly autoClose: Duration;
 }
 
 /** 2..40 chars: SLO ids and log metric names get suffixes and must stay short. */
 const NAME = /^[a-z][a-z0-9-]{0,38}[a-z0-9]$/;
 const known = (v: unknown): v is number => typeof v === 'number' && !isToken(v);
+const knownDuration = (d: Duration | undefined): d is Duration => d !== undefined && !d.isUnresolved();
 const notPercent = (v: number): boolean => known(v) && !(v > 0 && v < 100);
 const notRatio = (v: number): boolean => known(v) && !(v > 0 && v <= 1);
 /** The fastest page needs errors at 14.4× the budget rate (30 days): impossible when that exceeds 100%. */
@@ -36,16 +37,12 @@ const fastestBurn = (days: number): number => burnRateAlerts(0.999, days)[0].bur
 export const SLO_ALERTING_RULES: ReadonlyArray<Rule<ResolvedSloAlertingProps>> = [
   {
     when: (p) => !p.target,
-    say: () => 'target is missing: pass SloTarget.cloudRun({ services: webhook.services }) or SloTarget.gkeWorkload({...})',
+    say: () =>
+      'target is missing: pass SloTarget.fromWebhook(webhook), or SloTarget.cloudRun({...}) / SloTarget.gkeWorkload({...}) for workloads no ScalableWebhook made',
   },
   {
-    when: (p) => p.target?.kind === 'CLOUD_RUN' && cloudRunServiceNames(p.target).length === 0,
-    say: () => "target has no Cloud Run services: pass the webhook's services, e.g. SloTarget.cloudRun({ services: webhook.services })",
-  },
-  {
-    when: (p) => p.target?.kind === 'CLOUD_RUN' && new Set(cloudRunServiceNames(p.target)).size > 1,
-    say: (p) =>
-      `target services have different names (${[...new Set(cloudRunServiceNames(p.target))].join(', ')}): one SloAlerting watches one webhook, whose services share a name across regions; create one SloAlerting per webhook`,
+    when: (p) => (p.target?._problems() ?? []).length > 0,
+    say: (p) => p.target._problems().join('; '),
   },
   {
     when: (p) => !isToken(p.name) && !NAME.test(p.name),
@@ -60,7 +57,7 @@ export const SLO_ALERTING_RULES: ReadonlyArray<Rule<ResolvedSloAlertingProps>> =
   {
     when: (p) => notPercent(p.latencyObjective),
     say: (p) =>
-      `latencyObjective ${p.latencyObjective} is not a percentage between 0 and 100 (exclusive): e.g. 95 for "95% of requests under latencyThresholdMs"`,
+      `latencyObjective ${p.latencyObjective} is not a percentage between 0 and 100 (exclusive): e.g. 95 for "95% of requests under latencyThreshold"`,
   },
   {
     when: (p) => known(p.window?.days) && unreachablePage(p.availabilityObjective, p.window.days),
@@ -73,8 +70,8 @@ export const SLO_ALERTING_RULES: ReadonlyArray<Rule<ResolvedSloAlertingProps>> =
       `latencyObjective ${p.latencyObjective} is so low that the fast-burn page (${fastestBurn(p.window.days)}× the budget rate) would need more than 100% slow requests and could never fire: use an objective of at least ${(100 * (1 - 1 / fastestBurn(p.window.days))).toFixed(2)}`,
   },
   {
-    when: (p) => known(p.latencyThresholdMs) && !(p.latencyThresholdMs > 0),
-    say: (p) => `latencyThresholdMs ${p.latencyThresholdMs} must be greater than 0: e.g. 800`,
+    when: (p) => knownDuration(p.latencyThreshold) && !(p.latencyThreshold.toMilliseconds() > 0),
+    say: (p) => `latencyThreshold ${p.latencyThreshold} must be greater than 0: e.g. Duration.millis(800)`,
   },
   {
     when: (p) => known(p.window?.days) && !(Number.isInteger(p.window.days) && p.window.days >= 1 && p.window.days <= MAX_ROLLING_DAYS),
@@ -92,8 +89,8 @@ export const SLO_ALERTING_RULES: ReadonlyArray<Rule<ResolvedSloAlertingProps>> =
     say: (p) => `saturationRatio ${p.saturationRatio} must be in (0, 1]: e.g. 0.8 to be warned at 80% of a limit`,
   },
   {
-    when: (p) => known(p.forecastHorizonHours) && !(p.forecastHorizonHours >= 1 && p.forecastHorizonHours <= 60),
-    say: (p) => `forecastHorizonHours ${p.forecastHorizonHours} must be between 1 and 60: Cloud Monitoring forecasts 1 to 60 hours ahead`,
+    when: (p) => knownDuration(p.forecastHorizon) && !(p.forecastHorizon.toHours() >= 1 && p.forecastHorizon.toHours() <= 60),
+    say: (p) => `forecastHorizon ${p.forecastHorizon} must be between 1 h and 60 h: Cloud Monitoring forecasts 1 to 60 hours ahead`,
   },
   {
     when: (p) => notRatio(p.degradedRatioThreshold),
@@ -109,16 +106,12 @@ export const SLO_ALERTING_RULES: ReadonlyArray<Rule<ResolvedSloAlertingProps>> =
       `qualityScoreTarget ${p.qualityScoreTarget} must be between 0 and 1 (exclusive): it is the mean quality score (0..1) conversations should reach, e.g. 0.7; at 0 the alert could never fire, at 1 every imperfect conversation would fire it`,
   },
   {
-    when: (p) => known(p.autoCloseHours) && !(p.autoCloseHours >= 0.5 && p.autoCloseHours <= 24 * 7),
-    say: (p) => `autoCloseHours ${p.autoCloseHours} must be between 0.5 and 168: Cloud Monitoring auto-closes after 30 minutes to 7 days`,
+    when: (p) => knownDuration(p.autoClose) && !(p.autoClose.toMinutes() >= 30 && p.autoClose.toDays() <= 7),
+    say: (p) => `autoClose ${p.autoClose} must be between 30 min and 7 d: Cloud Monitoring auto-closes after 30 minutes to 7 days`,
   },
   {
     when: (p) => known(p.nlpQuotaPerMinute) && !(p.nlpQuotaPerMinute > 0),
     say: (p) =>
       `nlpQuotaPerMinute ${p.nlpQuotaPerMinute} must be greater than 0: the quota shown on the Natural Language API's Quotas page`,
-  },
-  {
-    when: (p) => known(p.cloudSqlMaxConnections) && !(p.cloudSqlMaxConnections > 0),
-    say: (p) => `cloudSqlMaxConnections ${p.cloudSqlMaxConnections} must be greater than 0: the instances' max_connections flag`,
   },
 ];

@@ -11,7 +11,9 @@ import { MonitoringSlo } from '@cdktf/provider-google/lib/monitoring-slo';
 import { MonitoringUptimeCheckConfig } from '@cdktf/provider-google/lib/monitoring-uptime-check-config';
 import { Construct } from 'constructs';
 import { alertEnvironment, notificationChannels } from '../core/alert-routing';
+import { Duration } from '../core/duration';
 import { PlatformStack } from '../core/platform-stack';
+import { RequestSignals } from '../core/request-signals';
 import { Runbooks } from '../core/runbooks';
 import { terraformLiteral } from '../core/terraform-literal';
 import { isToken, validateProps } from '../core/validation';
@@ -20,9 +22,9 @@ import { ConversationMetrics } from './conversation-metrics';
 import * as w from './dashboard-widgets';
 import { SloAlertingProps } from './slo-alerting-props';
 import { ResolvedSloAlertingProps, SLO_ALERTING_RULES } from './slo-alerting-rules';
-import { TargetSignals, signalsOf } from './target-signals';
 
-const HOUR = 3600;
+/** Cloud SQL's max_connections when a database's tier does not tell (a token tier). */
+const DEFAULT_MAX_CONNECTIONS = 100;
 const UPTIME_REGIONS = ['USA', 'EUROPE', 'ASIA_PACIFIC'];
 
 /** What an SLO measures; also the runbook it links. */
@@ -92,11 +94,11 @@ export class SloAlerting extends Construct {
   public readonly alertKinds: string[] = [];
   /** The latency SLO's objective (percent), threshold and window, for impact assessment. */
   public readonly latencyObjective: number;
-  public readonly latencyThresholdMs: number;
-  public readonly windowDays: number;
+  public readonly latencyThreshold: Duration;
+  public readonly window: SloWindow;
 
   private readonly p: ResolvedSloAlertingProps;
-  private readonly signals: TargetSignals;
+  private readonly signals: RequestSignals;
   private readonly env: string;
   private readonly projectId: string;
 
@@ -111,24 +113,24 @@ export class SloAlerting extends Construct {
       production,
       availabilityObjective: props.availabilityObjective ?? 99.9,
       latencyObjective: props.latencyObjective ?? 95,
-      latencyThresholdMs: props.latencyThresholdMs ?? 800,
+      latencyThreshold: props.latencyThreshold ?? Duration.millis(800),
       window: props.window ?? SloWindow.ROLLING_30_DAYS,
       pageChannels,
       ticketChannels: props.ticketChannels ?? pageChannels,
       saturationRatio: props.saturationRatio ?? 0.8,
-      forecastHorizonHours: props.forecastHorizonHours ?? 6,
+      forecastHorizon: props.forecastHorizon ?? Duration.hours(6),
       degradedRatioThreshold: props.degradedRatioThreshold ?? 0.05,
       noMatchRatioThreshold: props.noMatchRatioThreshold ?? 0.3,
       qualityScoreTarget: props.qualityScoreTarget ?? 0.7,
       conversationQualityAlert: props.conversationQualityAlert ?? true,
-      autoCloseHours: props.autoCloseHours ?? 6,
+      autoClose: props.autoClose ?? Duration.hours(6),
     };
     validateProps(this.node.path, this.p, SLO_ALERTING_RULES);
     const p = this.p;
     this.latencyObjective = p.latencyObjective;
-    this.latencyThresholdMs = p.latencyThresholdMs;
-    this.windowDays = p.window.days;
-    this.signals = signalsOf(p.target);
+    this.latencyThreshold = p.latencyThreshold;
+    this.window = p.window;
+    this.signals = p.target.signals;
     this.env = alertEnvironment(this, production);
     this.projectId = platform?.projectId ?? new DataGoogleClientConfig(this, 'client').project;
     this.availabilityBurnRates = burnRateAlerts(fraction(p.availabilityObjective), p.window.days);
@@ -137,7 +139,7 @@ export class SloAlerting extends Construct {
     this.service = new MonitoringCustomService(this, 'service', {
       serviceId: p.name,
       displayName: `Webhook ${this.signals.serviceName}`,
-      userLabels: { ...this.labels(), ...this.watchedServiceLabels() },
+      userLabels: { ...this.labels(), ...this.signals.resourceLabels },
     });
     this.availabilitySlo = new MonitoringSlo(this, 'availability-slo', {
       service: this.service.serviceId,
@@ -153,13 +155,13 @@ export class SloAlerting extends Construct {
     this.latencySlo = new MonitoringSlo(this, 'latency-slo', {
       service: this.service.serviceId,
       sloId: `${p.name}-latency`,
-      displayName: `${p.latencyObjective}% of webhook requests under ${p.latencyThresholdMs} ms, rolling ${p.window.days} days`,
+      displayName: `${p.latencyObjective}% of webhook requests under ${p.latencyThreshold.toMilliseconds()} ms, rolling ${p.window.days} days`,
       goal: fraction(p.latencyObjective),
       rollingPeriodDays: p.window.days,
       requestBasedSli: {
         distributionCut: {
           distributionFilter: this.signals.latencyFilter,
-          range: { max: p.latencyThresholdMs * this.signals.latencyUnitsPerMs },
+          range: { max: p.latencyThreshold.toMilliseconds() * this.signals.latencyUnitsPerMs },
         },
       },
       userLabels: this.labels({ sli: 'latency' }),
@@ -176,7 +178,7 @@ export class SloAlerting extends Construct {
         key: 'latency',
         slo: this.latencySlo,
         objective: p.latencyObjective,
-        describe: `requests answered within ${p.latencyThresholdMs} ms`,
+        describe: `requests answered within ${p.latencyThreshold.toMilliseconds()} ms`,
       },
     ];
     for (const slo of slos) this.burnRatePolicies(slo);
@@ -189,15 +191,6 @@ export class SloAlerting extends Construct {
     this.dashboard = new MonitoringDashboard(this, 'dashboard', {
       dashboardJson: terraformLiteral(JSON.stringify(this.dashboardJson(slos))),
     });
-  }
-
-  /**
-   * `run_<region>: ${service.name}` for each Cloud Run service watched: references, so the policy
-   * gate's graph sees which services have SLOs (CKV_CONVAI_45); the value is the service name.
-   */
-  private watchedServiceLabels(): { [key: string]: string } {
-    const services = this.p.target.cloudRunOptions?.services ?? [];
-    return Object.fromEntries(services.map((s) => [`run_${s.locationInput ?? s.node.id}`, s.name]));
   }
 
   private labels(extra: { [key: string]: string } = {}): { [key: string]: string } {
@@ -259,10 +252,10 @@ export class SloAlerting extends Construct {
       comparison: 'COMPARISON_GT',
       thresholdValue: threshold,
       duration: '0s',
-      forecastOptions: { forecastHorizon: `${p.forecastHorizonHours * HOUR}s` },
+      forecastOptions: { forecastHorizon: `${p.forecastHorizon.toSeconds()}s` },
       aggregations: [{ alignmentPeriod, perSeriesAligner: aligner, crossSeriesReducer: 'REDUCE_SUM', groupByFields }],
     });
-    const horizon = `${p.forecastHorizonHours} h`;
+    const horizon = `${p.forecastHorizon.toHours()} h`;
 
     if (s.instancesFilter && s.maxInstances !== undefined) {
       this.alertPolicy({
@@ -281,9 +274,9 @@ export class SloAlerting extends Construct {
         ],
       });
     }
-    for (const [index, databaseId] of (p.cloudSqlDatabaseIds ?? []).entries()) {
+    for (const [index, databaseId] of (p.database?.cloudSqlDatabaseIds ?? []).entries()) {
       const scope = `resource.type="cloudsql_database" resource.label.database_id="${databaseId}"`;
-      const max = p.cloudSqlMaxConnections ?? 100;
+      const max = p.database?.maxConnections || DEFAULT_MAX_CONNECTIONS;
       this.alertPolicy({
         id: `cloud-sql-forecast-${forecastSuffix(databaseId, index)}`,
         displayName: `${p.name}: Cloud SQL ${databaseId} disk or connections forecast to reach ${percent} within ${horizon}`,
@@ -516,7 +509,7 @@ export class SloAlerting extends Construct {
     const page = spec.severity === AlertSeverity.PAGE;
     const severity = page ? 'CRITICAL' : 'WARNING';
     const channels = notificationChannels(severity, p);
-    const renotifyMinutes = p.renotifyMinutes ?? (page ? 60 : 24 * 60);
+    const renotify = p.renotifyInterval ?? (page ? Duration.hours(1) : Duration.days(1));
     const runbook = Runbooks.url(this, spec.runbook);
     const policy = new MonitoringAlertPolicy(this, spec.id, {
       displayName: spec.displayName,
@@ -525,8 +518,8 @@ export class SloAlerting extends Construct {
       conditions: spec.conditions,
       notificationChannels: channels,
       alertStrategy: {
-        autoClose: `${Math.round(p.autoCloseHours * HOUR)}s`,
-        notificationChannelStrategy: channels && [{ notificationChannelNames: channels, renotifyInterval: `${renotifyMinutes * 60}s` }],
+        autoClose: `${Math.round(p.autoClose.toSeconds())}s`,
+        notificationChannelStrategy: channels && [{ notificationChannelNames: channels, renotifyInterval: `${renotify.toSeconds()}s` }],
       },
       documentation: {
         mimeType: 'text/markdown',
@@ -569,7 +562,7 @@ export class SloAlerting extends Construct {
         'Latency p95',
         [w.percentile(s.latencyFilter, 95, byRegion)],
         s.latencyUnitsPerMs === 1 ? 'ms' : 's',
-        this.p.latencyThresholdMs * s.latencyUnitsPerMs,
+        this.p.latencyThreshold.toMilliseconds() * s.latencyUnitsPerMs,
       ),
       ...(s.instancesFilter
         ? [w.lineChart('Instances', [w.gauge(s.instancesFilter, 'REDUCE_SUM', byRegion)], 'instances', s.maxInstances)]
@@ -680,7 +673,7 @@ export class SloAlerting extends Construct {
 
 /**
  * The construct id suffix of a database's forecast policy (its Terraform address): the instance
- * name when the caller gave it literally, else the database's position in `cloudSqlDatabaseIds`.
+ * name when it is a literal, else the database's position in `MultiRegionDb.cloudSqlDatabaseIds` (its shard).
  * Never the text of a token: its internal number would change the address with unrelated edits.
  */
 function forecastSuffix(databaseId: string, index: number): string {

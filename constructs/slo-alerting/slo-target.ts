@@ -1,4 +1,6 @@
 import { CloudRunV2Service } from '@cdktf/provider-google/lib/cloud-run-v2-service';
+import { RequestSignals, cloudRunServiceNames, cloudRunSignals, gkeSignals } from '../core/request-signals';
+import type { ScalableWebhook } from '../scalable-webhook/scalable-webhook';
 
 /** What SloAlerting watches on Cloud Run: the webhook's services, one per region. */
 export interface CloudRunSloTargetOptions {
@@ -26,32 +28,55 @@ export interface GkeSloTargetOptions {
 }
 
 /**
- * What an SloAlerting watches. Enum-like class: jsii has no unions.
+ * What an SloAlerting watches: where the webhook's request signals live in Cloud Monitoring.
+ * Enum-like class (jsii has no unions):
  *
- * - `cloudRun`: request-based SLIs from Cloud Run's own metrics (`run.googleapis.com/request_count`
- *   by response code class, `run.googleapis.com/request_latencies`), forecast on instance count.
- * - `gkeWorkload`: GKE has no request metrics of its own without a service mesh, so the SLIs come
- *   from the runtime's Prometheus metrics (`webhook_requests_total`, `webhook_request_duration_seconds`)
- *   collected by Google Cloud Managed Service for Prometheus (on by default on GKE Autopilot and
- *   recent Standard clusters; needs a PodMonitoring for `/metrics`).
+ * - `fromWebhook(webhook)`: whatever platform the ScalableWebhook runs on; the platform says
+ *   where its signals are (`ScalableWebhook.requestSignals`), so the caller never branches on it;
+ * - `cloudRun`: Cloud Run services not made by a ScalableWebhook: request-based SLIs from Cloud
+ *   Run's own metrics, forecast on instance count;
+ * - `gkeWorkload`: a Kubernetes Service not made by a ScalableWebhook: SLIs from the runtime's
+ *   Prometheus metrics collected by Google Cloud Managed Service for Prometheus (on by default on
+ *   GKE Autopilot and recent Standard clusters; needs a PodMonitoring for `/metrics`).
  */
 export class SloTarget {
+  /** Watch a ScalableWebhook, on whichever platform it runs. */
+  public static fromWebhook(webhook: ScalableWebhook): SloTarget {
+    return new SloTarget(webhook.requestSignals, []);
+  }
+
   /** Watch Cloud Run services (one per region, same service name). */
   public static cloudRun(options: CloudRunSloTargetOptions): SloTarget {
-    return new SloTarget('CLOUD_RUN', options, undefined);
+    const names = cloudRunServiceNames(options.services ?? []);
+    const problems: string[] = [];
+    if (names.length === 0) {
+      problems.push(
+        "target has no Cloud Run services: pass the webhook's services, e.g. SloTarget.cloudRun({ services: webhook.services }), or use SloTarget.fromWebhook(webhook)",
+      );
+    } else if (new Set(names).size > 1) {
+      problems.push(
+        `target services have different names (${[...new Set(names)].join(', ')}): one SloAlerting watches one webhook, whose services share a name across regions; create one SloAlerting per webhook`,
+      );
+    }
+    return new SloTarget(cloudRunSignals(options.services ?? []), problems);
   }
 
   /** Watch a GKE workload through its Managed Service for Prometheus metrics. */
   public static gkeWorkload(options: GkeSloTargetOptions): SloTarget {
-    return new SloTarget('GKE', undefined, options);
+    return new SloTarget(gkeSignals(options), []);
   }
 
   private constructor(
-    /** `CLOUD_RUN` or `GKE`. */
-    public readonly kind: string,
-    /** Set for `cloudRun`. */
-    public readonly cloudRunOptions?: CloudRunSloTargetOptions,
-    /** Set for `gkeWorkload`. */
-    public readonly gkeOptions?: GkeSloTargetOptions,
+    /** Where the watched workload's request signals live. */
+    public readonly signals: RequestSignals,
+    private readonly problems: string[],
   ) {}
+
+  /**
+   * What is wrong with the target as given, for SloAlerting's validation.
+   * @internal
+   */
+  public _problems(): string[] {
+    return [...this.problems];
+  }
 }

@@ -1,4 +1,5 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { Duration } from '../../constructs/core/duration';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TerraformStack, Testing } from 'cdktf';
@@ -58,7 +59,7 @@ describe('PlatformBootstrap: the state bucket', () => {
     expect(bucket.lifecycle_rule).toEqual([
       { action: { type: 'Delete' }, condition: { days_since_noncurrent_time: 90, with_state: 'ARCHIVED' } },
     ]);
-    const custom = only(bootstrapJson({ noncurrentVersionRetentionDays: 30 }), 'google_storage_bucket');
+    const custom = only(bootstrapJson({ noncurrentVersionRetention: Duration.days(30) }), 'google_storage_bucket');
     expect(custom.lifecycle_rule[0].condition.days_since_noncurrent_time).toBe(30);
   });
 
@@ -232,7 +233,9 @@ describe('PlatformBootstrap: validation', () => {
       /github.branch "refs\/heads\/main" is not a branch name/,
     );
     expect(make({ location: 'NAM4' })).toThrow(/location "NAM4" is not a region or multi-region/);
-    expect(make({ noncurrentVersionRetentionDays: 0 })).toThrow(/noncurrentVersionRetentionDays is 0/);
+    expect(make({ noncurrentVersionRetention: Duration.days(0) })).toThrow(
+      /noncurrentVersionRetention is 0 s: give a whole number of days/,
+    );
     expect(make({ projects: ['acme-convai-dev', 'acme-convai-dev'] })).toThrow(/projects lists acme-convai-dev more than once/);
   });
 

@@ -1,6 +1,6 @@
 import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
 import { ChaosMeshExperiments } from '../../constructs/scalable-webhook/chaos-mesh-experiments';
-import { Duration } from '../../constructs/dr-backup/duration';
+import { Duration } from '../../constructs/core/duration';
 import { GkePlatformOptions, Platform } from '../../constructs/scalable-webhook/platform';
 import { ScalableWebhook } from '../../constructs/scalable-webhook/scalable-webhook';
 import { IMAGE, Json, PROD_PROPS, only, platformStack, synth } from '../helpers/synth';

@@ -5,7 +5,7 @@
  */
 import { DrBackup } from '../../constructs/dr-backup/dr-backup';
 import { DrBackupProps } from '../../constructs/dr-backup/dr-backup-props';
-import { Duration } from '../../constructs/dr-backup/duration';
+import { Duration } from '../../constructs/core/duration';
 import { evaluatePreconditions, failoverPlan } from '../../constructs/dr-backup/failover-plan';
 import { RESTORE_DRILL_GRACE_HOURS, RESTORE_DRILL_INTERVALS, RESTORE_DRILL_RUNBOOK } from '../../constructs/dr-backup/restore-drill';
 import { MAX_ABSENCE_SECONDS } from '../../constructs/dr-backup/recovery-plan';
@@ -99,7 +99,7 @@ describe('restore drill, production defaults', () => {
     expect(job.http_target.oauth_token.service_account_email).toMatch(
       /google_service_account\.backups_restore-drill_service-account_\w+\.email/,
     );
-    expect(backups.restoreDrillOverdueHours).toBe(16);
+    expect(backups.restoreDrillOverdue?.toHours()).toBe(16);
   });
 
   test('the scratch instance: CMEK, private IP only, zonal, no backups, deletion protection off, labelled', () => {
@@ -208,7 +208,7 @@ describe('restore drill, production defaults', () => {
   });
 
   test('the interval is a prop: 6 h drills are overdue after 10 h', () => {
-    const six = build({ restoreDrillIntervalHours: 6 });
+    const six = build({ restoreDrillInterval: Duration.hours(6) });
     expect(named(six.json, 'google_cloud_scheduler_job', 'backups-restore-drill').schedule).toBe('45 */6 * * *');
     expect(
       named(six.json, 'google_monitoring_alert_policy', 'backups: restore drill failed or overdue').conditions[1].condition_absent.duration,
@@ -385,11 +385,11 @@ describe('failover plans (what the dry run shows)', () => {
 describe('validation', () => {
   test.each<[string, Partial<Options>, MultiRegionDbProps | undefined, PlatformStackProps | undefined, RegExp]>([
     [
-      'restoreDrillIntervalHours',
-      { restoreDrillIntervalHours: 24 },
+      'restoreDrillInterval',
+      { restoreDrillInterval: Duration.hours(24) },
       undefined,
       undefined,
-      /restoreDrillIntervalHours is 24: use 4, 6, 8, 12/,
+      /restoreDrillInterval is 1 d: use 4 h, 6 h, 8 h, 12 h/,
     ],
     [
       'restoreDrillTier',

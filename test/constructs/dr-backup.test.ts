@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BACKUP_STALE_RUNBOOK, DrBackup } from '../../constructs/dr-backup/dr-backup';
 import { DrBackupProps } from '../../constructs/dr-backup/dr-backup-props';
-import { Duration } from '../../constructs/dr-backup/duration';
+import { Duration } from '../../constructs/core/duration';
 import { recoveryPlan, recoveryProblems } from '../../constructs/dr-backup/recovery-plan';
 import { DEFAULT_RUNBOOK_BASE_URL, RUNBOOK_DIR } from '../../constructs/core/runbooks';
 import { PlatformStackProps } from '../../constructs/core/platform-stack';
@@ -87,7 +87,7 @@ describe('DrBackup production defaults (Cloud SQL, rpo 15 min, rto 30 min)', () 
   });
 
   test('hourly logical exports: Cloud Scheduler starts a Workflows export of every shard primary', () => {
-    expect(backups.exportIntervalHours).toBe(1);
+    expect(backups.exportInterval.toHours()).toBe(1);
     const job = named(json, 'google_cloud_scheduler_job', 'backups-export');
     expect(job.schedule).toBe('15 */1 * * *');
     expect(job.time_zone).toBe('Etc/UTC');
@@ -263,7 +263,7 @@ describe('DrBackup derived settings', () => {
   });
 
   test('a locked retention policy is opt-in', () => {
-    const { json } = build({ lockRetentionPolicy: true, retentionDays: 90 });
+    const { json } = build({ lockRetentionPolicy: true, retention: Duration.days(90) });
     expect(bucketNamed(json, 'acme-convai-prod-backups').retention_policy).toEqual({ retention_period: 90 * 86400, is_locked: true });
   });
 });
@@ -377,11 +377,20 @@ describe('DrBackup validation', () => {
     ['name', { name: 'Backups!' }, /name "Backups!" is not a valid base name/],
     ['bucketName', { bucketName: 'UPPER' }, /bucketName "UPPER" is not a bucket name/],
     ['encryptionKeys', { encryptionKeys: undefined }, /encryptionKeys is missing: production backups must be encrypted/],
-    ['retentionDays', { retentionDays: 0 }, /retentionDays is 0: use 1..3650 days/],
-    ['softDeleteDays', { softDeleteDays: 3 }, /softDeleteDays is 3: Cloud Storage keeps soft-deleted objects 7..90 days/],
-    ['deleteAfterDays', { deleteAfterDays: 60 }, /deleteAfterDays is 60: use a whole number ≥ 91/],
-    ['deleteAfterDays under retention', { retentionDays: 400, deleteAfterDays: 365 }, /deleteAfterDays is 365: use a whole number ≥ 400/],
-    ['vaultMinimumRetentionDays', { vaultMinimumRetentionDays: 0 }, /vaultMinimumRetentionDays is 0: use 1..36159 days/],
+    ['retention', { retention: Duration.days(0) }, /retention is 0 s: use 1..3650 whole days/],
+    ['retention in hours', { retention: Duration.hours(36) }, /retention is 36 h: use 1..3650 whole days/],
+    [
+      'softDeleteRetention',
+      { softDeleteRetention: Duration.days(3) },
+      /softDeleteRetention is 3 d: Cloud Storage keeps soft-deleted objects 7..90 whole days/,
+    ],
+    ['deleteAfter', { deleteAfter: Duration.days(60) }, /deleteAfter is 60 d: use whole days, at least 91 d/],
+    [
+      'deleteAfter under retention',
+      { retention: Duration.days(400), deleteAfter: Duration.days(365) },
+      /deleteAfter is 365 d: use whole days, at least 400 d/,
+    ],
+    ['vaultMinimumRetention', { vaultMinimumRetention: Duration.days(0) }, /vaultMinimumRetention is 0 s: use 1..36159 whole days/],
     ['rpo missing', { rpo: undefined }, /rpo and rto are required/],
     ['pageChannels', { pageChannels: [] }, /pageChannels is empty in production: .* so stale backups reach the on-call/],
   ])('%s', (_, backup, message) => {
@@ -399,7 +408,7 @@ describe('DrBackup validation', () => {
   });
 
   test('Duration refuses negative amounts and prints the largest whole unit', () => {
-    expect(() => Duration.minutes(-1)).toThrow(/-60 seconds is not a duration/);
+    expect(() => Duration.minutes(-1)).toThrow(/-1 min is not a duration/);
     expect([Duration.seconds(90), Duration.minutes(5), Duration.hours(4), Duration.days(2)].map(String)).toEqual([
       '90 s',
       '5 min',

@@ -1,4 +1,5 @@
 import { TerraformOutput } from 'cdktf';
+import { Grantee } from '../../constructs/core/grantee';
 import { MemorystoreCache } from '../../constructs/memorystore/memorystore-cache';
 import { FixedKeys } from '../helpers/fixed-keys';
 import { PROD_PROPS, DEV_PROPS, platformStack, resources, synth } from '../helpers/synth';
@@ -9,7 +10,7 @@ const SUBNETS = PROD_PROPS.regions.map((r) => `projects/acme-convai-prod/regions
 function prodCache() {
   const stack = platformStack(PROD_PROPS);
   const cache = new MemorystoreCache(stack, 'shared-state', { network: NETWORK, subnetworks: SUBNETS, encryptionKeys: new FixedKeys() });
-  cache.grantConnect('webhook', 'webhook-run@acme-convai-prod.iam.gserviceaccount.com');
+  cache.grantConnect('webhook', Grantee.fromServiceAccountEmail('webhook-run@acme-convai-prod.iam.gserviceaccount.com'));
   for (const [name, value] of Object.entries(cache.runtimeEnv())) new TerraformOutput(stack, `env-${name}`, { value });
   return { stack, cache, json: synth(stack) };
 }
@@ -76,6 +77,9 @@ test('bad props fail synth naming the prop and the fix', () => {
     () => new MemorystoreCache(platformStack(DEV_PROPS), 'c', { network: NETWORK, subnetworks: [SUBNETS[0]], name: 'Bad_Name' }),
   ).toThrow(/name "Bad_Name"/);
   expect(() =>
-    new MemorystoreCache(platformStack(DEV_PROPS), 'cache', { network: NETWORK, subnetworks: [SUBNETS[0]] }).grantConnect('x', 'allUsers'),
-  ).toThrow(/public/);
+    new MemorystoreCache(platformStack(DEV_PROPS), 'cache', { network: NETWORK, subnetworks: [SUBNETS[0]] }).grantConnect(
+      'x',
+      Grantee.fromMember('group:team@acme.dev'),
+    ),
+  ).toThrow(/test\/cache.grantConnect\("x"\): group:team@acme.dev is not a service account/);
 });

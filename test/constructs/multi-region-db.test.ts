@@ -1,4 +1,6 @@
 import { TerraformOutput, TerraformStack, TerraformVariable, Testing } from 'cdktf';
+import { Duration } from '../../constructs/core/duration';
+import { Grantee } from '../../constructs/core/grantee';
 import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
 import { PolicySuppressions } from '../../constructs/core/policy-suppressions';
 import { DatabaseEngine, SqlEdition } from '../../constructs/multi-region-db/database-engine';
@@ -243,7 +245,7 @@ describe('MultiRegionDb on Firestore', () => {
   test('grantConnect gives datastore.user on this database only', () => {
     const stack = platformStack(PROD_PROPS);
     const fsDb = new MultiRegionDb(stack, 'db', { engine: DatabaseEngine.firestore(), encryptionKeys: new FixedKeys() });
-    fsDb.grantConnect('runtime', 'run@acme.iam.gserviceaccount.com');
+    fsDb.grantConnect('runtime', Grantee.fromServiceAccountEmail('run@acme.iam.gserviceaccount.com'));
     const grant = only(synth(stack), 'google_project_iam_member');
     expect(grant.role).toBe('roles/datastore.user');
     expect(grant.condition.expression).toMatch(/^resource.name == "projects\/acme-convai-prod\/databases\/\$\{google_firestore_database\./);
@@ -253,7 +255,7 @@ describe('MultiRegionDb on Firestore', () => {
 describe('MultiRegionDb grants and connection URL', () => {
   const stack = platformStack(PROD_PROPS);
   const db = new MultiRegionDb(stack, 'db', { ...PROD_BASE, shards: 2 });
-  const grants = db.grantConnect('runtime', 'webhook-run@acme.iam.gserviceaccount.com');
+  const grants = db.grantConnect('runtime', Grantee.fromMember('serviceAccount:webhook-run@acme.iam.gserviceaccount.com'));
   const url = db.databaseUrl('webhook-run@acme.iam.gserviceaccount.com', 1);
   const json = synth(stack);
 
@@ -285,8 +287,14 @@ describe('MultiRegionDb grants and connection URL', () => {
     expect(() => db.databaseUrl('x@y.iam.gserviceaccount.com', 5)).toThrow(/no shard 5 \(there are 2\)/);
   });
 
-  test('refuses public members', () => {
-    expect(() => db.grantConnect('public', 'allUsers')).toThrow(/allUsers is public/);
+  test('refuses grantees that are not service accounts (an IAM database user is one)', () => {
+    expect(() => db.grantConnect('group', Grantee.fromMember('group:dba@acme.dev'))).toThrow(
+      /test\/db.grantConnect\("group"\): group:dba@acme.dev is not a service account/,
+    );
+  });
+
+  test('cloudSqlDatabaseIds: <project>:<instance> of every shard primary, by shard', () => {
+    expect(db.cloudSqlDatabaseIds).toEqual(['acme-convai-prod:db-s0', 'acme-convai-prod:db-s1']);
   });
 });
 
@@ -340,7 +348,16 @@ describe('MultiRegionDb validation', () => {
       { edition: SqlEdition.ENTERPRISE, tier: 'db-custom-2-7680' },
       /drReplicaRegion is set with edition ENTERPRISE: .* needs SqlEdition.ENTERPRISE_PLUS/,
     ],
-    ['log retention', { transactionLogRetentionDays: 36 }, /transactionLogRetentionDays is 36: ENTERPRISE_PLUS keeps 1..35 days/],
+    [
+      'log retention',
+      { transactionLogRetention: Duration.days(36) },
+      /transactionLogRetention is 36 d: ENTERPRISE_PLUS keeps 1..35 whole days/,
+    ],
+    [
+      'log retention in hours',
+      { transactionLogRetention: Duration.hours(12) },
+      /transactionLogRetention is 12 h: ENTERPRISE_PLUS keeps 1..35 whole days/,
+    ],
     ['retainedBackups', { retainedBackups: 0 }, /retainedBackups is 0: use 1..365/],
     [
       'backup in primary region',
@@ -361,7 +378,9 @@ describe('MultiRegionDb validation', () => {
   });
 
   test('Enterprise keeps at most 7 days of transaction logs', () => {
-    expect(invalid({ transactionLogRetentionDays: 8 }, DEV_PROPS)).toThrow(/transactionLogRetentionDays is 8: ENTERPRISE keeps 1..7 days/);
+    expect(invalid({ transactionLogRetention: Duration.days(8) }, DEV_PROPS)).toThrow(
+      /transactionLogRetention is 8 d: ENTERPRISE keeps 1..7 whole days/,
+    );
   });
 
   test('no derivable backup location for a lone region outside us/eu/asia', () => {
@@ -378,7 +397,7 @@ describe('MultiRegionDb validation', () => {
 
   test('every broken rule is listed in one error', () => {
     expect(invalid({ shards: 0, maintenanceHour: 30, network: undefined })).toThrow(
-      /network is missing[\s\S]*shards is 0[\s\S]*maintenanceHour is 30/,
+      /shards is 0[\s\S]*maintenanceHour is 30[\s\S]*network is missing/,
     );
   });
 

@@ -1,5 +1,6 @@
 import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
-import { TerraformVariable } from 'cdktf';
+import { Grantee } from '../../constructs/core/grantee';
+import { TerraformOutput, TerraformVariable } from 'cdktf';
 import { GkeWebhookWorkload } from '../../constructs/scalable-webhook/gke-workload';
 import { GkePlatformOptions, Platform } from '../../constructs/scalable-webhook/platform';
 import { ScalableWebhook } from '../../constructs/scalable-webhook/scalable-webhook';
@@ -35,7 +36,7 @@ describe('ScalableWebhook on GKE: workload', () => {
     expect(resources(json, 'google_cloud_run_v2_service_iam_member')).toEqual({});
     expect(webhook.services).toEqual([]);
     expect(webhook.gke).toBeInstanceOf(GkeWebhookWorkload);
-    expect(webhook.platform.isGke).toBe(true);
+    expect(webhook.binding.workload).toBe(webhook.gke);
     expect(webhook.regions).toEqual(['us-central1']);
   });
 
@@ -297,7 +298,25 @@ describe('ScalableWebhook on GKE: one exposure path with Cloud Run', () => {
 
   test('grantInvoke is refused: Cloud Run IAM does not apply', () => {
     const webhook = new ScalableWebhook(k8sStack(), 'webhook', { ...BASE, platform: Platform.gke(GKE) });
-    expect(() => webhook.grantInvoke('x', 'serviceAccount:a@b.iam.gserviceaccount.com')).toThrow(/does not apply on Platform\.gke/);
+    expect(() => webhook.grantInvoke('x', Grantee.fromServiceAccountEmail('a@b.iam.gserviceaccount.com'))).toThrow(
+      /does not apply on Platform\.gke/,
+    );
+  });
+
+  test('request signals come from the cluster’s Managed Service for Prometheus, and need clusterName', () => {
+    const stack = k8sStack();
+    const withName = new ScalableWebhook(stack, 'webhook', { ...BASE, platform: Platform.gke({ ...GKE, clusterName: 'convai-prod' }) });
+    const signals = withName.requestSignals;
+    new TerraformOutput(stack, 'filter', { value: signals.totalRequestsFilter });
+    expect(synth(stack).output.filter.value).toMatch(
+      /^metric.type="prometheus.googleapis.com\/webhook_requests_total\/counter" resource.type="prometheus_target" resource.label.cluster="convai-prod" resource.label.namespace="webhook" resource.label.job="\$\{kubernetes_service_v1\.webhook_gke_service_\w+\.metadata\[0\]\.name\}"$/,
+    );
+    expect(signals.regions).toEqual(['us-central1']);
+    expect(signals.maxInstances).toBe(10);
+    const without = new ScalableWebhook(k8sStack(), 'webhook', { ...BASE, platform: Platform.gke(GKE) });
+    expect(() => without.requestSignals).toThrow(
+      /test\/webhook: Platform.gke was given no clusterName[\s\S]*clusterName: cluster.cluster.name/,
+    );
   });
 });
 
@@ -337,7 +356,9 @@ describe('ScalableWebhook on GKE: validation', () => {
 
   test('props Cloud Run alone understands are refused on GKE', () => {
     fails({}, /secretEnv \(API_KEY\) is not supported on Platform\.gke/, { secretEnv: { API_KEY: { secret: 'api-key' } } });
-    fails({}, /on Platform.gke must all be "serviceAccount:<email>"/, { invokers: ['user:someone@acme.dev'] });
+    fails({}, /invokers \["user:someone@acme.dev"\] on Platform.gke must all be service accounts/, {
+      invokers: [Grantee.fromMember('user:someone@acme.dev')],
+    });
     fails({}, /regions is \["europe-west1"\] but Platform\.gke serves from one cluster in us-central1/, { regions: ['europe-west1'] });
   });
 

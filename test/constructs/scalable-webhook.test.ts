@@ -1,4 +1,6 @@
 import { TerraformVariable, Testing } from 'cdktf';
+import { Duration } from '../../constructs/core/duration';
+import { Grantee } from '../../constructs/core/grantee';
 import { TerraformStack } from 'cdktf';
 import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
 import { ScalableWebhook } from '../../constructs/scalable-webhook/scalable-webhook';
@@ -167,8 +169,11 @@ describe('ScalableWebhook options', () => {
 
   test('explicit invokers replace the Dialogflow default; grantInvoke is additive per region', () => {
     const stack = platformStack(PROD_PROPS);
-    const webhook = new ScalableWebhook(stack, 'webhook', { ...BASE, invokers: ['serviceAccount:a@acme.iam.gserviceaccount.com'] });
-    const extra = webhook.grantInvoke('caller', 'serviceAccount:b@acme.iam.gserviceaccount.com');
+    const webhook = new ScalableWebhook(stack, 'webhook', {
+      ...BASE,
+      invokers: [Grantee.fromMember('serviceAccount:a@acme.iam.gserviceaccount.com')],
+    });
+    const extra = webhook.grantInvoke('caller', Grantee.fromServiceAccountEmail('b@acme.iam.gserviceaccount.com'));
     expect(extra).toHaveLength(3);
     const json = synth(stack);
     expect(json.data?.google_project).toBeUndefined();
@@ -177,10 +182,19 @@ describe('ScalableWebhook options', () => {
     expect(members.filter((m) => m.startsWith('serviceAccount:b@'))).toHaveLength(3);
   });
 
-  test('grantInvoke refuses the public', () => {
+  test('a group may be granted invoke on Cloud Run', () => {
     const stack = platformStack(DEV_PROPS);
     const webhook = new ScalableWebhook(stack, 'webhook', BASE);
-    expect(() => webhook.grantInvoke('public', 'allUsers')).toThrow(/would make the webhook public/);
+    webhook.grantInvoke('testers', Grantee.fromMember('group:testers@acme.dev'));
+    const members = Object.values(resources(synth(stack), 'google_cloud_run_v2_service_iam_member')).map((g) => g.member);
+    expect(members).toContain('group:testers@acme.dev');
+  });
+
+  test('requestTimeout is a Duration: the services time requests out after it', () => {
+    const { json } = prod({ requestTimeout: Duration.seconds(10) });
+    for (const s of Object.values(resources(json, 'google_cloud_run_v2_service'))) expect(s.template.timeout).toBe('10s');
+    const defaults = prod().json;
+    for (const s of Object.values(resources(defaults, 'google_cloud_run_v2_service'))) expect(s.template.timeout).toBe('30s');
   });
 
   test('works in a plain TerraformStack with explicit regions', () => {
@@ -216,7 +230,8 @@ describe('ScalableWebhook rejects bad props with the prop, the value and the fix
       { domains: ['https://webhook.acme.example'] },
       /domains contains invalid name\(s\) https:\/\/webhook\.acme\.example/,
     ],
-    ['public invoker', { invokers: ['allUsers'] }, /invokers contains allUsers/],
+    ['request timeout of 0', { requestTimeout: Duration.seconds(0) }, /requestTimeout is 0 s: use 1 s to 1 h/],
+    ['request timeout of 2 h', { requestTimeout: Duration.hours(2) }, /requestTimeout is 2 h: use 1 s to 1 h/],
     ['reserved env', { env: { PORT: '9000' } }, /env\/secretEnv name\(s\) PORT are invalid or reserved/],
     ['bad name', { name: 'Webhook_1' }, /name "Webhook_1" is not a valid base name/],
     ['name too long for the service account id', { name: 'a'.repeat(27) }, /is not a valid base name: use 2-26/],

@@ -1,9 +1,12 @@
 import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
+import { Duration } from '../../constructs/core/duration';
+import { Grantee } from '../../constructs/core/grantee';
 import { TerraformOutput, TerraformStack, TerraformVariable, Testing } from 'cdktf';
 import { KeyPurpose } from '../../constructs/core/encryption-keys';
 import { KeyProtectionLevel } from '../../constructs/secure-secrets/key-protection';
 import { SecureSecrets } from '../../constructs/secure-secrets/secure-secrets';
 import { SecureSecretsProps } from '../../constructs/secure-secrets/secure-secrets-props';
+import { PlatformSecretOptions } from '../../constructs/secure-secrets/platform-secret';
 import { DEV_PROPS, Json, PROD_PROPS, only, platformStack, resources, synth } from '../helpers/synth';
 
 function build(props: SecureSecretsProps = {}, stackProps = PROD_PROPS): { json: Json; secrets: SecureSecrets } {
@@ -104,8 +107,8 @@ describe('SecureSecrets options', () => {
       name: 'vault',
       regions: ['us', 'europe-west1'],
       protectionLevel: KeyProtectionLevel.HSM,
-      rotationDays: 30,
-      destroyScheduledDays: 7,
+      rotationPeriod: Duration.days(30),
+      destroyScheduledDuration: Duration.days(7),
     });
     const rings = Object.values(resources(json, 'google_kms_key_ring')).map((r) => r.name);
     expect(rings.sort()).toEqual(['vault-europe-west1', 'vault-us']);
@@ -122,14 +125,18 @@ describe('SecureSecrets options', () => {
     expect(json.data.google_logging_project_settings).toBeUndefined();
   });
 
-  test('grantEncryptDecrypt is additive on one key, and refuses public members', () => {
+  test('grantEncryptDecrypt is additive on one key', () => {
     const stack = platformStack(DEV_PROPS);
     const secrets = new SecureSecrets(stack, 'secrets', { grantServiceAgents: false });
-    secrets.grantEncryptDecrypt('ci', 'us-central1', KeyPurpose.STORAGE, 'serviceAccount:ci@acme.iam.gserviceaccount.com');
+    secrets.grantEncryptDecrypt(
+      'ci',
+      'us-central1',
+      KeyPurpose.STORAGE,
+      Grantee.fromServiceAccountEmail('ci@acme.iam.gserviceaccount.com'),
+    );
     const grants = Object.values(resources(synth(stack), 'google_kms_crypto_key_iam_member'));
     expect(grants).toHaveLength(1);
     expect(grants[0].member).toBe('serviceAccount:ci@acme.iam.gserviceaccount.com');
-    expect(() => secrets.grantEncryptDecrypt('x', 'us-central1', KeyPurpose.STORAGE, 'allUsers')).toThrow(/would open the key to anyone/);
   });
 
   test('outside a PlatformStack it needs regions', () => {
@@ -151,25 +158,35 @@ describe('SecureSecrets validation', () => {
     ['duplicate regions', { regions: ['us-east1', 'us-east1'] }, /regions lists us-east1 more than once/],
     ['not a location', { regions: ['US Central'] }, /regions has US Central, which are not locations/],
     ['only multi-regions', { regions: ['us', 'eu'] }, /regions has only multi-regions \(us, eu\): add at least one region/],
-    ['rotation above 90 days', { rotationDays: 365 }, /rotationDays is 365: give a whole number of days from 1 to 90/],
-    ['rotation below 1 day', { rotationDays: 0 }, /rotationDays is 0/],
-    ['fractional rotation', { rotationDays: 1.5 }, /rotationDays is 1.5/],
-    ['destroy delay too long', { destroyScheduledDays: 121 }, /destroyScheduledDays is 121: give a whole number of days from 1 to 120/],
-    ['audit retention too long', { auditLogRetentionDays: 4000 }, /auditLogRetentionDays is 4000: give 0 \(no bucket\) or a whole number/],
+    ['rotation above 90 days', { rotationPeriod: Duration.days(365) }, /rotationPeriod is 365 d: give a whole number of days from 1 to 90/],
+    ['rotation below 1 day', { rotationPeriod: Duration.days(0) }, /rotationPeriod is 0 s/],
+    ['fractional rotation', { rotationPeriod: Duration.hours(36) }, /rotationPeriod is 36 h/],
+    [
+      'destroy delay too long',
+      { destroyScheduledDuration: Duration.days(121) },
+      /destroyScheduledDuration is 121 d: give a whole number of days from 1 to 120/,
+    ],
+    [
+      'audit retention too long',
+      { auditLogRetention: Duration.days(4000) },
+      /auditLogRetention is 4000 d: give Duration.days\(0\) \(no bucket\) or a whole number/,
+    ],
   ])('%s', (_name, props, message) => {
     expect(() => new SecureSecrets(platformStack(DEV_PROPS), 'secrets', props)).toThrow(message);
   });
 
   test('all broken rules are reported at once', () => {
-    expect(() => new SecureSecrets(platformStack(DEV_PROPS), 'secrets', { name: 'X', rotationDays: 400 })).toThrow(
-      /name "X"[\s\S]*rotationDays is 400/,
+    expect(() => new SecureSecrets(platformStack(DEV_PROPS), 'secrets', { name: 'X', rotationPeriod: Duration.days(400) })).toThrow(
+      /name "X"[\s\S]*rotationPeriod is 400 d/,
     );
   });
 
   test('unresolved tokens are not judged', () => {
     const stack = platformStack(DEV_PROPS);
     const days = new TerraformVariable(stack, 'days', { type: 'number' });
-    expect(() => new SecureSecrets(stack, 'secrets', { rotationDays: days.numberValue, grantServiceAgents: false })).not.toThrow();
+    expect(
+      () => new SecureSecrets(stack, 'secrets', { rotationPeriod: Duration.days(days.numberValue), grantServiceAgents: false }),
+    ).not.toThrow();
   });
 });
 
@@ -177,8 +194,8 @@ describe('SecureSecrets secrets', () => {
   const stack = platformStack(PROD_PROPS);
   const secrets = new SecureSecrets(stack, 'secrets', { name: 'convai' });
   const apiKey = secrets.addSecret('api-key', { annotations: { owner: 'nlp-team' } });
-  apiKey.grantAccess('webhook', 'serviceAccount:webhook@acme.iam.gserviceaccount.com');
-  secrets.addSecret('db-password', { secretId: 'db_password', rotationDays: 30, versionDestroyTtlDays: 14 });
+  apiKey.grantAccess('webhook', Grantee.fromMember('serviceAccount:webhook@acme.iam.gserviceaccount.com'));
+  secrets.addSecret('db-password', { secretId: 'db_password', rotationPeriod: Duration.days(30), versionDestroyTtl: Duration.days(14) });
   const json = synth(stack);
   const byName = (name: string): Json => Object.values(resources(json, 'google_secret_manager_secret')).find((s) => s.secret_id === name)!;
   const keyName = (ref: string): [string, string] => {
@@ -247,9 +264,11 @@ describe('SecureSecrets secrets', () => {
     expect(resources(json, 'google_project_iam_member')).toEqual({});
   });
 
-  test('grantAccess refuses allUsers and allAuthenticatedUsers', () => {
-    expect(() => apiKey.grantAccess('public', 'allUsers')).toThrow(/would let allUsers read secret/);
-    expect(() => apiKey.grantAccess('public2', 'allAuthenticatedUsers')).toThrow(/would let allAuthenticatedUsers read secret/);
+  test('no grantee for allUsers or allAuthenticatedUsers can even be made', () => {
+    expect(() => apiKey.grantAccess('public', Grantee.fromMember('allUsers'))).toThrow(/Grantee.fromMember: allUsers is public/);
+    expect(() => apiKey.grantAccess('public2', Grantee.fromMember('allAuthenticatedUsers'))).toThrow(
+      /Grantee.fromMember: allAuthenticatedUsers is public/,
+    );
   });
 
   test('data-access audit logs for KMS, Secret Manager and Cloud SQL', () => {
@@ -282,12 +301,12 @@ describe('SecureSecrets secrets', () => {
     expect(sink.unique_writer_identity).toBe(true);
   });
 
-  test('auditLogRetentionDays sets the retention; 0 creates no bucket or sink', () => {
+  test('auditLogRetention sets the retention; 0 creates no bucket or sink', () => {
     const s1 = platformStack(DEV_PROPS);
-    new SecureSecrets(s1, 'secrets', { auditLogRetentionDays: 30 });
+    new SecureSecrets(s1, 'secrets', { auditLogRetention: Duration.days(30) });
     expect(only(synth(s1), 'google_logging_project_bucket_config').retention_days).toBe(30);
     const s2 = platformStack(DEV_PROPS);
-    new SecureSecrets(s2, 'secrets', { auditLogRetentionDays: 0 });
+    new SecureSecrets(s2, 'secrets', { auditLogRetention: Duration.days(0) });
     const out = synth(s2);
     expect(resources(out, 'google_logging_project_bucket_config')).toEqual({});
     expect(resources(out, 'google_logging_project_sink')).toEqual({});
@@ -304,10 +323,15 @@ describe('SecureSecrets secrets', () => {
     expect(only(out, 'google_pubsub_topic').message_storage_policy.allowed_persistence_regions).toEqual(['us-central1']);
   });
 
-  test.each<[string, object, RegExp]>([
+  test.each<[string, PlatformSecretOptions, RegExp]>([
     ['bad secret id', { secretId: 'has space' }, /secretId "has space" is not a Secret Manager id/],
-    ['rotation too long', { rotationDays: 400 }, /rotationDays is 400: give a whole number of days from 1 to 365/],
-    ['destroy TTL too long', { versionDestroyTtlDays: 31 }, /versionDestroyTtlDays is 31: give a whole number of days from 1 to 30/],
+    ['rotation too long', { rotationPeriod: Duration.days(400) }, /rotationPeriod is 400 d: give a whole number of days from 1 to 365/],
+    [
+      'destroy TTL too long',
+      { versionDestroyTtl: Duration.days(31) },
+      /versionDestroyTtl is 31 d: give a whole number of days from 1 to 30/,
+    ],
+    ['destroy TTL in hours', { versionDestroyTtl: Duration.hours(12) }, /versionDestroyTtl is 12 h: give a whole number of days/],
   ])('validation: %s', (_n, options, message) => {
     const s3 = new SecureSecrets(platformStack(DEV_PROPS), 'secrets');
     expect(() => s3.addSecret('x', options)).toThrow(message);

@@ -1,6 +1,9 @@
 import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
-import { SqlDatabaseInstance } from '@cdktf/provider-google/lib/sql-database-instance';
-import { TerraformStack, Testing } from 'cdktf';
+import { Duration } from '../../constructs/core/duration';
+import { DatabaseEngine } from '../../constructs/multi-region-db/database-engine';
+import { MultiRegionDb } from '../../constructs/multi-region-db/multi-region-db';
+import { FixedKeys } from '../helpers/fixed-keys';
+import { TerraformStack, TerraformVariable, Testing } from 'cdktf';
 import { Construct } from 'constructs';
 import { ScalableWebhook } from '../../constructs/scalable-webhook/scalable-webhook';
 import { SloWindow } from '../../constructs/slo-alerting/burn-rate';
@@ -13,6 +16,7 @@ import { DEV_PROPS, IMAGE, Json, PROD_PROPS, platformStack, resources, synth } f
 
 const CHANNEL = 'projects/acme-convai-prod/notificationChannels/123';
 const TICKETS = 'projects/acme-convai-prod/notificationChannels/456';
+const NETWORK = 'projects/acme-convai-prod/global/networks/convai';
 
 function webhookIn(stack: Construct, maxInstances = 10): ScalableWebhook {
   return new ScalableWebhook(stack, 'webhook', { image: IMAGE, domains: ['hook.acme.dev'], projectNumber: '42', maxInstances });
@@ -82,7 +86,7 @@ describe('SLOs', () => {
     const { json } = build({
       availabilityObjective: 99.5,
       latencyObjective: 99,
-      latencyThresholdMs: 300,
+      latencyThreshold: Duration.millis(300),
       window: SloWindow.ROLLING_28_DAYS,
     });
     const slos = Object.values(resources(json, 'google_monitoring_slo'));
@@ -200,8 +204,8 @@ describe('noise reduction and routing', () => {
     }
   });
 
-  test('tickets default to the page channels; autoCloseHours and renotifyMinutes are props', () => {
-    const { json } = build({ autoCloseHours: 1, renotifyMinutes: 30 });
+  test('tickets default to the page channels; autoClose and renotifyInterval are props', () => {
+    const { json } = build({ autoClose: Duration.hours(1), renotifyInterval: Duration.minutes(30) });
     const ticket = policy(json, /degraded/);
     expect(ticket.notification_channels).toEqual([CHANNEL]);
     expect(ticket.alert_strategy).toEqual({
@@ -238,18 +242,26 @@ describe('forecast alerts', () => {
 
   test('Cloud SQL disk and connections, NLP quota: only when configured', () => {
     expect(policies(build().json).filter((p) => /Cloud SQL|Natural Language requests/.test(p.display_name))).toEqual([]);
-    const { json } = build({
-      cloudSqlDatabaseIds: ['acme-convai-prod:db-primary'],
-      cloudSqlMaxConnections: 400,
+    const stack = platformStack(PROD_PROPS);
+    const webhook = webhookIn(stack);
+    const database = new MultiRegionDb(stack, 'db', { network: NETWORK, encryptionKeys: new FixedKeys() });
+    const slo = new SloAlerting(stack, 'slo', {
+      target: SloTarget.fromWebhook(webhook),
+      pageChannels: [CHANNEL],
+      database,
       nlpQuotaPerMinute: 600,
       saturationRatio: 0.9,
-      forecastHorizonHours: 12,
+      forecastHorizon: Duration.hours(12),
     });
-    const sql = policy(json, /Cloud SQL acme-convai-prod:db-primary/);
+    const json = synth(stack);
+    expect(slo.alertPolicies.filter((p) => p.node.id.startsWith('cloud-sql')).map((p) => p.node.id)).toEqual(['cloud-sql-forecast-db-s0']);
+    // max_connections from the database's tier (Enterprise Plus, 2 vCPUs: 500).
+    expect(database.maxConnections).toBe(500);
+    const sql = policy(json, /Cloud SQL acme-convai-prod:db-s0/);
     expect(sql.combiner).toBe('OR');
     expect(sql.conditions.map((c: Json) => [c.condition_threshold.filter.split(' ')[0], c.condition_threshold.threshold_value])).toEqual([
       ['metric.type="cloudsql.googleapis.com/database/disk/utilization"', 0.9],
-      ['metric.type="cloudsql.googleapis.com/database/postgresql/num_backends"', 360],
+      ['metric.type="cloudsql.googleapis.com/database/postgresql/num_backends"', 450],
     ]);
     expect(forecastOf(sql)).toEqual([{ forecast_horizon: '43200s' }, { forecast_horizon: '43200s' }]);
     const nlp = policy(json, /Natural Language requests forecast/);
@@ -259,21 +271,35 @@ describe('forecast alerts', () => {
   });
 
   // A token's text in a construct id leaks its internal number into the Terraform address.
-  test('Cloud SQL forecast ids: the literal instance name, else the position, never a token', () => {
-    const literal = build({ cloudSqlDatabaseIds: ['acme-convai-prod:DB-Primary'] }).json;
-    expect(Object.keys(resources(literal, 'google_monitoring_alert_policy')).filter((id) => id.includes('cloud-sql'))).toEqual([
-      expect.stringMatching(/^slo_cloud-sql-forecast-db-primary_[0-9A-F]{8}$/),
+  test('Cloud SQL forecast ids: the literal instance name, else the shard, never a token', () => {
+    const literal = platformStack(PROD_PROPS);
+    new SloAlerting(literal, 'slo', {
+      target: SloTarget.fromWebhook(webhookIn(literal)),
+      pageChannels: [CHANNEL],
+      database: new MultiRegionDb(literal, 'db', { name: 'convai-db', network: NETWORK, encryptionKeys: new FixedKeys() }),
+    });
+    expect(Object.keys(resources(synth(literal), 'google_monitoring_alert_policy')).filter((id) => id.includes('cloud-sql'))).toEqual([
+      expect.stringMatching(/^slo_cloud-sql-forecast-convai-db-s0_[0-9A-F]{8}$/),
     ]);
     const stack = platformStack(PROD_PROPS);
-    const webhook = webhookIn(stack);
-    const db = new SqlDatabaseInstance(stack, 'db', { databaseVersion: 'POSTGRES_16', region: 'us-central1' });
+    const name = new TerraformVariable(stack, 'db-name', { type: 'string' }).stringValue;
     const slo = new SloAlerting(stack, 'slo', {
-      target: SloTarget.cloudRun({ services: webhook.services }),
+      target: SloTarget.fromWebhook(webhookIn(stack)),
       pageChannels: [CHANNEL],
-      cloudSqlDatabaseIds: [`acme-convai-prod:${db.name}`, db.connectionName],
+      database: new MultiRegionDb(stack, 'db', { name, shards: 2, network: NETWORK, encryptionKeys: new FixedKeys() }),
     });
     const forecasts = slo.alertPolicies.filter((p) => p.node.id.startsWith('cloud-sql'));
     expect(forecasts.map((p) => p.node.id)).toEqual(['cloud-sql-forecast-db0', 'cloud-sql-forecast-db1']);
+  });
+
+  test('a Firestore database has nothing to forecast', () => {
+    const stack = platformStack(PROD_PROPS);
+    const slo = new SloAlerting(stack, 'slo', {
+      target: SloTarget.fromWebhook(webhookIn(stack)),
+      pageChannels: [CHANNEL],
+      database: new MultiRegionDb(stack, 'db', { engine: DatabaseEngine.firestore(), encryptionKeys: new FixedKeys() }),
+    });
+    expect(slo.alertPolicies.filter((p) => p.node.id.startsWith('cloud-sql'))).toEqual([]);
   });
 });
 
@@ -603,8 +629,7 @@ describe('validation', () => {
       { availabilityObjective: 90 },
       /availabilityObjective 90 is so low that the fast-burn page \(14.4× the budget rate\) .* at least 93.06/,
     ],
-    [{ latencyThresholdMs: 0 }, /latencyThresholdMs 0 must be greater than 0/],
-    [{ latencyThresholdMs: -5 }, /latencyThresholdMs -5 must be greater than 0/],
+    [{ latencyThreshold: Duration.millis(0) }, /latencyThreshold 0 s must be greater than 0: e.g. Duration.millis\(800\)/],
     [
       { window: SloWindow.rollingDays(31) },
       /window of 31 days is not supported by Cloud Monitoring: rolling SLO periods are 1 to 30 whole days/,
@@ -615,13 +640,16 @@ describe('validation', () => {
     [{ pageChannels: [] }, /pageChannels is empty in production/],
     [{ pageChannels: undefined }, /pageChannels is empty in production/],
     [{ saturationRatio: 1.5 }, /saturationRatio 1.5 must be in \(0, 1\]/],
-    [{ forecastHorizonHours: 61 }, /forecastHorizonHours 61 must be between 1 and 60: Cloud Monitoring forecasts 1 to 60 hours ahead/],
-    [{ forecastHorizonHours: 0.5 }, /forecastHorizonHours 0.5 must be between 1 and 60/],
+    [
+      { forecastHorizon: Duration.hours(61) },
+      /forecastHorizon 61 h must be between 1 h and 60 h: Cloud Monitoring forecasts 1 to 60 hours ahead/,
+    ],
+    [{ forecastHorizon: Duration.minutes(30) }, /forecastHorizon 30 min must be between 1 h and 60 h/],
     [{ degradedRatioThreshold: 0 }, /degradedRatioThreshold 0 must be in \(0, 1\]/],
     [{ noMatchRatioThreshold: 2 }, /noMatchRatioThreshold 2 must be in \(0, 1\]/],
-    [{ autoCloseHours: 0.1 }, /autoCloseHours 0.1 must be between 0.5 and 168/],
+    [{ autoClose: Duration.minutes(6) }, /autoClose 6 min must be between 30 min and 7 d/],
+    [{ autoClose: Duration.days(8) }, /autoClose 8 d must be between 30 min and 7 d/],
     [{ nlpQuotaPerMinute: 0 }, /nlpQuotaPerMinute 0 must be greater than 0/],
-    [{ cloudSqlMaxConnections: 0 }, /cloudSqlMaxConnections 0 must be greater than 0/],
     [{ name: 'Bad Name' }, /name "Bad Name" is not a valid base name/],
     [
       { qualityScoreTarget: 1.5 },
@@ -635,8 +663,8 @@ describe('validation', () => {
   });
 
   test('every broken rule is listed in one error', () => {
-    expect(attempt({ availabilityObjective: 100, latencyThresholdMs: 0, pageChannels: [] })).toThrow(
-      /Invalid props for test\/slo:\n {2}- availabilityObjective 100[\s\S]*\n {2}- latencyThresholdMs 0[\s\S]*\n {2}- pageChannels is empty/,
+    expect(attempt({ availabilityObjective: 100, latencyThreshold: Duration.millis(0), pageChannels: [] })).toThrow(
+      /Invalid props for test\/slo:\n {2}- availabilityObjective 100[\s\S]*\n {2}- latencyThreshold 0 s[\s\S]*\n {2}- pageChannels is empty/,
     );
   });
 

@@ -11,11 +11,13 @@ import * as path from 'node:path';
 import { Testing } from 'cdktf';
 import { DEFAULT_RUNBOOK_BASE_URL, RUNBOOK_DIR } from '../../constructs/core/runbooks';
 import { ScalableWebhook } from '../../constructs/scalable-webhook/scalable-webhook';
+import { MultiRegionDb } from '../../constructs/multi-region-db/multi-region-db';
 import { SloAlerting } from '../../constructs/slo-alerting/slo-alerting';
 import { SloTarget } from '../../constructs/slo-alerting/slo-target';
 import { DEFAULT_CONFIG } from '../../stacks/config';
 import { WebhookPlatformStack } from '../../stacks/webhook-platform-stack';
 import { IMAGE, Json, PROD_PROPS, platformStack, resources, synth } from '../helpers/synth';
+import { FixedKeys } from '../helpers/fixed-keys';
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
 const RUNBOOKS = path.join(REPO_ROOT, RUNBOOK_DIR);
@@ -45,10 +47,13 @@ const LIBRARY_ALERTS: Array<[string, () => Json]> = [
       const stack = platformStack(PROD_PROPS);
       const webhook = new ScalableWebhook(stack, 'webhook', { image: IMAGE, domains: ['hook.acme.dev'], projectNumber: '42' });
       new SloAlerting(stack, 'slo', {
-        target: SloTarget.cloudRun({ services: webhook.services }),
+        target: SloTarget.fromWebhook(webhook),
         pageChannels: ['projects/p/notificationChannels/1'],
         uptimeHost: 'hook.acme.dev',
-        cloudSqlDatabaseIds: ['acme-convai-prod:db'],
+        database: new MultiRegionDb(stack, 'db', {
+          network: 'projects/acme-convai-prod/global/networks/convai',
+          encryptionKeys: new FixedKeys(),
+        }),
         nlpQuotaPerMinute: 600,
       });
       return synth(stack);

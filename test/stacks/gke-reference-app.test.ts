@@ -16,7 +16,8 @@ describe('reference platform app: the GKE environment', () => {
 
   test('is production, one region, a hardened cluster and the webhook on it', () => {
     expect(stack.production).toBe(true);
-    expect(stack.webhook.platform.isGke).toBe(true);
+    expect(stack.webhook.gke).toBeDefined();
+    expect(stack.webhook.services).toEqual([]);
     expect(only(json, 'google_container_cluster').name).toBe('convai-prod-gke');
     expect(only(json, 'google_container_node_pool').node_locations).toEqual(config.gke!.zones);
     // The only Cloud Run service is the incident responder's.
