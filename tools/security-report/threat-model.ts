@@ -101,20 +101,20 @@ export const THREATS: readonly Threat[] = [
     threat: 'Crypto-shredding by accident or sabotage: a key disabled or destroyed',
     assets: ['A2', 'A3', 'A4'],
     boundary: 'B4',
-    controls: ['CKV_GCP_82', 'setting:SecureSecrets.destroyScheduledDays', 'alert:kms-key-disabled'],
+    controls: ['CKV_GCP_82', 'setting:SecureSecrets.destroyScheduledDuration', 'alert:kms-key-disabled'],
   },
   {
     id: 'T9',
     threat: 'Long-lived keys and secrets: a compromise stays useful forever',
     assets: ['A3', 'A4'],
     boundary: 'B3',
-    controls: ['CKV_GCP_43', 'CKV_CONVAI_31', 'setting:SecureSecrets.rotationDays'],
+    controls: ['CKV_GCP_43', 'CKV_CONVAI_31', 'setting:SecureSecrets.rotationPeriod'],
   },
   {
     id: 'T10',
     threat: 'Actions without a trace: who read a secret or used a key is unknown',
     assets: ['A3', 'A4', 'A6'],
     boundary: 'B4',
-    controls: ['setting:SecureSecrets.dataAccessAuditLogs', 'setting:SecureSecrets.auditLogRetentionDays', 'CKV_CONVAI_36', 'CKV_CONVAI_9'],
+    controls: ['setting:SecureSecrets.dataAccessAuditLogs', 'setting:SecureSecrets.auditLogRetention', 'CKV_CONVAI_36', 'CKV_CONVAI_9'],
   },
 ];
