@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { BurnRate } from '../../constructs/slo-alerting/burn-rate';
+import { feedbackRequestSchema, scoresOf } from '../../runtime/src/feedback/feedback-request';
 import { sampleRatioMismatch } from '../experiments/statistics/sample-ratio-mismatch';
 import { QUALITY_GAP_BANDS, bandOf, confidenceFor, riceScore } from '../improvement/prioritize/rice';
 import { REPO_ROOT, ROLES, Role } from './exercise';
@@ -26,7 +27,7 @@ export interface ComputedQuestion {
   readonly id: string;
   readonly type: 'computed';
   readonly prompt: string;
-  /** Which computation: burn-rate | error-rate | hours-to-exhaustion | srm | rice. */
+  /** Which computation: burn-rate | error-rate | hours-to-exhaustion | srm | rice | feedback-normalized. */
   readonly compute: string;
   readonly params: Readonly<Record<string, any>>;
   /** Absolute tolerance for numeric answers. @default 0.01 */
@@ -72,6 +73,8 @@ export function computedAnswer(q: ComputedQuestion): number | string {
         ? 'yes'
         : 'no';
     }
+    case 'feedback-normalized':
+      return scoresOf(feedbackRequestSchema.parse({ session: 'assessment', kind: p.kind, value: p.value })).normalized;
     case 'rice':
       return riceScore({
         reach: p.reach,

@@ -35,8 +35,16 @@ export interface Exercise {
   check(dir: string): Promise<CheckResult>;
 }
 
-/** The repository root (this file compiles to build/tools/training/). */
-export const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
+/** The repository root: the nearest folder up holding cdktf.json (sources in tools/training/, compiled in build/tools/training/). */
+export const REPO_ROOT = ((): string => {
+  let dir = __dirname;
+  while (!fs.existsSync(path.join(dir, 'cdktf.json'))) {
+    const parent = path.dirname(dir);
+    if (parent === dir) throw new Error(`no cdktf.json above ${__dirname}: run the training tool inside the repository`);
+    dir = parent;
+  }
+  return dir;
+})();
 
 /** Gitignored folder the workspaces live in; two levels below the root so `../../constructs` imports work. */
 export const WORKSPACES = path.join(REPO_ROOT, '.training');

@@ -51,7 +51,7 @@ const burnRateAlert: Exercise = {
 For each alert, correct \`burnRateThreshold\`, \`errorRateThreshold\` (as a fraction) and the two
 windows ("1h", "5m", "3d"...) so the alerts page and ticket at the SRE Workbook's budget shares
 (2% of the budget in 1 h, 5% in 6 h, 10% in 3 days; short window 1/12 of the long one).`,
-  docs: ['docs/monitoring/index.md', 'docs/monitoring/runbooks/slo-availability-burn.md'],
+  docs: ['docs/monitoring/incident-response.md', 'docs/monitoring/runbooks/slo-availability-burn.md'],
   start: (dir) =>
     writeFiles(dir, {
       'alerts.json': json({
@@ -168,7 +168,11 @@ const incidentTriage: Exercise = {
 runbooks the alerts link, and fill triage.json: how many incidents the responder opens, how many
 alerts it inhibits as explained by another, and the alert kinds to start from (the causes no other
 firing alert explains).`,
-  docs: ['docs/monitoring/runbooks/nlp-breaker-open.md', 'docs/monitoring/runbooks/cloud-sql-saturation.md', 'docs/operations/index.md'],
+  docs: [
+    'docs/monitoring/incident-response.md',
+    'docs/monitoring/runbooks/nlp-breaker-open.md',
+    'docs/monitoring/runbooks/cloud-sql-saturation.md',
+  ],
   start: (dir) =>
     writeFiles(dir, { 'notifications.jsonl': TRIAGE_SCENARIO, 'triage.json': json({ incidents: null, inhibited: null, rootCauses: [] }) }),
   solve: async (dir) => {

@@ -96,7 +96,7 @@ repeat amounts the bot already captured. Add a second experiment for the capture
 a control and one variant that sets the session parameter confirm_captured to true, 50/50, in
 production only, judged on turns (fewer is better) with csat and conversation_quality as guardrails.
 Keep the existing experiment unchanged and bump version.`,
-  docs: ['docs/improvement/process.md', 'docs/improvement/index.md'],
+  docs: ['docs/improvement/process.md', 'docs/improvement/experiments.md'],
   start: (dir) => writeFiles(dir, { 'experiments.json': fs.readFileSync(path.join(REPO_ROOT, 'experiments', 'experiments.json'), 'utf8') }),
   solve: (dir) => {
     const file = path.join(dir, 'experiments.json');
