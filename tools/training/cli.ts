@@ -67,7 +67,7 @@ async function verify(exercises: readonly Exercise[]): Promise<boolean> {
       `${good ? 'ok  ' : 'BAD '} ${ex.id} (${ms} ms): start ${before.passed ? 'PASSES (the checker checks nothing)' : `fails (${before.problems.length} problems)`}, solution ${after.passed ? 'passes' : `FAILS: ${after.problems.join('; ')}`}`,
     );
     fs.rmSync(dir, { recursive: true, force: true });
-    fs.rmSync(path.join(REPO_ROOT, 'build', '.training', `verify--${ex.id}`), { recursive: true, force: true });
+    fs.rmSync(path.join(__dirname, '..', '..', '.training', `verify--${ex.id}`), { recursive: true, force: true });
   }
   return ok;
 }

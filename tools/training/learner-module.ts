@@ -4,8 +4,15 @@ import * as ts from 'typescript';
 import { REPO_ROOT } from './exercise';
 
 /**
+ * The build output this tool runs from: build/ for `npm run training` (this file compiles to
+ * build/tools/training/), or the private folder a test compiled it into. Learner files compile
+ * next to the modules of the same build.
+ */
+const BUILD_ROOT = path.resolve(__dirname, '..', '..');
+
+/**
  * Load a learner's TypeScript file the way `tsc -p tsconfig.json` would compile it: to the mirror
- * path under build/ (`.training/x/stack.ts` → `build/.training/x/stack.js`), so its relative
+ * path under the build (`.training/x/stack.ts` → `build/.training/x/stack.js`), so its relative
  * imports (`../../constructs/...`) resolve to the same compiled modules this tool uses. One copy of
  * each module matters: policy suppressions live in a WeakMap of the module that recorded them.
  *
@@ -27,7 +34,7 @@ export function loadLearnerModule<T>(file: string): T {
     });
     throw new Error(text.join('\n'));
   }
-  const target = path.join(REPO_ROOT, 'build', path.relative(REPO_ROOT, file)).replace(/\.ts$/, '.js');
+  const target = path.join(BUILD_ROOT, path.relative(REPO_ROOT, file)).replace(/\.ts$/, '.js');
   fs.mkdirSync(path.dirname(target), { recursive: true });
   fs.writeFileSync(target, out.outputText);
   delete require.cache[require.resolve(target)];

@@ -1,3 +1,4 @@
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 /**
@@ -8,8 +9,11 @@ import * as path from 'node:path';
  * runtime/src/, exactly as for the TypeScript sources (and in Jest). The hook must be in place before
  * the first runtime module loads: hence this file, and the require below instead of an import.
  */
-const repo = path.resolve(__dirname, '..', '..', '..');
-const compiledRuntime = path.join(repo, 'build', 'runtime') + path.sep;
+// This file compiles to <build>/tools/training/main.js; <build> is build/, or a test's private folder in it.
+const build = path.resolve(__dirname, '..', '..');
+const compiledRuntime = path.join(build, 'runtime') + path.sep;
+let repo = build;
+while (!fs.existsSync(path.join(repo, 'cdktf.json')) && path.dirname(repo) !== repo) repo = path.dirname(repo);
 const runtimeSources = [path.join(repo, 'runtime', 'src')];
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const Module = require('node:module') as {
