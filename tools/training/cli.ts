@@ -77,15 +77,24 @@ async function assess(role: string, answersFile?: string): Promise<boolean> {
   let answers: Record<string, unknown> = {};
   if (answersFile) answers = JSON.parse(fs.readFileSync(answersFile, 'utf8'));
   else {
-    const rl = createInterface({ input: process.stdin, output: process.stdout });
+    // A terminal gets prompts; piped input (one answer per line) is read up front, because readline
+    // drops lines that arrive before their question is asked.
+    const piped = process.stdin.isTTY ? undefined : fs.readFileSync(0, 'utf8').split('\n');
+    const rl = piped ? undefined : createInterface({ input: process.stdin, output: process.stdout });
+    const ask = async (prompt: string): Promise<string> => {
+      if (rl) return rl.question(prompt);
+      const line = piped!.shift() ?? '';
+      console.log(`${prompt}${line}`);
+      return line;
+    };
     console.log(`${assessment.title}: ${assessment.questions.length} questions, pass mark ${Math.round(assessment.passMark * 100)}%.\n`);
     for (const [i, q] of assessment.questions.entries()) {
       console.log(`${i + 1}. ${q.prompt}`);
       if (q.type === 'choice') for (const [k, v] of Object.entries(q.options)) console.log(`   ${k}) ${v}`);
-      answers[q.id] = await rl.question(q.type === 'choice' ? 'Your choice: ' : 'Your answer: ');
+      answers[q.id] = await ask(q.type === 'choice' ? 'Your choice: ' : 'Your answer: ');
       console.log('');
     }
-    rl.close();
+    rl?.close();
   }
   const r = gradeAll(assessment, answers);
   for (const g of r.graded) console.log(`${g.correct ? 'right' : 'wrong'} ${g.id} (you said ${g.given || 'nothing'}): ${g.explanation}`);

@@ -166,7 +166,8 @@ const suppression: Exercise = {
   role: 'development',
   title: 'Accept a policy finding on purpose, with a reason',
   task: `stack.ts adds export-worker, a production batch service that nobody waits for: it runs from a
-queue, so it scales to zero on purpose and must keep minInstanceCount: 0. Synth refuses it. Keep the
+queue, so it scales to zero on purpose and must keep minInstanceCount: 0. Synth refuses it (\`check\`
+synthesizes it and runs the policy pack, as synth does). Keep the
 configuration and record the exception the way the library asks (PolicySuppressions.add, on the
 service only, for that check only, with a reason a reviewer can judge).`,
   docs: ['policies/README.md', 'docs/troubleshooting/policy-checks.md'],

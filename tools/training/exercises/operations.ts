@@ -12,9 +12,10 @@ const brokenStack: Exercise = {
   id: 'ops-broken-stack',
   role: 'operations',
   title: 'A production stack the policy gate refuses',
-  task: `stack.ts defines the production webhook service, and synth refuses it. Synthesize it, read
-which checks fail and why, and fix the configuration (no suppressions: these defaults protect
-production). The service must stay a production service named "webhook".`,
+  task: `stack.ts defines the production webhook service, and synth refuses it. \`npm run training -- check
+ops-broken-stack\` synthesizes it and runs the policy pack as synth does: read which checks fail and why,
+and fix the configuration (no suppressions: these defaults protect production). The service must stay
+a production service named "webhook".`,
   docs: ['docs/troubleshooting/policy-checks.md', 'docs/troubleshooting/policy-gate.md', 'policies/README.md'],
   start: (dir) =>
     writeFiles(dir, { 'stack.ts': cloudRunStack({ serviceName: 'webhook', ingress: 'INGRESS_TRAFFIC_ALL', minInstances: 0 }) }),
