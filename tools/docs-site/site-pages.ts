@@ -64,6 +64,12 @@ const FOLDER_CATEGORIES: ReadonlyArray<readonly [string, Category]> = [
 /** Group names that read better than the folder's own name. */
 const GROUP_TITLES: Record<string, string> = {
   training: 'Training modules',
+  'training/operations': 'Training: platform / SRE',
+  'training/development': 'Training: application developer',
+  'training/support': 'Training: support',
+  'training/product': 'Training: designer and product owner',
+  'training/knowledge_transfer': 'Knowledge transfer',
+  'training/knowledge_transfer/decks': 'Knowledge-transfer decks',
   'docs/walkthroughs': 'Recorded walkthroughs',
   'docs/monitoring/runbooks': 'Alert runbooks',
   'docs/disaster_recovery': 'Disaster recovery',

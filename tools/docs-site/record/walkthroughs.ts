@@ -61,4 +61,30 @@ export const WALKTHROUGHS: readonly Walkthrough[] = [
     inCi: true,
     order: 4,
   },
+  {
+    name: 'training-exercise',
+    title: 'A training exercise: start, check, fix, check',
+    intro:
+      'How every hands-on exercise works (`npm run training`): a scratch workspace with a production stack the policy ' +
+      'gate refuses, the checker synthesizing it and naming each violation with hints, the fix, and the pass. ' +
+      'Knowledge-transfer session 1 demonstrates it live.',
+    script: 'tools/docs-site/record/scripts/training-exercise.sh',
+    requiresNpmScript: 'training',
+    timeoutMinutes: 5,
+    inCi: true,
+    order: 5,
+  },
+  {
+    name: 'incident-triage',
+    title: 'Triage an alert storm with the incident replay',
+    intro:
+      'The training scenario of six alerts replayed through the incident responder: which alerts it groups into ' +
+      'incidents, which it inhibits as explained by another, and the triage the `ops-incident-triage` exercise ' +
+      'checks. Knowledge-transfer session 2 demonstrates it live.',
+    script: 'tools/docs-site/record/scripts/incident-triage.sh',
+    requiresNpmScript: 'training',
+    timeoutMinutes: 5,
+    inCi: true,
+    order: 6,
+  },
 ];
