@@ -97,7 +97,7 @@ a control and one variant that sets the session parameter confirm_captured to tr
 production only, judged on turns (fewer is better) with csat and conversation_quality as guardrails.
 Keep the existing experiment unchanged and bump version.`,
   docs: ['docs/improvement/process.md', 'docs/improvement/experiments.md'],
-  start: (dir) => writeFiles(dir, { 'experiments.json': fs.readFileSync(path.join(REPO_ROOT, 'experiments', 'experiments.json'), 'utf8') }),
+  start: (dir) => writeFiles(dir, { 'experiments.json': fs.readFileSync(path.join(REPO_ROOT, 'config', 'experiments.json'), 'utf8') }),
   solve: (dir) => {
     const file = path.join(dir, 'experiments.json');
     const doc = JSON.parse(fs.readFileSync(file, 'utf8'));
@@ -122,7 +122,7 @@ Keep the existing experiment unchanged and bump version.`,
     ];
     const { doc, problem } = parseLearnerExperiments(dir);
     if (!doc) return result([problem!], hints);
-    const original = parseExperiments(JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'experiments', 'experiments.json'), 'utf8')));
+    const original = parseExperiments(JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'config', 'experiments.json'), 'utf8')));
     const problems: string[] = [];
     if (doc.version <= original.version) problems.push(`version ${doc.version}: bump it`);
     for (const e of original.experiments) {
