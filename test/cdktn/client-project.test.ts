@@ -1,6 +1,7 @@
 /**
- * The CDK Terrain build works for a team on cdktn: builds it (`build:cdktn`: bindings from the cache or
- * generated, the library through the import mapping and jsii), packs it, installs the library tarball
+ * The CDK Terrain build works for a team on cdktn: packs what `npm run test:cdktn` has just built
+ * (its first step is the build: bindings from the cache or generated, the library through the import
+ * mapping and jsii), installs the library tarball
  * and our two provider binding tarballs plus cdktn, cdktn-cli and constructs into a throwaway client
  * project outside the repository (nothing resolves from the repo), compiles the same client app as
  * test/packaging (fixture-client/main.ts, through the same import mapping) with the client's own tsc
@@ -36,7 +37,8 @@ const tools = toolchainVersions();
 
 beforeAll(() => {
   clientDir = mkdtempSync(join(tmpdir(), 'convai-cdktn-client-'));
-  run(process.execPath, [join(REPO, 'build', 'tools', 'cdktn-build', 'main.js')], REPO);
+  if (!existsSync(join(PACKAGE_DIR, '.jsii')))
+    throw new Error('builds/cdktn/package is not built: run `npm run build:cdktn` (npm run test:cdktn does)');
   const [packed] = JSON.parse(run('npm', ['pack', '--json', '--pack-destination', clientDir], PACKAGE_DIR)) as {
     filename: string;
     files: { path: string }[];

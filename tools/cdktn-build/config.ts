@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import * as path from 'node:path';
 
@@ -7,7 +7,14 @@ import * as path from 'node:path';
  * lock file), the Terraform providers the bindings are generated from (the same binaries as the
  * validation mirror in ../shared/terraform-providers), and the npm names everything maps to.
  */
-export const REPO = path.resolve(__dirname, '..', '..', '..');
+/** The repository: the folder above this file (as source or compiled into build/) that holds builds/cdktn. */
+export const REPO = findRepo(__dirname);
+function findRepo(from: string): string {
+  for (let dir = from; ; dir = path.dirname(dir)) {
+    if (existsSync(path.join(dir, 'builds', 'cdktn', 'package.json'))) return dir;
+    if (path.dirname(dir) === dir) throw new Error(`cannot find builds/cdktn/package.json above ${from}`);
+  }
+}
 /** The pinned toolchain: cdktn, cdktn-cli, constructs, jsii, jsii-docgen, typescript. */
 export const TOOLCHAIN_DIR = path.join(REPO, 'builds', 'cdktn');
 /** Where the library is written, compiled and packed (gitignored, except API.md one level up). */

@@ -27,7 +27,7 @@ export function mapModule(specifier: string): string | undefined {
     const m = specifier.match(from);
     if (m) return to(m);
   }
-  if (/^(cdktf|@cdktf\/)/.test(specifier)) {
+  if (/^(cdktf(\/|$)|@cdktf\/)/.test(specifier)) {
     throw new Error(
       `import '${specifier}' has no CDK Terrain mapping: import provider classes from their deep path ` +
         `(@cdktf/provider-google/lib/<resource>, decision 0010), or add a mapping in tools/cdktn-build/import-mapping.ts`,
