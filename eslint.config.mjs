@@ -12,7 +12,6 @@ export default tseslint.config(
       'runtime/dist/',
       'cdktf.out/',
       // The CDK Terrain build's generated source, packed package and binding work folders, and its synth output.
-      'builds/cdktn/package/',
       'builds/cdktn/.work/',
       'cdktn.out/',
       'reports/',

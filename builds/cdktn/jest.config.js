@@ -1,19 +1,23 @@
 /**
  * `npm run test:cdktn`: the construct and stack tests, unchanged, against CDK Terrain. The same import
  * mapping as the build (tools/cdktn-build/import-mapping.ts), as module name mappings onto the pinned
- * toolchain and our provider bindings in builds/cdktn/node_modules (put there by `npm run build:cdktn`).
+ * toolchain and our provider bindings in builds/cdktn/.work/toolchain/node_modules (put there by `npm run build:cdktn`).
  */
 const path = require('node:path');
 const base = require('../../jest.config.js');
 
-const modules = path.join(__dirname, 'node_modules');
+const modules = path.join(__dirname, '.work', 'toolchain', 'node_modules');
 /** @type {import('jest').Config} */
 module.exports = {
   ...base,
   rootDir: path.join(__dirname, '..', '..'),
   roots: ['<rootDir>/test/constructs', '<rootDir>/test/stacks', '<rootDir>/test/cdktn'],
   testPathIgnorePatterns: ['/node_modules/'],
-  modulePathIgnorePatterns: [...base.modulePathIgnorePatterns, '<rootDir>/builds/cdktn/package/', '<rootDir>/builds/cdktn/.work/'],
+  modulePathIgnorePatterns: [
+    ...base.modulePathIgnorePatterns,
+    '<rootDir>/builds/cdktn/.work/toolchain/package/',
+    '<rootDir>/builds/cdktn/.work/toolchain/bindings/',
+  ],
   moduleNameMapper: {
     '^cdktf$': path.join(modules, 'cdktn'),
     '^constructs$': path.join(modules, 'constructs'),

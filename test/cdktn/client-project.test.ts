@@ -38,7 +38,7 @@ const tools = toolchainVersions();
 beforeAll(() => {
   clientDir = mkdtempSync(join(tmpdir(), 'convai-cdktn-client-'));
   if (!existsSync(join(PACKAGE_DIR, '.jsii')))
-    throw new Error('builds/cdktn/package is not built: run `npm run build:cdktn` (npm run test:cdktn does)');
+    throw new Error('builds/cdktn/.work/toolchain/package is not built: run `npm run build:cdktn` (npm run test:cdktn does)');
   const [packed] = JSON.parse(run('npm', ['pack', '--json', '--pack-destination', clientDir], PACKAGE_DIR)) as {
     filename: string;
     files: { path: string }[];

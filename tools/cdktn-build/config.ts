@@ -15,9 +15,16 @@ function findRepo(from: string): string {
     if (path.dirname(dir) === dir) throw new Error(`cannot find builds/cdktn/package.json above ${from}`);
   }
 }
-/** The pinned toolchain: cdktn, cdktn-cli, constructs, jsii, jsii-docgen, typescript. */
-export const TOOLCHAIN_DIR = path.join(REPO, 'builds', 'cdktn');
-/** Where the library is written, compiled and packed (gitignored, except API.md one level up). */
+/** The committed toolchain manifest (builds/cdktn/package.json and its lock file), the jest config and API.md. */
+export const MANIFEST_DIR = path.join(REPO, 'builds', 'cdktn');
+/**
+ * Where the toolchain is installed and everything is built: builds/cdktn/.work/toolchain (gitignored).
+ * A dot folder on purpose: the cdktf build's jsii-docgen searches the repository for .jsii files (skipping dot
+ * folders) and would document against the newer constructs in here; and the library package and
+ * the binding work folders sit inside it so Node resolves cdktn, constructs and jsii from its node_modules.
+ */
+export const TOOLCHAIN_DIR = path.join(MANIFEST_DIR, '.work', 'toolchain');
+/** Where the library is written, compiled and packed; its API.md is copied to builds/cdktn/API.md. */
 export const PACKAGE_DIR = path.join(TOOLCHAIN_DIR, 'package');
 /** The published name of the CDK Terrain build. */
 export const PACKAGE_NAME = '@convai-platform/cdktn-gcp';
@@ -56,7 +63,7 @@ export const PROVIDERS: readonly ProviderBinding[] = [
 
 /** The exact versions in builds/cdktn/package.json (the lock file holds the same). */
 export function toolchainVersions(): Record<string, string> {
-  const pkg = JSON.parse(readFileSync(path.join(TOOLCHAIN_DIR, 'package.json'), 'utf8')) as { devDependencies: Record<string, string> };
+  const pkg = JSON.parse(readFileSync(path.join(MANIFEST_DIR, 'package.json'), 'utf8')) as { devDependencies: Record<string, string> };
   for (const [name, v] of Object.entries(pkg.devDependencies)) {
     if (!/^\d+\.\d+\.\d+$/.test(v)) throw new Error(`builds/cdktn/package.json: ${name} is "${v}"; pin an exact version (x.y.z)`);
   }

@@ -1,11 +1,11 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { bindingVersion, PACKAGE_DIR, PACKAGE_NAME, PROVIDERS, REPO, TOOLCHAIN_DIR, toolchainVersions } from './config';
+import { bindingVersion, MANIFEST_DIR, PACKAGE_DIR, PACKAGE_NAME, PROVIDERS, REPO, toolchainVersions } from './config';
 import { mapSource } from './import-mapping';
 import { run, toolBin } from './process';
 
 /**
- * The library's CDK Terrain build: constructs/ through the import mapping into builds/cdktn/package/src,
+ * The library's CDK Terrain build: constructs/ through the import mapping into builds/cdktn/.work/toolchain/package/src,
  * compiled by jsii into its own assembly, documented by jsii-docgen. Nothing here is a second copy of
  * the source: src/ is regenerated on every build and gitignored.
  */
@@ -24,7 +24,7 @@ export function buildLibrary(log: (line: string) => void = console.log): void {
   const modules = path.join(PACKAGE_DIR, 'node_modules');
   if (!fs.existsSync(modules)) fs.symlinkSync(path.join('..', 'node_modules'), modules, 'dir');
   run(toolBin('jsii-docgen'), ['-o', 'API.md'], PACKAGE_DIR);
-  fs.copyFileSync(path.join(PACKAGE_DIR, 'API.md'), path.join(TOOLCHAIN_DIR, 'API.md'));
+  fs.copyFileSync(path.join(PACKAGE_DIR, 'API.md'), path.join(MANIFEST_DIR, 'API.md'));
   // The policy gate's CLI reads synthesized JSON only; the same program ships in both builds.
   run(toolBin('tsc'), ['-p', 'tsconfig.policy.json', '--outDir', path.join(PACKAGE_DIR, 'lib', 'policy-gate')], REPO);
   log(`cdktn build: ${PACKAGE_NAME} built in ${Math.round((Date.now() - started) / 1000)} s (builds/cdktn/API.md written)`);
@@ -120,4 +120,15 @@ function copyShippedFiles(): void {
     if (!fs.existsSync(src)) throw new Error(`${rel} is listed in package.json's files but does not exist`);
     fs.cpSync(src, path.join(PACKAGE_DIR, rel), { recursive: true, filter: (f) => !f.includes('__pycache__') });
   }
+  // The README is the library's, under a header that says which build this is and what to install with it.
+  const bindings = PROVIDERS.map((p) => `\`${p.npmName}/lib/<resource>\` (${bindingVersion(p)})`).join(' and ');
+  const header = [
+    `> **${PACKAGE_NAME}** is the CDK Terrain (cdktn) build of this library, made from the same source as`,
+    '> `@convai-platform/cdktf-gcp`. Where the README below says `cdktf`, read `cdktn`; provider classes come from',
+    `> ${bindings}. Installing and migrating: docs/maintenance/cdk-terrain.md in the repository.`,
+    '',
+    '',
+  ].join('\n');
+  const readme = path.join(PACKAGE_DIR, 'README.md');
+  fs.writeFileSync(readme, header + fs.readFileSync(readme, 'utf8'));
 }

@@ -5,9 +5,9 @@ import { ensureBinding, installBinding } from './provider-bindings';
 
 /**
  * `npm run build:cdktn`: the CDK Terrain build of the library from the same source.
- *   1. the pinned toolchain (builds/cdktn: `npm ci` when its lock file changed);
+ *   1. the pinned toolchain (builds/cdktn/package.json: `npm ci` in builds/cdktn/.work/toolchain when its lock file changed);
  *   2. the provider bindings, from the cache or generated from the mirror's providers and packed;
- *   3. the library: constructs/ through the import mapping into builds/cdktn/package/src, jsii,
+ *   3. the library: constructs/ through the import mapping into builds/cdktn/.work/toolchain/package/src, jsii,
  *      jsii-docgen (builds/cdktn/API.md, committed), the policy gate's CLI.
  * `npm run build:cdktn -- bindings` stops after step 2.
  */

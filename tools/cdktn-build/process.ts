@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import * as path from 'node:path';
 import { TOOLCHAIN_DIR } from './config';
 
-/** A binary of the pinned toolchain (builds/cdktn/node_modules/.bin). */
+/** A binary of the pinned toolchain (builds/cdktn/.work/toolchain/node_modules/.bin). */
 export function toolBin(name: string): string {
   return path.join(TOOLCHAIN_DIR, 'node_modules', '.bin', name);
 }

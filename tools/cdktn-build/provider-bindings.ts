@@ -23,7 +23,7 @@ export function ensureBinding(provider: ProviderBinding, log: (line: string) => 
     `cdktn build: ${provider.npmName}@${bindingVersion(provider)} is not cached: generating it from ${provider.source} ${provider.version}`,
   );
   const started = Date.now();
-  const work = path.join(TOOLCHAIN_DIR, '.work', provider.genDir);
+  const work = path.join(TOOLCHAIN_DIR, 'bindings', provider.genDir);
   fs.rmSync(work, { recursive: true, force: true });
   fs.mkdirSync(work, { recursive: true });
   generate(provider, work);
@@ -109,7 +109,7 @@ function writeManifest(provider: ProviderBinding, pkgDir: string): void {
 
 /**
  * Put the binding into the toolchain's node_modules (where the library build and the cdktn tests
- * resolve it). Unpacked from the tarball rather than `npm install`ed so builds/cdktn's lock file stays
+ * resolve it). Unpacked from the tarball rather than `npm install`ed so the toolchain's lock file stays
  * the registry-only toolchain; its peers (cdktn, constructs) are already there.
  */
 export function installBinding(provider: ProviderBinding, tarball: string): void {
