@@ -11,6 +11,9 @@ export default tseslint.config(
       'dist/',
       'runtime/dist/',
       'cdktf.out/',
+      // The CDK Terrain build's generated source, packed package and binding work folders, and its synth output.
+      'builds/cdktn/.work/',
+      'cdktn.out/',
       'reports/',
       '.venv-checkov/',
       '.tools/',

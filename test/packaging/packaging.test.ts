@@ -65,8 +65,9 @@ beforeAll(() => {
   packDir = mkdtempSync(join(tmpdir(), 'convai-pack-'));
   clientDir = mkdtempSync(join(tmpdir(), 'convai-client-'));
 
-  // Build here rather than trust whatever lib/ holds: the test is about this tree's output.
-  run('npm', ['run', 'build'], REPO);
+  // Build here rather than trust whatever lib/ holds: the test is about this tree's output. Only the
+  // cdktf build: the CDK Terrain build has its own packaging test (test/cdktn/client-project.test.ts).
+  run('npm', ['run', 'build:cdktf'], REPO);
   // `npm pack --json` lists exactly what went into the tarball (the same list `--dry-run` prints).
   const [packed] = JSON.parse(run('npm', ['pack', '--json', '--pack-destination', packDir], REPO)) as {
     filename: string;
