@@ -105,7 +105,7 @@ export class TurnProcessor {
     let result: HandlerResult = {};
     try {
       const input = { turn, nlp, experiments: experiments.active };
-      result = await withDeadline(Promise.resolve(definition.handle(input)), budget.remainingMs() - SEND_RESERVE_MS);
+      result = await withDeadline(() => definition.handle(input), budget.remainingMs() - SEND_RESERVE_MS);
     } catch (error) {
       reasons.push(error instanceof HandlerTimeout ? 'handler-timeout' : 'handler-error');
       this.o.logger.error({ err: error instanceof HandlerTimeout ? undefined : error, tag }, 'handler failed; replying without it');
@@ -244,11 +244,18 @@ const END_SESSION = /\/pages\/END_SESSION$/;
 
 class HandlerTimeout extends Error {}
 
-function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
-  if (ms <= 0) return Promise.reject(new HandlerTimeout());
+/**
+ * `work`'s result, or HandlerTimeout when it is not there within `ms` (or no time is left at all).
+ * A handler that answers synchronously (the reference ones do) has answered in time: no timer and
+ * no race are set up for it — a timer and four promises per turn otherwise.
+ */
+async function withDeadline<T>(work: () => T | Promise<T>, ms: number): Promise<T> {
+  const result = work();
+  if (ms <= 0) throw new HandlerTimeout();
+  if (typeof (result as { then?: unknown } | undefined)?.then !== 'function') return result as T;
   let timer: NodeJS.Timeout;
   const deadline = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new HandlerTimeout()), ms);
   });
-  return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
+  return Promise.race([Promise.resolve(result), deadline]).finally(() => clearTimeout(timer));
 }

@@ -48,7 +48,7 @@ export function parseSettings(argv: string[]): Settings {
   return {
     quick,
     durationSeconds: positive(argv, '--duration', quick ? 3 : 10),
-    connections: Math.round(positive(argv, '--connections', 10)),
+    connections: Math.round(positive(argv, '--connections', 32)),
     turns: Math.round(positive(argv, '--turns', quick ? 800 : 3000)),
     rounds: Math.round(positive(argv, '--rounds', quick ? 1 : 2)),
     latencyMs: positive(argv, '--latency', 25),
