@@ -12,20 +12,6 @@ const SEVERITY: Record<string, string> = {
 };
 
 /**
- * Where logs go unless told otherwise: stdout, written asynchronously. pino's default writes
- * every line with its own synchronous write(2) — one system call per turn on the request path,
- * 4-5% of the warm path's time in the profile (docs/performance/optimization_report.md). Here a
- * line is handed to the kernel in the background, and lines logged while a write is in flight go
- * out together in the next one: no delay when idle (nothing waits for a buffer to fill), fewer
- * system calls under load. What is still buffered is written synchronously when the process
- * exits (pino registers that on `exit`, which a crash and main.ts's shutdown both reach); only a
- * SIGKILL loses it — the lines of the last few milliseconds.
- */
-function stdoutDestination(): pino.DestinationStream {
-  return pino.destination({ dest: 1, sync: false });
-}
-
-/**
  * JSON logs in the Cloud Logging structured format: `severity`, `message`, and the active
  * trace and span ids so Cloud Logging links each line to its trace. Never log raw user text:
  * callers pass text through the PII redactor first.
@@ -48,6 +34,6 @@ export function createLogger(options: { level: string; projectId?: string; desti
         };
       },
     },
-    options.destination ?? stdoutDestination(),
+    options.destination,
   );
 }
