@@ -22,13 +22,13 @@ import { Database, openDatabase } from './storage/database';
 import { runMaintenance } from './storage/maintenance';
 import { createRedisConnection } from './storage/redis-connection';
 import { migrate } from './storage/migrations';
-import { writeTurnEvents } from './storage/turn-event-writer';
+import { TurnEvent, writeTurnEvents } from './storage/turn-event-writer';
 import { createLogger } from './telemetry/logger';
 import { RuntimeMetrics } from './telemetry/metrics';
 import { startTracing, stopTracing } from './telemetry/tracing';
 import { IdempotencyStore } from './webhook/idempotency-store';
 import { Readiness } from './webhook/readiness';
-import { TurnEvent, TurnProcessor } from './webhook/turn-processor';
+import { TurnProcessor } from './webhook/turn-processor';
 import { credentials } from '@grpc/grpc-js';
 import { ExperimentEngine, Exposure } from './experiments/experiment-engine';
 import { FeedbackService } from './feedback/feedback-service';
@@ -264,6 +264,8 @@ export async function createRuntime(config: RuntimeConfig, overrides: RuntimeOve
     events,
     conversations,
     exposures,
+    idempotency: new IdempotencyStore(redis, redisGuard),
+    budgetMs: config.budgetMs,
   });
   const feedbackService = new FeedbackService({
     enricher,
@@ -281,11 +283,9 @@ export async function createRuntime(config: RuntimeConfig, overrides: RuntimeOve
     feedback: feedbackService,
     authenticator: new Authenticator(config.auth),
     rateLimiter: new SessionRateLimiter(config.rateLimitPerMinute, redis && redisGuard && { client: redis, guard: redisGuard }),
-    idempotency: new IdempotencyStore(redis, redisGuard),
     readiness,
     metrics,
     logger,
-    budgetMs: config.budgetMs,
     maxBodyBytes: config.maxBodyBytes,
   });
 

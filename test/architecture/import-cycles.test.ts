@@ -19,24 +19,6 @@ const madge = require('madge') as (
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
 const FOLDERS = ['constructs', 'runtime/src', 'tools', 'policies', 'stacks'];
 
-/**
- * Cycles that exist today and are being removed on another branch (the runtime's protocol types
- * and the experiments engine; the app and the feedback route). Each entry must match a cycle
- * exactly, and an entry that no longer matches fails the test, so the list can only shrink.
- * Delete the entries (and this constant) when that branch is merged.
- */
-const KNOWN_CYCLES: readonly (readonly string[])[] = [
-  [
-    'runtime/src/experiments/experiment-config.ts',
-    'runtime/src/protocol/turn.ts',
-    'runtime/src/experiments/experiment-engine.ts',
-    'runtime/src/experiments/assignment.ts',
-  ],
-  ['runtime/src/experiments/experiment-config.ts', 'runtime/src/protocol/turn.ts', 'runtime/src/experiments/experiment-engine.ts'],
-  ['runtime/src/protocol/turn.ts', 'runtime/src/experiments/experiment-engine.ts'],
-  ['runtime/src/app.ts', 'runtime/src/feedback/feedback-route.ts'],
-];
-
 const key = (cycle: readonly string[]): string => cycle.join(' > ');
 
 async function graph(dir: string, paths: string[]) {
@@ -69,12 +51,7 @@ test(`no import cycle in ${FOLDERS.join(', ')}`, async () => {
   // A file madge could not resolve would hide the cycles through it.
   expect(result.warnings().skipped).toEqual([]);
   expect(Object.keys(result.obj()).length).toBeGreaterThan(200);
-  const found = result.circular().map(key);
-  const known = KNOWN_CYCLES.map(key);
-  expect({ unexpected: found.filter((c) => !known.includes(c)), gone: known.filter((c) => !found.includes(c)) }).toEqual({
-    unexpected: [],
-    gone: [],
-  });
+  expect(result.circular().map(key)).toEqual([]);
 });
 
 test('the reference app imports the library through its public entry point only', async () => {

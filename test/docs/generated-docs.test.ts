@@ -64,7 +64,14 @@ describe('generated documentation', () => {
     const calls = webhookRequestSteps(REPO)
       .filter((s) => s.kind === 'call')
       .map((s) => (s.kind === 'call' ? `${s.to}.${s.method}` : ''));
-    const order = ['authenticator.authenticateCaller', 'processor.parse', 'rateLimiter.consume', 'idempotency.once', 'processor.process'];
+    const order = [
+      'authenticator.authenticate',
+      'processor.accept',
+      'rateLimiter.consume',
+      'turn.reply',
+      'idempotency.once',
+      'enricher.enrich',
+    ];
     expect(order.map((call) => calls.indexOf(call))).toEqual([...order.map((call) => calls.indexOf(call))].sort((a, b) => a - b));
     expect(order.every((call) => calls.includes(call))).toBe(true);
     expect(calls).toEqual(expect.arrayContaining(['enricher.enrich', 'handler.handle']));

@@ -8,7 +8,7 @@ import { writeFeedback } from '../../runtime/src/storage/feedback-writer';
 import { isRefusedByPostgres } from '../../runtime/src/storage/postgres-refusal';
 import { createLogger } from '../../runtime/src/telemetry/logger';
 import { RuntimeMetrics } from '../../runtime/src/telemetry/metrics';
-import { TurnEvent } from '../../runtime/src/webhook/turn-processor';
+import { TurnEvent } from '../../runtime/src/storage/turn-event-writer';
 import { hostileNumber, hostileText, oversizedText } from './support/hostile-records';
 import { PostgresServer, waitFor } from './support/local-servers';
 import { TestRuntime, cxRequest, metricValue, scrape, startRuntime } from './support/runtime-harness';

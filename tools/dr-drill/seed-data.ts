@@ -7,7 +7,7 @@ import { writeExposures } from '../../runtime/src/storage/exposure-writer';
 import { FeedbackRecord, writeFeedback } from '../../runtime/src/storage/feedback-writer';
 import { ensureMonthlyPartitions } from '../../runtime/src/storage/migrations';
 import { writeTurnEvents } from '../../runtime/src/storage/turn-event-writer';
-import { TurnEvent } from '../../runtime/src/webhook/turn-processor';
+import { TurnEvent } from '../../runtime/src/storage/turn-event-writer';
 
 /**
  * Fills a database the way the runtime does: through its own writers (turn log, conversations

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import isSafeRegex from 'safe-regex2';
 import { z } from 'zod';
-import { FormParameter, FormParameterUpdate, HandlerResult, JsonValue } from '../protocol/turn';
+import { FormParameter, FormParameterUpdate, JsonValue } from '../protocol/turn';
+import { HandlerResult } from './handler-types';
 
 /**
  * Declarative form validation for Dialogflow CX (the `validate-form` reference handler).

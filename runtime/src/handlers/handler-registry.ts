@@ -1,5 +1,5 @@
 import { Feature } from '../nlp/enrichment-types';
-import { HandlerInput, HandlerResult } from '../protocol/turn';
+import { HandlerInput, HandlerResult } from './handler-types';
 
 /** A fulfillment handler: which NLP features it needs, and what it does with the turn. */
 export interface HandlerDefinition {

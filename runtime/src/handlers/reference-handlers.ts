@@ -1,5 +1,6 @@
 import { numberSetting } from '../experiments/experiment-engine';
-import { HandlerResult, JsonValue } from '../protocol/turn';
+import { JsonValue } from '../protocol/turn';
+import { HandlerResult } from './handler-types';
 import { FormRules, validateForm } from './form-validation';
 import { HandlerRegistry } from './handler-registry';
 

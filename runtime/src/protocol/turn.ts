@@ -1,6 +1,3 @@
-import { ExperimentAssignment } from '../experiments/experiment-engine';
-import { Enrichment } from '../nlp/enrichment-types';
-
 /** The protocol the turn arrived on: Dialogflow CX v3 or ES v2. */
 export type Protocol = 'cx' | 'es';
 
@@ -80,34 +77,18 @@ export interface EsContextUpdate {
   readonly parameters?: Record<string, JsonValue>;
 }
 
-/** What a handler returns; every field optional. */
-export interface HandlerResult {
-  /** Text replies, in order. */
+/**
+ * What the protocol layer renders into a CX or ES response: a handler's reply (handlers/handler-types.ts
+ * `HandlerResult` fits it as it is) with the degradation flags. Defined here, by what renders it, so
+ * the protocol layer depends on nothing above it.
+ */
+export interface Reply {
   readonly messages?: string[];
-  /** Session parameter updates; `null` deletes a parameter. */
-  readonly parameters?: Record<string, JsonValue>;
-  /** CX: move to this page (full resource name). Ignored on ES. */
   readonly targetPage?: string;
-  /** CX: move to this flow (full resource name). Ignored on ES. */
   readonly targetFlow?: string;
-  /** Hand the conversation to a human agent, with this metadata for the agent desktop. */
   readonly liveAgentHandoff?: Record<string, JsonValue>;
-  /** CX: verdicts on the current page's form parameters (form validation). Ignored on ES. */
   readonly formParameters?: FormParameterUpdate[];
-  /** ES: contexts to set, replace or remove (by id); the others the request carried are kept. Ignored on CX. */
   readonly contexts?: EsContextUpdate[];
-}
-
-/** The turn plus its enrichment, as a handler receives it. */
-export interface HandlerInput {
-  readonly turn: Turn;
-  readonly nlp: Enrichment;
-  /** Experiments this turn is in, by experiment id: the variant and its settings (experiments/). */
-  readonly experiments: Readonly<Record<string, ExperimentAssignment>>;
-}
-
-/** What the protocol layer renders into a CX or ES response. */
-export interface Reply extends HandlerResult {
   /** Something was skipped or substituted (NLP fallback, a cache tier down, a handler failure). */
   readonly degraded: boolean;
   readonly degradedReasons: string[];

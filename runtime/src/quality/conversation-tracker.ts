@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash as digest } from 'node:crypto';
 import { normalizeText } from '../nlp/skip-policy';
 import { environmentOf, flowOf } from '../protocol/resource-names';
 import { JsonValue, Turn } from '../protocol/turn';
@@ -186,7 +186,8 @@ export class ConversationTracker {
 
 function textFingerprint(text: string): string {
   // Case-folded: "Cancel my card" and "cancel my card" are the same request said twice.
-  return createHash('sha256').update(normalizeText(text).toLowerCase()).digest('base64url').slice(0, 16);
+  // One-shot crypto.hash: the same digest as createHash(...).update(...).digest(...), in half the time.
+  return digest('sha256', normalizeText(text).toLowerCase(), 'base64url').slice(0, 16);
 }
 
 /** Postgres `integer`: a count beyond it is not ours (and the row could not be stored). */

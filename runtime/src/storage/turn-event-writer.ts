@@ -1,5 +1,33 @@
-import { TurnEvent } from '../webhook/turn-processor';
+import type { Protocol } from '../protocol/turn';
 import { Database } from './database';
+
+/** One row of `turn_events` (see storage/migrations.ts); text is redacted before it gets here. */
+export interface TurnEvent {
+  readonly id: string;
+  readonly createdAt: Date;
+  readonly sessionId: string;
+  readonly responseId: string;
+  readonly protocol: Protocol;
+  readonly tag: string;
+  readonly languageCode: string;
+  readonly intent?: string;
+  readonly page?: string;
+  readonly textRedacted: string;
+  readonly sentimentScore?: number;
+  readonly noMatch: boolean;
+  readonly degraded: boolean;
+  readonly degradedReasons: string[];
+  readonly nlpSource: string;
+  readonly latencyMs: number;
+  readonly region: string;
+  readonly intentConfidence?: number;
+  readonly repeated: boolean;
+  readonly lowConfidence: boolean;
+  readonly escalated: boolean;
+  readonly qualityScore?: number;
+  /** Experiments the session is in: `{"<experiment>": "<variant>"}`. */
+  readonly experiments: Record<string, string>;
+}
 
 const COLUMNS = [
   'id',

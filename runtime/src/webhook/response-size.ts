@@ -16,21 +16,21 @@ export function serializeWithinLimit(
   messages: string[] | undefined,
   parameters: Record<string, JsonValue>,
 ): { json: string; truncated: boolean } {
+  // Nearly every reply fits at the first attempt: the shrinking steps are only built when it does not.
+  const first = JSON.stringify(build(messages, parameters));
+  if (first.length <= MAX_RESPONSE_BYTES / 3 || Buffer.byteLength(first) <= MAX_RESPONSE_BYTES) return { json: first, truncated: false };
   const attempts: Array<() => [string[] | undefined, Record<string, JsonValue>]> = [
-    () => [messages, parameters],
     () => [messages, withoutNlpLists(parameters)],
     () => [messages?.map((m) => m.slice(0, MAX_MESSAGE_CHARS)), withoutNlpLists(parameters)],
     () => [messages?.slice(0, 1).map((m) => m.slice(0, MAX_MESSAGE_CHARS)), onlyDegradation(parameters)],
     () => [[], onlyDegradation(parameters)],
   ];
-  for (const [i, attempt] of attempts.entries()) {
+  for (const attempt of attempts) {
     const [m, p] = attempt();
-    if (i > 0) {
-      p[SESSION_PARAMETERS.degraded] = true;
-      p[SESSION_PARAMETERS.degradedReasons] = [...asStrings(p[SESSION_PARAMETERS.degradedReasons]), 'response-truncated'];
-    }
+    p[SESSION_PARAMETERS.degraded] = true;
+    p[SESSION_PARAMETERS.degradedReasons] = [...asStrings(p[SESSION_PARAMETERS.degradedReasons]), 'response-truncated'];
     const json = JSON.stringify(build(m, p));
-    if (Buffer.byteLength(json) <= MAX_RESPONSE_BYTES) return { json, truncated: i > 0 };
+    if (Buffer.byteLength(json) <= MAX_RESPONSE_BYTES) return { json, truncated: true };
   }
   throw new Error('unreachable: an empty response exceeds 64 KiB');
 }

@@ -1,51 +1,33 @@
 import { randomUUID } from 'node:crypto';
 import { Logger } from 'pino';
 import { HandlerRegistry } from '../handlers/handler-registry';
+import { HandlerResult } from '../handlers/handler-types';
 import { Budget, Enricher } from '../nlp/enricher';
 import { Enrichment } from '../nlp/enrichment-types';
 import { SESSION_PARAMETERS, enrichmentParameters } from '../nlp/session-parameters';
 import { formParameterValues, parseCxRequest, renderCxResponse } from '../protocol/cx';
 import { parseEsRequest, renderEsResponse } from '../protocol/es';
-import { HandlerResult, JsonValue, Protocol, Turn } from '../protocol/turn';
+import { JsonValue, Protocol, Turn } from '../protocol/turn';
 import { WriteBehindQueue } from '../resilience/write-behind-queue';
 import { PiiRedactor } from '../security/pii-redaction';
 import { RuntimeMetrics } from '../telemetry/metrics';
 import { EXPERIMENTS_PARAMETER, ExperimentEngine, Exposure, TurnExperiments } from '../experiments/experiment-engine';
 import { ConversationSnapshot, ConversationTracker, ObservedTurn, QUALITY_PARAMETER } from '../quality/conversation-tracker';
+import { TurnEvent } from '../storage/turn-event-writer';
+import { IdempotencyStore } from './idempotency-store';
 import { serializeWithinLimit } from './response-size';
 
-/** One row of `turn_events` (see storage/migrations.ts); text is redacted before it gets here. */
-export interface TurnEvent {
-  readonly id: string;
-  readonly createdAt: Date;
-  readonly sessionId: string;
-  readonly responseId: string;
-  readonly protocol: Protocol;
+/** A parsed turn, accepted for processing: what the HTTP layer needs before and for the reply. */
+export interface AcceptedTurn {
+  readonly turn: Turn;
+  /** The tag as a metrics label: registered tags as themselves, anything else `unknown` (bounded cardinality). */
   readonly tag: string;
-  readonly languageCode: string;
-  readonly intent?: string;
-  readonly page?: string;
-  readonly textRedacted: string;
-  readonly sentimentScore?: number;
-  readonly noMatch: boolean;
-  readonly degraded: boolean;
-  readonly degradedReasons: string[];
-  readonly nlpSource: string;
-  readonly latencyMs: number;
-  readonly region: string;
-  readonly intentConfidence?: number;
-  readonly repeated: boolean;
-  readonly lowConfidence: boolean;
-  readonly escalated: boolean;
-  readonly qualityScore?: number;
-  /** Experiments the session is in: `{"<experiment>": "<variant>"}`. */
-  readonly experiments: Record<string, string>;
-}
-
-export interface ProcessedTurn {
-  readonly json: string;
-  readonly tag: string;
-  readonly degraded: boolean;
+  /**
+   * The reply's JSON. A repeated delivery of the turn (same response id and tag) gets the first
+   * reply byte for byte and is not logged or scored twice; otherwise the turn runs within the
+   * webhook budget counted from `startedAt` (ms since the epoch).
+   */
+  reply(startedAt: number): Promise<string>;
 }
 
 export interface TurnProcessorOptions {
@@ -63,6 +45,10 @@ export interface TurnProcessorOptions {
   readonly conversations?: WriteBehindQueue<ConversationSnapshot>;
   /** First exposures to experiments; absent when no database is configured. */
   readonly exposures?: WriteBehindQueue<Exposure>;
+  /** Replies by response id and tag, replayed to repeated deliveries. */
+  readonly idempotency: IdempotencyStore;
+  /** Time Dialogflow gives a webhook call, minus network; NLP deadlines are cut from it. */
+  readonly budgetMs: number;
 }
 
 /** Time kept back for serializing and sending the reply after the handler. */
@@ -76,21 +62,26 @@ const SEND_RESERVE_MS = 50;
 export class TurnProcessor {
   constructor(private readonly o: TurnProcessorOptions) {}
 
-  parse(protocol: Protocol, body: unknown): Turn {
-    return protocol === 'cx' ? parseCxRequest(body) : parseEsRequest(body);
+  /** The one entry point: parse the request body of `protocol` into a turn to reply to. */
+  accept(protocol: Protocol, body: Record<string, unknown>): AcceptedTurn {
+    const turn = protocol === 'cx' ? parseCxRequest(body) : parseEsRequest(body);
+    const { definition, known } = this.o.handlers.resolve(turn.tag);
+    // Only handlers with side effects pay for sharing replies across instances (Redis round trips).
+    const shared = definition.sideEffects ?? true;
+    const key = turn.responseId ? `${protocol}:${turn.responseId}:${turn.tag}` : '';
+    return {
+      turn,
+      tag: known ? turn.tag : 'unknown',
+      reply: async (startedAt) => {
+        const deadline = startedAt + this.o.budgetMs;
+        const budget = { remainingMs: () => deadline - Date.now() };
+        const run = () => this.process(turn, budget, startedAt);
+        return (await this.o.idempotency.once(key, run, { shared })).body;
+      },
+    };
   }
 
-  /** The tag as a metrics label: registered tags as themselves, anything else `unknown` (bounded cardinality). */
-  metricTag(tag: string): string {
-    return this.o.handlers.resolve(tag).known ? tag : 'unknown';
-  }
-
-  /** Whether the tag's handler must run at most once per turn (see HandlerDefinition.sideEffects). */
-  hasSideEffects(tag: string): boolean {
-    return this.o.handlers.resolve(tag).definition.sideEffects ?? true;
-  }
-
-  async process(turn: Turn, budget: Budget, startedAt: number): Promise<ProcessedTurn> {
+  private async process(turn: Turn, budget: Budget, startedAt: number): Promise<string> {
     const experiments = this.o.experiments.evaluate(turn);
     const { definition, known } = this.handlerFor(turn.tag, experiments);
     const tag = known ? turn.tag : 'unknown';
@@ -114,7 +105,7 @@ export class TurnProcessor {
     let result: HandlerResult = {};
     try {
       const input = { turn, nlp, experiments: experiments.active };
-      result = await withDeadline(Promise.resolve(definition.handle(input)), budget.remainingMs() - SEND_RESERVE_MS);
+      result = await withDeadline(() => definition.handle(input), budget.remainingMs() - SEND_RESERVE_MS);
     } catch (error) {
       reasons.push(error instanceof HandlerTimeout ? 'handler-timeout' : 'handler-error');
       this.o.logger.error({ err: error instanceof HandlerTimeout ? undefined : error, tag }, 'handler failed; replying without it');
@@ -150,7 +141,7 @@ export class TurnProcessor {
     if (truncated) reasons.push('response-truncated');
     for (const reason of reasons) this.o.metrics.degradedReplies.inc({ reason });
     this.record(turn, tag, nlp, reasons, Date.now() - startedAt, quality, experiments, escalated);
-    return { json, tag, degraded: reasons.length > 0 };
+    return json;
   }
 
   /** The tag's handler, or the one an experiment's variant puts in its place. */
@@ -253,11 +244,18 @@ const END_SESSION = /\/pages\/END_SESSION$/;
 
 class HandlerTimeout extends Error {}
 
-function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
-  if (ms <= 0) return Promise.reject(new HandlerTimeout());
+/**
+ * `work`'s result, or HandlerTimeout when it is not there within `ms` (or no time is left at all).
+ * A handler that answers synchronously (the reference ones do) has answered in time: no timer and
+ * no race are set up for it — a timer and four promises per turn otherwise.
+ */
+async function withDeadline<T>(work: () => T | Promise<T>, ms: number): Promise<T> {
+  const result = work();
+  if (ms <= 0) throw new HandlerTimeout();
+  if (typeof (result as { then?: unknown } | undefined)?.then !== 'function') return result as T;
   let timer: NodeJS.Timeout;
   const deadline = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new HandlerTimeout()), ms);
   });
-  return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
+  return Promise.race([Promise.resolve(result), deadline]).finally(() => clearTimeout(timer));
 }

@@ -38,6 +38,8 @@ export interface LoadResult {
   readonly non2xx: number;
   readonly errors: number;
   readonly timeouts: number;
+  /** Peak resident memory of the server under test during the run (scenarios.ts samples it). */
+  readonly peakRssMB?: number;
 }
 
 interface ConnectionContext {

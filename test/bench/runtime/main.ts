@@ -3,7 +3,7 @@
  * of the official samples, replaying real customer-service text (BANKING77) on loopback with
  * autocannon, against a fake Natural Language server with a fixed latency.
  *
- *   npm run bench:runtime                      full run (10 s per throughput scenario, 2 rounds of a/d)
+ *   npm run bench:runtime                      full run (10 s per throughput scenario, 2 rounds of a/d, 32 connections)
  *   npm run bench:runtime -- --quick           a few seconds per scenario, for development
  *   npm run bench:runtime -- --profile         also profile the warm runtime (node --cpu-prof)
  *   ... --duration <s> --connections <n> --turns <n> --rounds <n> --latency <ms> --deadline <ms>
@@ -61,7 +61,7 @@ async function main(): Promise<number> {
   );
   log(
     `settings: ${settings.connections} connections, ${settings.durationSeconds} s per throughput run, ${settings.rounds} alternating round(s) of (a)/(d), ` +
-      `${settings.warmupSeconds} s warm-up of (a)/(b); fake NL latency ${settings.latencyMs} ms; runtime NLP_DEADLINE_MS=${settings.deadlineMs}, LOG_LEVEL=info to /dev/null`,
+      `${settings.warmupSeconds} s warm-up of (a)/(b); fake NL latency ${settings.latencyMs} ms; runtime NLP_DEADLINE_MS=${settings.deadlineMs}, LOG_LEVEL=info to /dev/null, OTEL_TRACES_SAMPLER_ARG=0.05, Redis and Postgres on when available`,
   );
   log(`corpus: ${corpus.dir}: ${corpus.rows} rows, ${corpus.utterances.length} unique utterances`);
   log(
@@ -78,7 +78,7 @@ async function main(): Promise<number> {
   log(`runtime cache tiers active: ${tiers.join(', ')}${stores.notes.length ? `; ${stores.notes.join('; ')}` : ''}`);
   log(`fake Natural Language v2 server (gRPC, own process) on 127.0.0.1:${fake.port}\n`);
 
-  const { scenarios, profile } = await runAll({ repo: REPO, settings, fake, stores, realistic, noRepetition, log });
+  const { scenarios, profile, redisProbes } = await runAll({ repo: REPO, settings, fake, stores, realistic, noRepetition, log });
 
   log('');
   printTable(scenarios, log);
@@ -102,6 +102,7 @@ async function main(): Promise<number> {
     scenarios,
     targets: verdicts,
     profile,
+    redisProbes,
   });
   log(`\nwritten: ${report}`);
   return 0;

@@ -33,6 +33,15 @@ export function targets(results: ScenarioResult[], settings: Settings): Target[]
       detail: `${d.load.requestsPerSecond.toFixed(0)} vs ${a.load.requestsPerSecond.toFixed(0)} req/s`,
     });
   }
+  if (d?.load.peakRssMB !== undefined) {
+    // Reported, not judged: the issue sets no threshold for it.
+    out.push({
+      label: '(d) req/s per MB of peak RSS (reported)',
+      measured: (d.load.requestsPerSecond / d.load.peakRssMB).toFixed(1),
+      ok: true,
+      detail: `${d.load.requestsPerSecond.toFixed(0)} req/s at ${d.load.peakRssMB.toFixed(0)} MB; (a) ${a?.load.peakRssMB === undefined ? '-' : `${(a.load.requestsPerSecond / a.load.peakRssMB).toFixed(1)} at ${a.load.peakRssMB.toFixed(0)} MB`}`,
+    });
+  }
   if (b && c) {
     const ratio = b.unitsPer1k > 0 ? c.unitsPer1k / b.unitsPer1k : NaN;
     out.push({
@@ -56,7 +65,19 @@ export function targets(results: ScenarioResult[], settings: Settings): Target[]
 }
 
 export function printTable(results: ScenarioResult[], log: (s: string) => void): void {
-  const header = ['scenario', 'req/s', 'p50 ms', 'p99 ms', 'NLP calls/1k', 'units/1k', 'non-2xx', 'err+t/o', 'turns'];
+  const header = [
+    'scenario',
+    'req/s',
+    'p50 ms',
+    'p99 ms',
+    'NLP calls/1k',
+    'units/1k',
+    'non-2xx',
+    'err+t/o',
+    'turns',
+    'peak RSS MB',
+    'req/s per MB',
+  ];
   const rows = results.map((r) => [
     r.name,
     r.load.requestsPerSecond.toFixed(0),
@@ -67,6 +88,8 @@ export function printTable(results: ScenarioResult[], log: (s: string) => void):
     String(r.load.non2xx),
     String(r.load.errors + r.load.timeouts),
     String(r.load.turns),
+    r.load.peakRssMB === undefined ? '-' : r.load.peakRssMB.toFixed(0),
+    r.load.peakRssMB === undefined ? '-' : (r.load.requestsPerSecond / r.load.peakRssMB).toFixed(1),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (cells: string[]) => log(cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  '));

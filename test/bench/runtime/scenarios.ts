@@ -17,6 +17,8 @@ import { FakeNl, NlpUsage, usageBetween } from './fake-nl';
 import { LoadResult, runLoad } from './load';
 import { Server, startNodeServer, stop, trackTempDir } from './processes';
 import { ProfileSummary, summarizeProfile } from './profile';
+import { ProbeResult, probeRedis } from './redis-probe';
+import { sampleRss } from './rss';
 import { Samples, diff, scrapeMetrics, summarize } from './runtime-metrics';
 import { Settings } from './settings';
 import { Stores } from './stores';
@@ -108,17 +110,19 @@ function combine(results: LoadResult[]): LoadResult {
     non2xx: sum((r) => r.non2xx),
     errors: sum((r) => r.errors),
     timeouts: sum((r) => r.timeouts),
+    ...(results.some((r) => r.peakRssMB !== undefined) && { peakRssMB: Math.max(...results.map((r) => r.peakRssMB ?? 0)) }),
   };
 }
 
-function load(
+async function load(
   ctx: BenchContext,
   label: string,
   server: Server,
   conversations: readonly Conversation[],
   how: { seconds?: number; amount?: number },
-) {
-  return runLoad({
+): Promise<LoadResult> {
+  const rss = sampleRss(server.child.pid);
+  const result = await runLoad({
     label,
     url: server.url,
     path: '/webhook/cx',
@@ -128,6 +132,8 @@ function load(
     amount: how.amount,
     runId: runId(label),
   });
+  const peakRssMB = rss.stop();
+  return peakRssMB === undefined ? result : { ...result, peakRssMB };
 }
 
 export async function startBare(ctx: BenchContext): Promise<Server> {
@@ -166,7 +172,10 @@ export function runtimeEnv(ctx: BenchContext, port: number, l1Only = false): Rec
     NLP_INSECURE: 'true',
     NLP_DEADLINE_MS: String(ctx.settings.deadlineMs),
     AUTH_MODE: 'none',
+    // Production settings: every turn logged (to /dev/null: the bench pays for formatting and
+    // writing, not for a disk), new traces sampled at the production default of 5%.
     LOG_LEVEL: 'info',
+    OTEL_TRACES_SAMPLER_ARG: '0.05',
     RATE_LIMIT_PER_MINUTE: '1000000',
     SHUTDOWN_DEADLINE_MS: '3000',
     ...(redis ? { REDIS_URL: ctx.stores.redis!.url } : {}),
@@ -200,6 +209,8 @@ export async function startRuntime(ctx: BenchContext, name: string, nodeArgs: st
 
 export interface AllResults {
   readonly scenarios: ScenarioResult[];
+  /** Redis GET latency measured beside each (d) round (redis-probe.ts). */
+  readonly redisProbes?: ProbeResult[];
   readonly profile?: ProfileSummary;
 }
 
@@ -242,10 +253,26 @@ export async function runAll(ctx: BenchContext): Promise<AllResults> {
   const dRuns: LoadResult[] = [];
   await settle();
   const warmBefore = await ctx.fake.snapshot();
+  const probes: ProbeResult[] = [];
   for (let round = 0; round < s.rounds; round++) {
     aRuns.push(await load(ctx, 'a', bare, ctx.realistic, { seconds: s.durationSeconds }));
+    const probe = ctx.stores.redis ? await probeRedis(ctx.stores.redis.url) : undefined;
     dRuns.push(await load(ctx, 'd', runtime, ctx.realistic, { seconds: s.durationSeconds }));
+    if (probe) probes.push(await probe.stop());
   }
+  for (const p of probes) {
+    ctx.log(
+      `  Redis GET latency during (d), from a busy client: ${p.samples} samples, p50 ${p.p50Ms.toFixed(1)} ms, ` +
+        `p99 ${p.p99Ms.toFixed(1)} ms, max ${p.maxMs.toFixed(1)} ms (REDIS_TIMEOUT_MS default 500)`,
+    );
+  }
+  // Side by side, round by round: the machine's noise shows as the spread of these ratios.
+  aRuns.forEach((ar, i) =>
+    ctx.log(
+      `  round ${i + 1}: (a) ${ar.requestsPerSecond.toFixed(0)} req/s, (d) ${dRuns[i].requestsPerSecond.toFixed(0)} req/s: ` +
+        `${(dRuns[i].requestsPerSecond / ar.requestsPerSecond).toFixed(2)}x`,
+    ),
+  );
   await settle();
   const afterWarm = await scrapeMetrics(runtime.url);
   const warmUsage = usageBetween(warmBefore, await ctx.fake.snapshot());
@@ -307,7 +334,7 @@ export async function runAll(ctx: BenchContext): Promise<AllResults> {
   let profile: ProfileSummary | undefined;
   if (s.profile) profile = await profileWarm(ctx);
   const order = ['a', 'b', 'b-norep', 'c', 'c-norep', 'd', 'e', 'd-l1only'];
-  return { scenarios: order.map((id) => out.find((r) => r.id === id)!).filter(Boolean), profile };
+  return { scenarios: order.map((id) => out.find((r) => r.id === id)!).filter(Boolean), profile, redisProbes: probes };
 }
 
 /** (d) again, on a runtime under `node --cpu-prof`, stopped with SIGTERM so V8 writes the profile. */

@@ -45,7 +45,7 @@ export function parseSettings(argv: string[]): Settings | 'help' {
   return {
     quick,
     durationSeconds: positive('duration', quick ? 3 : 10),
-    connections: Math.round(positive('connections', 10)),
+    connections: Math.round(positive('connections', 32)),
     turns: Math.round(positive('turns', quick ? 800 : 3000)),
     rounds: Math.round(positive('rounds', quick ? 1 : 2)),
     latencyMs: positive('latency', 25),

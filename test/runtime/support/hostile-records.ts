@@ -3,7 +3,7 @@ import { Exposure } from '../../../runtime/src/experiments/experiment-engine';
 import { Analysis } from '../../../runtime/src/nlp/enrichment-types';
 import { ConversationSnapshot } from '../../../runtime/src/quality/conversation-tracker';
 import { FeedbackRecord } from '../../../runtime/src/storage/feedback-writer';
-import { TurnEvent } from '../../../runtime/src/webhook/turn-processor';
+import { TurnEvent } from '../../../runtime/src/storage/turn-event-writer';
 
 /**
  * Records for every durable writer, each field either ordinary or one of the values Postgres

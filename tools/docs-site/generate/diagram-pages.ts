@@ -50,10 +50,10 @@ export function requestPathPage(repo: string): string {
       title: 'Request path through the runtime',
       order: 20,
       diataxis: 'explanation',
-      sources: ['runtime/src/app.ts', 'runtime/src/webhook/turn-processor.ts'],
+      sources: ['runtime/src/webhook/webhook-routes.ts', 'runtime/src/webhook/turn-processor.ts'],
       intro:
-        'A Dialogflow CX webhook call, in the order the code makes its calls: `handleWebhook` in runtime/src/app.ts, then ' +
-        '`TurnProcessor.process`. Early replies (401, 400, 429) stop the call; every well-formed call that gets past them ' +
+        'A Dialogflow CX webhook call, in the order the code makes its calls: the middleware of `webhookRoutes` in ' +
+        'runtime/src/webhook/webhook-routes.ts, then the turn processor. Early replies (413, 401, 400, 429) stop the call; every well-formed call that gets past them ' +
         'is answered 200, degraded when a dependency failed, because Dialogflow drops any 4xx/5xx reply. Metrics, logs ' +
         'and spans are left out; the [telemetry reference](../reference/telemetry.md) lists them.',
     }),

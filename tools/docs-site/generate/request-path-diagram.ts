@@ -4,11 +4,12 @@ import * as ts from 'typescript';
 import { label, mermaidBlock } from './mermaid';
 
 /**
- * The path of a webhook call through the runtime, read from the source: the calls
- * `handleWebhook` (runtime/src/app.ts) makes on its dependencies, in order, with the early
- * replies between them, and inside `TurnProcessor.process` (runtime/src/webhook/turn-processor.ts)
- * the calls on its collaborators. Reordering those calls in the code changes the diagram, and the
- * freshness test then asks for it to be regenerated.
+ * The path of a webhook call through the runtime, read from the source: the middleware of the
+ * webhook route (`webhookRoutes` in runtime/src/webhook/webhook-routes.ts) in the order it is
+ * composed, with the early replies each can give, the calls its inline steps make, and inside
+ * the turn processor (runtime/src/webhook/turn-processor.ts: `accept`, the accepted turn's
+ * `reply`, `process`) the calls on its collaborators. Reordering the middleware or those calls in
+ * the code changes the diagram, and the freshness test then asks for it to be regenerated.
  */
 export type Step =
   | { readonly kind: 'call'; readonly from: string; readonly to: string; readonly method: string }
@@ -43,10 +44,11 @@ function chain(expression: ts.Expression): string[] | undefined {
   return undefined;
 }
 
-function steps(body: ts.Node, scope: Scope, file: ts.SourceFile): Step[] {
+function steps(body: ts.Node, scope: Scope, file: ts.SourceFile, skip?: ts.Node): Step[] {
   const out: Step[] = [];
   const localFunctions = new Map<string, ts.Node>();
   const visit = (node: ts.Node): void => {
+    if (node === skip) return;
     // A local arrow function runs where it is passed, not where it is declared.
     if (ts.isVariableDeclaration(node) && node.initializer && ts.isArrowFunction(node.initializer) && ts.isIdentifier(node.name)) {
       localFunctions.set(node.name.text, node.initializer.body);
@@ -99,8 +101,38 @@ function findClass(file: ts.SourceFile, name: string): ts.ClassDeclaration {
   return found;
 }
 
+/**
+ * What each middleware factory of the webhook route does to the path: the collaborator it calls
+ * and the early reply it may give. Telemetry middleware (`measured`, `traced`) is on every step
+ * and left out. A factory missing here fails the generator, so a new step cannot go unnoticed.
+ */
+const MIDDLEWARE: Readonly<Record<string, readonly Step[]>> = {
+  measured: [],
+  traced: [],
+  limitedBody: [{ kind: 'reply', from: 'app', status: 413 }],
+  authenticated: [
+    { kind: 'call', from: 'app', to: 'authenticator', method: 'authenticate' },
+    { kind: 'reply', from: 'app', status: 401 },
+  ],
+  jsonBody: [{ kind: 'reply', from: 'app', status: 400 }],
+  rateLimited: [
+    { kind: 'call', from: 'app', to: 'rateLimiter', method: 'consume' },
+    { kind: 'reply', from: 'app', status: 429 },
+  ],
+};
+
+function findCall(node: ts.Node, test: (call: ts.CallExpression) => boolean): ts.CallExpression | undefined {
+  if (ts.isCallExpression(node) && test(node)) return node;
+  return ts.forEachChild(node, (child) => findCall(child, test));
+}
+
+function findProperty(node: ts.Node, name: string): ts.PropertyAssignment | undefined {
+  if (ts.isPropertyAssignment(node) && ts.isIdentifier(node.name) && node.name.text === name) return node;
+  return ts.forEachChild(node, (child) => findProperty(child, name));
+}
+
 export function webhookRequestSteps(repo: string): Step[] {
-  const app = source(repo, 'runtime/src/app.ts');
+  const routesFile = source(repo, 'runtime/src/webhook/webhook-routes.ts');
   const processorFile = source(repo, 'runtime/src/webhook/turn-processor.ts');
   const processorClass = findClass(processorFile, 'TurnProcessor');
   const methods = new Map(
@@ -109,17 +141,35 @@ export function webhookRequestSteps(repo: string): Step[] {
       .map((m) => [m.name.getText(processorFile), m] as const),
   );
   const processorScope: Scope = { self: 'processor', roots: new Set(['o']), functions: {}, aliases: { definition: 'handler' }, methods };
-  return steps(
-    findFunction(app, 'handleWebhook').body!,
-    {
-      self: 'app',
-      roots: new Set(['deps']),
-      functions: { authenticateCaller: 'authenticator' },
-      aliases: {},
-      expand: { 'processor.process': () => steps(methods.get('process')!.body!, processorScope, processorFile) },
-    },
-    app,
-  );
+  const accept = methods.get('accept');
+  const reply = accept && findProperty(accept.body!, 'reply');
+  if (!accept || !reply)
+    throw new Error('turn-processor.ts: TurnProcessor.accept returning { reply } not found; update request-path-diagram.ts');
+  const routeScope: Scope = {
+    self: 'app',
+    roots: new Set(['deps']),
+    functions: {},
+    aliases: {},
+    expand: { 'processor.accept': () => steps(accept.body!, processorScope, processorFile, reply) },
+  };
+  const post = findCall(findFunction(routesFile, 'webhookRoutes').body!, (call) => chain(call.expression)?.join('.') === 'routes.post');
+  if (!post) throw new Error('webhook-routes.ts: routes.post(...) not found in webhookRoutes; update request-path-diagram.ts');
+  const out: Step[] = [];
+  for (const argument of post.arguments.slice(1)) {
+    if (ts.isCallExpression(argument) && ts.isIdentifier(argument.expression)) {
+      const known = MIDDLEWARE[argument.expression.text];
+      if (!known) throw new Error(`webhook-routes.ts: middleware ${argument.expression.text}() is not described; add it to MIDDLEWARE`);
+      out.push(...known);
+    } else if (ts.isArrowFunction(argument) || ts.isFunctionExpression(argument)) {
+      out.push(...steps(argument.body, routeScope, routesFile));
+      // The accepted turn's reply: `c.get('turn').reply(...)`.
+      if (findCall(argument.body, (call) => ts.isPropertyAccessExpression(call.expression) && call.expression.name.text === 'reply')) {
+        out.push({ kind: 'call', from: 'app', to: 'turn', method: 'reply' });
+        out.push(...steps(reply.initializer, processorScope, processorFile));
+      }
+    }
+  }
+  return out;
 }
 
 /** Telemetry is on every step; the telemetry reference lists it instead of the diagram. */
@@ -136,7 +186,7 @@ const STATUS_TEXT: Record<number, string> = {
 /**
  * A top-down flowchart rather than a sequence diagram: with a participant per collaborator a
  * sequence diagram is far wider than the page. Each box is one call, `collaborator.method()`; the
- * calls TurnProcessor.process makes are grouped; early replies branch off to the side.
+ * calls the turn processor makes are grouped; early replies branch off to the side.
  */
 export function requestPathDiagram(repo: string): string {
   const all = webhookRequestSteps(repo)
@@ -148,13 +198,17 @@ export function requestPathDiagram(repo: string): string {
   let previous = 'request';
   let inProcessor = false;
   all.forEach((step, i) => {
+    if (step.from !== 'processor' && inProcessor) {
+      lines.push('  end');
+      inProcessor = false;
+    }
     if (step.kind === 'reply') {
       lines.push(`  reply${i}(${label(`${step.status} ${STATUS_TEXT[step.status] ?? ''}`.trim())})`);
       edges.push(`  ${previous} -.-> reply${i}`);
       return;
     }
     if (step.from === 'processor' && !inProcessor) {
-      lines.push(`  subgraph process[${label('TurnProcessor.process')}]`);
+      lines.push(`  subgraph processor${i}[${label('TurnProcessor')}]`);
       inProcessor = true;
     }
     const id = `step${i}`;

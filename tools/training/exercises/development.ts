@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { POLICY_RULES } from '../../../constructs/core/policy-catalog';
+import { POLICY_RULES } from '../../../constructs/core/policy-pack/catalog';
 import { HandlerDefinition } from '../../../runtime/src/handlers/handler-registry';
 import { Exercise, edit, json, result, writeFiles } from '../exercise';
 import { loadLearnerModule } from '../learner-module';
