@@ -41,6 +41,8 @@ const Environment = z
       .object({
         pageEmails: z.array(z.string().email()).min(1, 'give at least one on-call address'),
         ticketEmails: z.array(z.string().email()).optional(),
+        /** Google accounts that may stop the incident responder's automation on an incident (production). */
+        incidentOperators: z.array(z.string().email()).optional(),
       })
       .strict()
       .optional(),
@@ -126,7 +128,11 @@ export const DEFAULT_CONFIG: PlatformConfigShape = {
       costCenter: 'cc-1234',
       minInstances: 1,
       maxInstances: 20,
-      alerting: { pageEmails: ['oncall-convai@example.com'], ticketEmails: ['convai-platform@example.com'] },
+      alerting: {
+        pageEmails: ['oncall-convai@example.com'],
+        ticketEmails: ['convai-platform@example.com'],
+        incidentOperators: ['sre-lead@example.com'],
+      },
       nlpQuotaPerMinute: 600,
       experimentsFile: 'config/experiments.json',
     },

@@ -185,6 +185,17 @@ export class WebhookPlatformStack extends PlatformStack {
         encryptionKeys: this.secrets,
         alerting: this.slos,
         chatWebhookSecret: chat.secretId,
+        // First response: readiness and min instances of the webhook's Cloud Run services, incidents
+        // and runtime flags in the platform database (reached through the VPC, like the webhook).
+        webhook: this.webhook,
+        database: this.database,
+        network: config.gke
+          ? {
+              network: networkId,
+              subnetwork: `projects/${config.projectId}/regions/${config.regions[0]}/subnetworks/${config.gke.subnetwork}`,
+            }
+          : { network: this.network!.network.id, subnetwork: this.network!.subnets[0].id },
+        operators: config.alerting?.incidentOperators,
       });
       // Every alert of the stack, not only the SLOs': backups and threat detection too.
       this.incidents.notifyFrom(this.node.findAll().filter((c): c is MonitoringAlertPolicy => c instanceof MonitoringAlertPolicy));

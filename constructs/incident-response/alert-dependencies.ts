@@ -57,3 +57,60 @@ export function incidentRules(o: IncidentRulesOptions): Record<string, unknown> 
     links: { project: o.project, runbookBaseUrl: o.runbookBaseUrl, ...(o.dashboardUrl && { dashboardUrl: o.dashboardUrl }) },
   };
 }
+
+/** How a runbook says what one declared action does (the runbooks' "Automated first response"). */
+function describeDeclaredAction(action: Record<string, unknown>): string {
+  switch (action.type) {
+    case 'runtime-flag':
+      return (
+        `runtime flag \`${String(action.flag)}=${String(action.value)}\` in the alert's region for at most ${String(action.ttlMinutes)} min` +
+        (action.flag === 'nlp-mode'
+          ? ': the webhook answers from the local analyzer without calling the Natural Language API, so no turn waits on a failing API or a half-open breaker (the instances read the flag within 5 s; it expires by itself)'
+          : '')
+      );
+    case 'raise-min-instances':
+      return `min instances of the webhook's Cloud Run service in the alert's region raised by ${String(action.step)}, never above ${String(action.cap)} (nor the responder's \`maxMinInstances\`, nor the service's max instances); on GKE recorded as skipped`;
+    default:
+      return JSON.stringify(action);
+  }
+}
+
+/**
+ * The "Automated first response" section of `kind`'s runbook, generated from the actions and the
+ * dependency graph above, so the runbooks say exactly what the responder does (a test compares).
+ */
+export function firstResponseSection(kind: string): string {
+  const actions = ALERT_ACTIONS[kind] ?? [];
+  const explains = ALERT_DEPENDENCIES[kind]?.explains ?? [];
+  const explainedBy = Object.entries(ALERT_DEPENDENCIES)
+    .filter(([, d]) => d.explains?.includes(kind))
+    .map(([k]) => k);
+  const code = (kinds: string[]) => kinds.map((k) => `\`${k}\``).join(', ');
+  return [
+    '## Automated first response',
+    '',
+    'When this alert opens an incident, the incident responder runs, on its own and audited:',
+    '',
+    "- a diagnostics snapshot, once per incident: each webhook region's readiness (its circuit breakers) read from `/readyz`, latency burn rates and the degraded share now from the turn log, the values the alerts reported, and links to the logs query for the window, Trace Explorer, the dashboard and the runbooks;",
+    ...(actions.length > 0
+      ? actions.map((a) => `- ${describeDeclaredAction(a)}.`)
+      : ['- no mitigation: what fixes this needs a person (see Mitigations above).']),
+    '',
+    ...(explains.length > 0
+      ? [`It explains ${code(explains)} in the same service: those join its incident without a message of their own.`, '']
+      : []),
+    ...(explainedBy.length > 0
+      ? [
+          `While ${code(explainedBy)} is open in the same service, this alert joins that incident without a message of its own, and that incident's actions run instead.`,
+          '',
+        ]
+      : []),
+    ...(actions.length > 0
+      ? [
+          'Mitigations are applied in production and recorded as dry runs elsewhere; each is undone when the incident resolves. To stop automation on an incident (and undo what it applied): `POST /incidents/<id>/stop-automation` with `{"revert": true}`.',
+          '',
+        ]
+      : []),
+    'Timeline, audit and impact are stored with the incident; the post-incident review is generated from them: `npm run incident:review -- --incident <id> --database-url <url>`. See [incident response](../incident-response.md).',
+  ].join('\n');
+}

@@ -15,6 +15,7 @@ import { GoogleLanguageAnalyzer, TextAnalyzer } from './nlp/google-analyzer';
 import { LocalAnalyzer } from './nlp/local-analyzer';
 import { BREAKER_STATE_VALUE, DependencyGuard } from './resilience/dependency-guard';
 import { WriteBehindQueue } from './resilience/write-behind-queue';
+import { RUNTIME_FLAGS, RuntimeFlags } from './resilience/runtime-flags';
 import { Authenticator } from './security/authenticator';
 import { PiiRedactor, parseExtraPatterns } from './security/pii-redaction';
 import { SessionRateLimiter } from './security/rate-limiter';
@@ -50,6 +51,8 @@ export interface RuntimeOverrides {
   /** Default process metrics (event loop lag, heap); off in tests that build many runtimes. */
   readonly processMetrics?: boolean;
   readonly piiPatterns?: string;
+  /** How often runtime flags are read (resilience/runtime-flags.ts). @default FLAG_POLL_MS */
+  readonly flagsPollMs?: number;
 }
 
 export interface Runtime {
@@ -210,6 +213,18 @@ export async function createRuntime(config: RuntimeConfig, overrides: RuntimeOve
     );
   }
   const nlpGuard = analyzer ? guard('nlp', config.nlp.maxConcurrent, config.nlp.deadlineMs + 100) : undefined;
+  // Flags the incident responder sets (e.g. nlp-mode=local while the API fails), read from the database.
+  const flags = database
+    ? new RuntimeFlags(database, {
+        region: config.region,
+        pollMs: overrides.flagsPollMs,
+        onChange: (flag, value) =>
+          logger.warn({ event: 'runtime.flag', flag, value: value ?? null }, `runtime flag ${flag}=${value ?? '(cleared)'}`),
+        onError: (error) => logger.debug({ err: error }, 'runtime flags not read; keeping the known ones'),
+      })
+    : undefined;
+  flags?.start();
+  const nlpForcedLocal = () => flags?.get(RUNTIME_FLAGS.nlpMode) === 'local';
 
   const remoteTiers: GuardedTier[] = [];
   if (redis && redisGuard) remoteTiers.push({ tier: new RedisTier(redis), guard: redisGuard });
@@ -230,6 +245,7 @@ export async function createRuntime(config: RuntimeConfig, overrides: RuntimeOve
     skip: config.nlp.skip,
     modelVersion: config.nlp.modelVersion,
     deadlineMs: config.nlp.deadlineMs,
+    forceLocal: nlpForcedLocal,
   });
 
   const handlers = registerReferenceHandlers(new HandlerRegistry(), {
@@ -246,6 +262,7 @@ export async function createRuntime(config: RuntimeConfig, overrides: RuntimeOve
       // Listed so that nobody mistakes an open instance for a production one (production refuses it).
       ...(config.auth.mode === 'none' ? ['auth-disabled'] : []),
       ...(analyzer ? [] : ['nlp-local-analyzer-only']),
+      ...(nlpForcedLocal() ? ['nlp-forced-local'] : []),
       ...(redis && !redis.isReady ? ['redis-disconnected'] : []),
       ...(database && !schemaMigrated ? ['postgres-schema-pending'] : []),
       ...(database?.kind === 'pglite' ? ['postgres-embedded'] : []),
@@ -303,6 +320,7 @@ export async function createRuntime(config: RuntimeConfig, overrides: RuntimeOve
     async close(deadlineMs = config.shutdownDeadlineMs) {
       readiness.draining();
       if (maintenanceTimer) clearInterval(maintenanceTimer);
+      flags?.stop();
       const end = Date.now() + deadlineMs;
       // All queues at once: one whose writes hang must not use up the others' time.
       const left = await Promise.all(queues.map((queue) => queue.drain(Math.max(0, end - Date.now()))));

@@ -12,6 +12,8 @@ import { Authenticator } from '../../runtime/src/security/authenticator';
 
 const AUDIENCE = 'convai-pubsub-push';
 const PUSH = 'convai-push@acme-convai-prod.iam.gserviceaccount.com';
+const OPERATOR_AUDIENCE = 'convai-responder-operators';
+const ONCALL = 'oncall@acme.example';
 
 /** Pub/Sub push deliveries as Pub/Sub sends them: the envelope, base64 data, a Google ID token. */
 describe('responder service: Pub/Sub push endpoint', () => {
@@ -22,11 +24,11 @@ describe('responder service: Pub/Sub push endpoint', () => {
   const messages: IncidentMessage[] = [];
   let clock = 0;
 
-  const token = (email = PUSH) =>
+  const token = (email = PUSH, audience = AUDIENCE) =>
     new SignJWT({ email, email_verified: true })
       .setProtectedHeader({ alg: 'RS256', kid: 'k1' })
       .setIssuer('https://accounts.google.com')
-      .setAudience(AUDIENCE)
+      .setAudience(audience)
       .setSubject('1')
       .setIssuedAt()
       .setExpirationTime('5m')
@@ -58,15 +60,24 @@ describe('responder service: Pub/Sub push endpoint', () => {
       'rules',
     );
     responder = new IncidentResponder({ rules, dryRun: true, notify: async (m) => void messages.push(m) });
+    const jwksUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/certs`;
     app = createResponderApp({
       responder,
       authenticator: new Authenticator({
         mode: 'google-id-token',
         audiences: [AUDIENCE],
         allowedPrincipals: [PUSH],
-        jwksUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}/certs`,
+        jwksUrl,
         issuers: ['https://accounts.google.com'],
       }),
+      operators: new Authenticator({
+        mode: 'google-id-token',
+        audiences: [OPERATOR_AUDIENCE],
+        allowedPrincipals: [ONCALL],
+        jwksUrl,
+        issuers: ['https://accounts.google.com'],
+      }),
+      runbookBaseUrl: 'https://example.invalid/rb',
       logger: pino({ level: 'silent' }),
       now: () => clock,
     });
@@ -89,10 +100,44 @@ describe('responder service: Pub/Sub push endpoint', () => {
     expect(messages.map((m) => m.change)).toEqual(['opened']);
     const listed = (await (await app.request('/incidents')).json()) as Array<{ id: string; key: string }>;
     expect(listed.map((i) => i.key)).toEqual(['webhook/nlp']);
-    const stop = await app.request(`/incidents/${listed[0].id}/stop-automation`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${await token()}` },
+  });
+
+  test('only a listed operator can stop automation or read a review; the push account cannot', async () => {
+    const [incident] = responder.incidents.filter((i) => i.state === 'open');
+    const stop = async (bearer?: string, body?: unknown) =>
+      app.request(`/incidents/${incident.id}/stop-automation`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(bearer && { authorization: `Bearer ${bearer}` }) },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+    expect((await stop()).status).toBe(401);
+    expect((await stop(await token())).status).toBe(401); // the push account is not an operator
+    expect((await stop(await token(ONCALL))).status).toBe(401); // an operator's token for the push audience
+    expect((await stop(await token('intruder@acme.example', OPERATOR_AUDIENCE))).status).toBe(401);
+    expect(incident.automationStopped).toBe(false);
+
+    const res = await stop(await token(ONCALL, OPERATOR_AUDIENCE), { revert: true });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ incident: incident.id, stoppedBy: ONCALL, reverted: [], stillApplied: [] });
+    expect(incident.automationStopped).toBe(true);
+    expect(incident.timeline.at(-1)!.what).toBe(`automation stopped by ${ONCALL}`);
+    expect(
+      (
+        await app.request('/incidents/inc-none/stop-automation', {
+          method: 'POST',
+          headers: { authorization: `Bearer ${await token(ONCALL, OPERATOR_AUDIENCE)}` },
+        })
+      ).status,
+    ).toBe(404);
+
+    const review = await app.request(`/incidents/${incident.id}/review`, {
+      headers: { authorization: `Bearer ${await token(ONCALL, OPERATOR_AUDIENCE)}` },
     });
-    expect(stop.status).toBe(204);
+    expect(review.status).toBe(200);
+    expect(review.headers.get('content-type')).toBe('text/markdown; charset=utf-8');
+    expect(await review.text()).toContain(`| Automation stopped | by ${ONCALL} at `);
+    expect((await app.request(`/incidents/${incident.id}/review`, { headers: { authorization: `Bearer ${await token()}` } })).status).toBe(
+      401,
+    );
   });
 });

@@ -15,6 +15,16 @@ export interface Impact {
   readonly latencyBudgetBurned: number;
 }
 
+/** Burn rates now, from the turn log: how fast the latency SLO's budget is being spent. */
+export interface BurnRates {
+  /** Window (seconds) → latency burn rate: (slow turns / turns) / (1 − objective); 1 spends the budget exactly over the SLO window. */
+  readonly latency: Record<string, number | null>;
+  /** Window (seconds) → share of turns answered degraded. */
+  readonly degradedShare: Record<string, number | null>;
+  /** Window (seconds) → turns seen. */
+  readonly turns: Record<string, number>;
+}
+
 /**
  * Reads impact from `turn_events` (written by the webhook). A slow turn spends latency budget; a
  * degraded one is a weaker answer. The budget is (1 − objective) × the turns of the SLO window.
@@ -51,7 +61,34 @@ export class TurnLogImpact {
       latencyBudgetBurned: budget > 0 ? Number(r.slow) / budget : 0,
     };
   }
+
+  /** Latency burn rate and degraded share over the last 5 min, 1 h and 6 h before `now`; null without turns. */
+  async burnRates(now: Date): Promise<BurnRates> {
+    const { rows } = await this.db.query<{ w: number; total: string; slow: string; degraded: string }>(
+      `SELECT w, count(t.*) AS total,
+              count(t.*) FILTER (WHERE t.latency_ms > $2) AS slow,
+              count(t.*) FILTER (WHERE t.degraded) AS degraded
+         FROM unnest($3::int[]) AS w
+         LEFT JOIN turn_events t ON t.created_at > $1::timestamptz - make_interval(secs => w) AND t.created_at <= $1
+        GROUP BY w ORDER BY w`,
+      [now, this.slo.latencyThresholdMs, [...BURN_WINDOWS_SECONDS]],
+    );
+    const allowed = 1 - this.slo.latencyObjective / 100;
+    const latency: Record<string, number | null> = {};
+    const degradedShare: Record<string, number | null> = {};
+    const turns: Record<string, number> = {};
+    for (const row of rows) {
+      const total = Number(row.total);
+      turns[row.w] = total;
+      latency[row.w] = total > 0 ? Number(row.slow) / total / allowed : null;
+      degradedShare[row.w] = total > 0 ? Number(row.degraded) / total : null;
+    }
+    return { latency, degradedShare, turns };
+  }
 }
+
+/** The windows burn rates are reported over: 5 min, 1 h, 6 h (SloAlerting's multi-window pairs). */
+export const BURN_WINDOWS_SECONDS = [300, 3600, 21_600] as const;
 
 /** One line for a message: figures, or "unknown" without a turn log. */
 export function describeImpact(impact: Impact | undefined): string {

@@ -49,6 +49,8 @@ export interface Alert {
   readonly endedAt?: number;
   readonly summary: string;
   readonly observedValue?: string;
+  /** Cloud Monitoring's page for this alert. */
+  readonly url?: string;
 }
 
 /** Parse one notification (the JSON Monitoring publishes); throws naming what is wrong. */
@@ -74,5 +76,6 @@ export function parseNotification(json: unknown): Alert {
     endedAt: i.ended_at ?? undefined,
     summary: i.summary,
     observedValue: i.observed_value,
+    url: i.url,
   };
 }

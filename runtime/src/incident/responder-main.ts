@@ -3,13 +3,30 @@ import { z } from 'zod';
 import { Authenticator } from '../security/authenticator';
 import { openDatabase } from '../storage/database';
 import { createLogger } from '../telemetry/logger';
+import { ActionExecutors } from './actions';
+import { Diagnostics } from './diagnostics';
+import { googleAccessTokenHttp, googleIdTokenHttp } from './google-http';
 import { TurnLogImpact } from './impact';
+import { DEFAULT_MAX_MIN_INSTANCES, MinInstancesExecutor } from './min-instances-action';
 import { IncidentResponder } from './responder';
 import { createResponderApp } from './responder-app';
 import { parseRules } from './rules';
+import { DEFAULT_FLAG_MAX_TTL_MINUTES, RuntimeFlagExecutor } from './runtime-flag-action';
+import { PostgresIncidentStore } from './store';
+import { migrateIncidentStore } from './store-migrations';
 
 const GOOGLE_JWKS_URL = 'https://www.googleapis.com/oauth2/v3/certs';
 const GOOGLE_ISSUERS = ['https://accounts.google.com', 'accounts.google.com'];
+
+const list = z
+  .string()
+  .optional()
+  .transform((s) =>
+    (s ?? '')
+      .split(',')
+      .map((x) => x.trim())
+      .filter(Boolean),
+  );
 
 const Env = z.object({
   PORT: z.coerce.number().int().min(1).max(65535).default(8080),
@@ -17,30 +34,97 @@ const Env = z.object({
   CHAT_WEBHOOK_URL: z.string().url(),
   PUSH_AUDIENCE: z.string().min(1),
   PUSH_SERVICE_ACCOUNT: z.string().email(),
+  /** Record mitigations without applying them. */
   INCIDENT_DRY_RUN: z.enum(['true', 'false']).default('true'),
+  /** Who may stop automation (emails); their ID tokens' audiences. */
+  INCIDENT_OPERATORS: list,
+  OPERATOR_AUDIENCES: list,
+  /** Region → the webhook's Cloud Run service there: `{"europe-west1": {"service": "projects/…/services/…", "url": "https://…"}}`. */
+  INCIDENT_WEBHOOK_SERVICES: z.string().default('{}'),
+  /** Caps over whatever the rules say. */
+  INCIDENT_MAX_MIN_INSTANCES: z.coerce.number().int().min(1).max(1000).default(DEFAULT_MAX_MIN_INSTANCES),
+  INCIDENT_FLAG_MAX_TTL_MINUTES: z.coerce.number().int().min(1).max(240).default(DEFAULT_FLAG_MAX_TTL_MINUTES),
+  /** The Cloud Run Admin API (a test points it at a fake). */
+  CLOUD_RUN_API_ENDPOINT: z.string().url().default('https://run.googleapis.com'),
   DATABASE_URL: z.string().optional(),
   PG_IAM_AUTH: z.enum(['true', 'false']).default('false'),
+  DATABASE_TLS_CA: z.string().optional(),
+  DATABASE_TLS_SERVER_NAME: z.string().optional(),
   GOOGLE_CLOUD_PROJECT: z.string().optional(),
 });
+
+const WebhookServices = z.record(
+  z.object({ service: z.string().regex(/^projects\/[^/]+\/locations\/[^/]+\/services\/[^/]+$/), url: z.string().url() }),
+);
 
 /** The incident responder service (IncidentResponse deploys it on Cloud Run): `node dist/incident/responder-main.js`. */
 async function main(): Promise<void> {
   const parsed = Env.safeParse(process.env);
-  if (!parsed.success) {
-    process.stderr.write(
-      `Invalid responder configuration:\n${parsed.error.issues.map((i) => `  - ${i.path.join('.')}: ${i.message}`).join('\n')}\n`,
-    );
+  const services = parsed.success ? WebhookServices.safeParse(JSON.parse(parsed.data.INCIDENT_WEBHOOK_SERVICES)) : undefined;
+  if (!parsed.success || !services?.success) {
+    const issues = [
+      ...(parsed.error?.issues ?? []),
+      ...(services?.error?.issues.map((i) => ({ ...i, path: ['INCIDENT_WEBHOOK_SERVICES', ...i.path] })) ?? []),
+    ];
+    process.stderr.write(`Invalid responder configuration:\n${issues.map((i) => `  - ${i.path.join('.')}: ${i.message}`).join('\n')}\n`);
     process.exit(78);
   }
   const e = parsed.data;
   const logger = createLogger({ level: 'info', projectId: e.GOOGLE_CLOUD_PROJECT });
   const rules = parseRules(JSON.parse(e.INCIDENT_RULES_JSON), 'INCIDENT_RULES_JSON');
-  const db = e.DATABASE_URL ? await openDatabase({ url: e.DATABASE_URL, iamAuth: e.PG_IAM_AUTH === 'true', maxConnections: 2 }) : undefined;
+  const db = e.DATABASE_URL
+    ? await openDatabase({
+        url: e.DATABASE_URL,
+        iamAuth: e.PG_IAM_AUTH === 'true',
+        tlsCa: e.DATABASE_TLS_CA,
+        tlsServerName: e.DATABASE_TLS_SERVER_NAME,
+        maxConnections: 2,
+      })
+    : undefined;
+  const store = db ? new PostgresIncidentStore(db) : undefined;
+  if (db) {
+    // The store is the memory of open incidents across restarts: no serving without it.
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const applied = await migrateIncidentStore(db);
+        if (applied.length > 0) logger.info({ applied }, 'incident schema migrated');
+        break;
+      } catch (error) {
+        logger.warn({ err: error, attempt }, 'incident schema migration failed; retrying');
+        await new Promise((r) => setTimeout(r, Math.min(500 * 2 ** attempt, 10_000)));
+      }
+    }
+  }
   const now = () => Math.floor(Date.now() / 1000);
+  const turnLog = db ? new TurnLogImpact(db, rules.slo) : undefined;
+  const webhookServices = services.data;
+  const executors: ActionExecutors = {
+    diagnostics: new Diagnostics({
+      rules,
+      turnLog,
+      readiness: {
+        targets: Object.entries(webhookServices).map(([region, s]) => ({ region, url: s.url })),
+        http: googleIdTokenHttp(),
+      },
+    }),
+    ...(db && { 'runtime-flag': new RuntimeFlagExecutor(db, { maxTtlMinutes: e.INCIDENT_FLAG_MAX_TTL_MINUTES }) }),
+    ...(Object.keys(webhookServices).length > 0 && {
+      'raise-min-instances': new MinInstancesExecutor(googleAccessTokenHttp(), {
+        services: Object.fromEntries(Object.entries(webhookServices).map(([region, s]) => [region, s.service])),
+        maxMinInstances: e.INCIDENT_MAX_MIN_INSTANCES,
+        endpoint: e.CLOUD_RUN_API_ENDPOINT,
+      }),
+    }),
+  };
   const responder = new IncidentResponder({
     rules,
     dryRun: e.INCIDENT_DRY_RUN === 'true',
-    impact: db ? new TurnLogImpact(db, rules.slo) : undefined,
+    impact: turnLog,
+    executors,
+    store,
+    onAudit: (record) => logger.info({ event: 'incident.action', ...record }, `incident action ${record.type}: ${record.mode}`),
+    onStoreError: (error) =>
+      logger.error({ event: 'incident.store_failed', err: error }, 'incident not stored; retried with the next change'),
     // Google Chat incoming webhook: one message per incident and state change, threaded per incident.
     notify: async (m) => {
       const url = `${e.CHAT_WEBHOOK_URL}${e.CHAT_WEBHOOK_URL.includes('?') ? '&' : '?'}messageReplyOption=REPLY_MESSAGE_FALLBACK_TO_NEW_THREAD`;
@@ -53,6 +137,11 @@ async function main(): Promise<void> {
       if (!res.ok) logger.error({ event: 'incident.notify_failed', status: res.status, incident: m.incident }, 'chat message refused');
     },
   });
+  if (store) {
+    const active = await store.loadActive();
+    responder.restore(active);
+    if (active.length > 0) logger.info({ incidents: active.map((i) => i.id) }, 'resumed open incidents');
+  }
   // Pub/Sub push tokens are Google ID tokens for the push account, minted for our audience.
   const authenticator = new Authenticator({
     mode: 'google-id-token',
@@ -61,11 +150,25 @@ async function main(): Promise<void> {
     jwksUrl: GOOGLE_JWKS_URL,
     issuers: GOOGLE_ISSUERS,
   });
-  const app = createResponderApp({ responder, authenticator, logger, now });
+  // Operators: their own Google ID tokens, only the listed principals (never an empty list: that would admit anyone).
+  const operators =
+    e.INCIDENT_OPERATORS.length > 0 && e.OPERATOR_AUDIENCES.length > 0
+      ? new Authenticator({
+          mode: 'google-id-token',
+          audiences: e.OPERATOR_AUDIENCES,
+          allowedPrincipals: e.INCIDENT_OPERATORS,
+          jwksUrl: GOOGLE_JWKS_URL,
+          issuers: GOOGLE_ISSUERS,
+        })
+      : undefined;
+  const app = createResponderApp({ responder, authenticator, operators, store, runbookBaseUrl: rules.links.runbookBaseUrl, logger, now });
   // Group waits end on a timer here; the replay drives the same calls from a virtual clock.
   setInterval(() => void responder.tick(now()).catch((error: unknown) => logger.error({ err: error }, 'tick failed')), 5_000).unref();
   serve({ fetch: app.fetch, port: e.PORT, hostname: '0.0.0.0' }, (info) =>
-    logger.info({ port: info.port }, 'incident responder listening'),
+    logger.info(
+      { port: info.port, dryRun: e.INCIDENT_DRY_RUN === 'true', executors: Object.keys(executors) },
+      'incident responder listening',
+    ),
   );
 }
 

@@ -22,6 +22,11 @@ export interface EnricherOptions {
   readonly modelVersion: string;
   /** Longest time one NLP call may take. */
   readonly deadlineMs: number;
+  /**
+   * True while the API must not be called (the `nlp-mode=local` runtime flag an incident's
+   * mitigation sets): cache hits are still served, misses go to the local analyzer.
+   */
+  readonly forceLocal?: () => boolean;
 }
 
 /** Time left for the turn, so the NLP deadline can shrink when the turn is already late. */
@@ -95,6 +100,7 @@ export class Enricher {
 
     const { remote, guard } = this.options;
     if (!remote || !guard) return this.local(text, languageCode, features, ['nlp-local-mode']);
+    if (this.options.forceLocal?.()) return this.local(text, languageCode, features, ['nlp-forced-local']);
     const timeoutMs = Math.min(this.options.deadlineMs, budget.remainingMs() - REPLY_RESERVE_MS);
     if (timeoutMs <= 0) return this.local(text, languageCode, features, ['nlp-no-budget']);
 
