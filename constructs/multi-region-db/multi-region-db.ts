@@ -61,6 +61,8 @@ const NEWEST_POSTGRES_CHECKED = 'POSTGRES_18';
  * point-in-time recovery, delete protection and CMEK.
  */
 export class MultiRegionDb extends Construct {
+  /** The logging flags every PostgreSQL instance gets (the module constant `POSTGRES_LOGGING_FLAGS` holds the same, for JavaScript and TypeScript only) */
+  public static readonly POSTGRES_LOGGING_FLAGS: { [flag: string]: string } = { ...POSTGRES_LOGGING_FLAGS };
   /** The engine in use. */
   public readonly engine: DatabaseEngine;
   /** Base name of the resources. */
