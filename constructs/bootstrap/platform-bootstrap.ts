@@ -66,6 +66,8 @@ const roleSlug = (role: string): string => role.replace(/^roles\//, '').replace(
  * (docs/operations/deploy.md).
  */
 export class PlatformBootstrap extends Construct {
+  /** The OIDC issuer of GitHub Actions tokens (the module constant `GITHUB_ACTIONS_ISSUER` holds the same, for JavaScript and TypeScript only) */
+  public static readonly GITHUB_ACTIONS_ISSUER = GITHUB_ACTIONS_ISSUER;
   /** The project holding the bucket, the deployer and the identity pool. */
   public readonly projectId: string;
   /** The projects the platform deploys into. */

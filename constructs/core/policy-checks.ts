@@ -15,6 +15,14 @@ import { PolicySuppressions } from './policy-suppressions';
  * Rules that need several resources (graph rules) run only in `npm run policy`.
  */
 export class PolicyChecks implements IAspect {
+  /**
+   * Every unsuppressed violation in `stack`, one message each: what synth would fail with
+   * (the function `stackViolations` does the same, for JavaScript and TypeScript only).
+   */
+  public static violations(stack: TerraformStack): string[] {
+    return stackViolations(stack);
+  }
+
   public visit(node: IConstruct): void {
     if (TerraformStack.isStack(node)) {
       node.node.addValidation({

@@ -13,6 +13,10 @@ export const DEFAULT_RUNBOOK_BASE_URL = `https://github.com/convai-platform/cdkt
  * each runbook is linked by some alert.
  */
 export class Runbooks {
+  /** Where the runbooks are in the repository (the module constant `RUNBOOK_DIR` holds the same, for JavaScript and TypeScript only) */
+  public static readonly DIR = RUNBOOK_DIR;
+  /** The runbooks' base URL when the PlatformStack sets no `runbookBaseUrl` (the module constant `DEFAULT_RUNBOOK_BASE_URL` holds the same, for JavaScript and TypeScript only) */
+  public static readonly DEFAULT_BASE_URL = DEFAULT_RUNBOOK_BASE_URL;
   /**
    * The URL of runbook `name` (file `docs/monitoring/runbooks/<name>.md`), under the enclosing
    * PlatformStack's `runbookBaseUrl` (for teams that host the docs themselves).

@@ -21,6 +21,14 @@ import { IConstruct } from 'constructs';
  * Only validated synths run it (`cdktf synth`, `Testing.synth(stack, true)`).
  */
 export class TerraformChecks implements IAspect {
+  /**
+   * Every problem in `stack`, one message each: what synth would fail with (also exported as the
+   * function `terraformProblems`, for JavaScript and TypeScript only).
+   */
+  public static problems(stack: TerraformStack): string[] {
+    return terraformProblems(stack);
+  }
+
   public visit(node: IConstruct): void {
     if (TerraformStack.isStack(node)) {
       node.node.addValidation({ validate: () => terraformProblems(node) });

@@ -19,6 +19,19 @@ export function terraformLiteral(text: string): string {
     .join('');
 }
 
+/**
+ * `terraformLiteral` for every jsii language (the function is for JavaScript and TypeScript only):
+ * `TerraformLiteral.of("${metric.labels.kind}")` returns `$${metric.labels.kind}`.
+ */
+export class TerraformLiteral {
+  /** Text that Terraform must pass through unchanged: see the function `terraformLiteral`. */
+  public static of(text: string): string {
+    return terraformLiteral(text);
+  }
+
+  private constructor() {}
+}
+
 /** A cdktf string token as it appears inside a string before synth (cdktf's encoding, 0.21). */
 const STRING_TOKEN = /(\$\{TfToken\[[a-zA-Z0-9:._-]+\]\})/;
 const STRING_TOKEN_ONLY = /^\$\{TfToken\[[a-zA-Z0-9:._-]+\]\}$/;

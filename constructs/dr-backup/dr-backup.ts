@@ -28,7 +28,9 @@ import { DatabaseFailover } from './database-failover';
 import { Duration } from '../core/duration';
 import { quoteExpression } from './workflow-source';
 import { RecoveryPlan, recoveryPlan } from './recovery-plan';
-import { RestoreDrill } from './restore-drill';
+import { RESTORE_DRILL_RUNBOOK, RestoreDrill } from './restore-drill';
+import { RESTORE_DRILL_FAILED_EVENT, RESTORE_DRILL_SUCCEEDED_EVENT } from './restore-drill-workflow';
+import { FAILOVER_COMPLETED_EVENT, FAILOVER_FAILED_EVENT, FAILOVER_PLAN_EVENT, FAILOVER_STEP_EVENT } from './failover-workflow';
 
 /** Runbook linked from the staleness alert: docs/monitoring/runbooks/backup-stale.md. */
 export const BACKUP_STALE_RUNBOOK = 'backup-stale';
@@ -67,6 +69,24 @@ const SQL_INSTANCE_TYPE = 'sqladmin.googleapis.com/Instance';
  *   the DR region (`DatabaseFailover`, plans from `failover-plan.ts`).
  */
 export class DrBackup extends Construct {
+  /** Runbook of the staleness alert (the module constant `BACKUP_STALE_RUNBOOK` holds the same, for JavaScript and TypeScript only) */
+  public static readonly BACKUP_STALE_RUNBOOK = BACKUP_STALE_RUNBOOK;
+  /** Log event of a successful export (the module constant `EXPORT_SUCCEEDED_EVENT` holds the same, for JavaScript and TypeScript only) */
+  public static readonly EXPORT_SUCCEEDED_EVENT = EXPORT_SUCCEEDED_EVENT;
+  /** Runbook of the restore drill's alert (the module constant `RESTORE_DRILL_RUNBOOK` holds the same, for JavaScript and TypeScript only) */
+  public static readonly RESTORE_DRILL_RUNBOOK = RESTORE_DRILL_RUNBOOK;
+  /** Log event of a verified restore drill (the module constant `RESTORE_DRILL_SUCCEEDED_EVENT` holds the same, for JavaScript and TypeScript only) */
+  public static readonly RESTORE_DRILL_SUCCEEDED_EVENT = RESTORE_DRILL_SUCCEEDED_EVENT;
+  /** Log event of a failed restore drill (the module constant `RESTORE_DRILL_FAILED_EVENT` holds the same, for JavaScript and TypeScript only) */
+  public static readonly RESTORE_DRILL_FAILED_EVENT = RESTORE_DRILL_FAILED_EVENT;
+  /** Log event of the failover workflow's plan (the module constant `FAILOVER_PLAN_EVENT` holds the same, for JavaScript and TypeScript only) */
+  public static readonly FAILOVER_PLAN_EVENT = FAILOVER_PLAN_EVENT;
+  /** Log event of each failover step (the module constant `FAILOVER_STEP_EVENT` holds the same, for JavaScript and TypeScript only) */
+  public static readonly FAILOVER_STEP_EVENT = FAILOVER_STEP_EVENT;
+  /** Log event of a completed failover (the module constant `FAILOVER_COMPLETED_EVENT` holds the same, for JavaScript and TypeScript only) */
+  public static readonly FAILOVER_COMPLETED_EVENT = FAILOVER_COMPLETED_EVENT;
+  /** Log event of a failed failover (the module constant `FAILOVER_FAILED_EVENT` holds the same, for JavaScript and TypeScript only) */
+  public static readonly FAILOVER_FAILED_EVENT = FAILOVER_FAILED_EVENT;
   /** The recovery point objective. */
   public readonly rpo: Duration;
   /** The recovery time objective. */

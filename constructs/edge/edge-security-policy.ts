@@ -84,6 +84,12 @@ export interface EdgeSecurityPolicyProps {
  * edge protection.
  */
 export class EdgeSecurityPolicy extends Construct {
+  /** The preconfigured WAF rules the policy enables (the module constant `PRECONFIGURED_WAF_RULES` holds the same, for JavaScript and TypeScript only) */
+  public static readonly PRECONFIGURED_WAF_RULES: string[] = [...PRECONFIGURED_WAF_RULES];
+  /** Requests a second one webhook concurrency slot serves, for sizing the rate limit (the module constant `EDGE_REQUESTS_PER_SLOT_PER_SECOND` holds the same, for JavaScript and TypeScript only) */
+  public static readonly REQUESTS_PER_SLOT_PER_SECOND = EDGE_REQUESTS_PER_SLOT_PER_SECOND;
+  /** The default per-IP rate limit a minute (the module constant `DEFAULT_EDGE_RATE_LIMIT_PER_MINUTE` holds the same, for JavaScript and TypeScript only) */
+  public static readonly DEFAULT_RATE_LIMIT_PER_MINUTE = DEFAULT_EDGE_RATE_LIMIT_PER_MINUTE;
   /** Escape hatch: the Cloud Armor policy. */
   public readonly policy: ComputeSecurityPolicy;
   /** Requests a minute one source IP may send before the excess is answered 429. */

@@ -38,6 +38,8 @@ export { POSTGRES_LOGGING_FLAGS } from './engine-bindings';
  * The engine deploys itself (`DatabaseEngine.bind`): this construct never branches on which it is.
  */
 export class MultiRegionDb extends Construct {
+  /** The logging flags every PostgreSQL instance gets (the module constant `POSTGRES_LOGGING_FLAGS` holds the same, for JavaScript and TypeScript only) */
+  public static readonly POSTGRES_LOGGING_FLAGS: { [flag: string]: string } = { ...POSTGRES_LOGGING_FLAGS };
   /** The engine in use. */
   public readonly engine: DatabaseEngine;
   /** Base name of the resources. */

@@ -98,6 +98,10 @@ const RULES: Rule<ChaosMeshExperimentsProps>[] = [
  * at most 10 minutes.
  */
 export class ChaosMeshExperiments {
+  /** The Chaos Mesh API version of the manifests (the module constant `CHAOS_MESH_API_VERSION` holds the same, for JavaScript and TypeScript only) */
+  public static readonly API_VERSION = CHAOS_MESH_API_VERSION;
+  /** The longest an experiment may run, in seconds (the module constant `MAX_CHAOS_DURATION_SECONDS` holds the same, for JavaScript and TypeScript only) */
+  public static readonly MAX_DURATION_SECONDS = MAX_CHAOS_DURATION_SECONDS;
   /** The experiments for a GKE workload: named after its Deployment, in its namespace, on its pods, within its HPA floor and PDB. */
   public static forWorkload(workload: GkeWebhookWorkload): ChaosMeshExperiments {
     return new ChaosMeshExperiments({

@@ -11,6 +11,8 @@ export const SECRET_ACCESSOR_ROLE = 'roles/secretmanager.secretAccessor';
  * `ScalableWebhook`'s `secretEnv`/`secretFiles` both go through here.
  */
 export class SecretAccess {
+  /** The only role a workload needs to read a secret's values (the module constant `SECRET_ACCESSOR_ROLE` holds the same, for JavaScript and TypeScript only) */
+  public static readonly ROLE = SECRET_ACCESSOR_ROLE;
   /**
    * Grant `grantee` read access to one secret.
    * @param scope where the grant resource is created

@@ -52,6 +52,10 @@ export const KEY_PURPOSES: readonly KeyPurpose[] = [KeyPurpose.DATABASE, KeyPurp
  * Implements `IEncryptionKeys`: pass it to the constructs that store data.
  */
 export class SecureSecrets extends Construct implements IEncryptionKeys {
+  /** The services whose data-access audit logs are turned on (the module constant `DATA_ACCESS_AUDITED_SERVICES` holds the same, for JavaScript and TypeScript only) */
+  public static readonly DATA_ACCESS_AUDITED_SERVICES: string[] = [...DATA_ACCESS_AUDITED_SERVICES];
+  /** The purposes a key is made for in every region, in key order (the module constant `KEY_PURPOSES` holds the same, for JavaScript and TypeScript only) */
+  public static readonly KEY_PURPOSES: KeyPurpose[] = [...KEY_PURPOSES];
   /** Escape hatch: the key rings, in `regions` order. */
   public readonly keyRings: KmsKeyRing[];
   /** Escape hatch: every key, region by region, purposes in `KEY_PURPOSES` order. */
