@@ -26,6 +26,7 @@ from cdktf_cdktf_provider_google.monitoring_notification_channel import Monitori
 from convai_platform_cdktf_gcp import (
     DrBackup,
     Duration,
+    Grantee,
     MultiRegionDb,
     PlatformStack,
     ScalableWebhook,
@@ -157,9 +158,10 @@ def platform_stack(app, env):
     # The uptime check calls the IAM-protected webhook with the Monitoring service agent's ID token.
     project = DataGoogleProject(stack, "monitoring-project")
     webhook.grant_invoke(
-        "uptime-check", f"serviceAccount:service-{project.number}@gcp-sa-monitoring-notification.iam.gserviceaccount.com"
+        "uptime-check",
+        Grantee.from_service_account_email(f"service-{project.number}@gcp-sa-monitoring-notification.iam.gserviceaccount.com"),
     )
-    database.grant_connect("webhook", webhook.service_account.email)
+    database.grant_connect("webhook", Grantee.from_service_account(webhook.service_account))
 
     # Production in several regions: lose at most 15 minutes, be back within 30.
     fast = stack.production and len(env["regions"]) > 1
@@ -181,12 +183,11 @@ def platform_stack(app, env):
         stack,
         "slo",
         name="webhook",
-        target=SloTarget.cloud_run(services=webhook.services),
+        target=SloTarget.from_webhook(webhook),
         **channels,
         uptime_host=env["domains"][0],
         nlp_quota_per_minute=env.get("nlpQuotaPerMinute"),
-        cloud_sql_database_ids=[f"{env['projectId']}:{i.name_input or i.name}" for i in database.primaries],
-        cloud_sql_max_connections=database.max_connections or None,
+        database=database,
     )
     return stack
 

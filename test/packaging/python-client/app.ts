@@ -21,6 +21,7 @@ import { readFileSync } from 'node:fs';
 import {
   DrBackup,
   Duration,
+  Grantee,
   MultiRegionDb,
   PlatformStack,
   ScalableWebhook,
@@ -143,8 +144,11 @@ export function platformStack(app: App, env: Environment): PlatformStack {
   );
   // The uptime check calls the IAM-protected webhook with the Monitoring service agent's ID token.
   const project = new DataGoogleProject(stack, 'monitoring-project');
-  webhook.grantInvoke('uptime-check', `serviceAccount:service-${project.number}@gcp-sa-monitoring-notification.iam.gserviceaccount.com`);
-  database.grantConnect('webhook', webhook.serviceAccount.email);
+  webhook.grantInvoke(
+    'uptime-check',
+    Grantee.fromServiceAccountEmail(`service-${project.number}@gcp-sa-monitoring-notification.iam.gserviceaccount.com`),
+  );
+  database.grantConnect('webhook', Grantee.fromServiceAccount(webhook.serviceAccount));
 
   // Production in several regions: lose at most 15 minutes, be back within 30.
   const fast = stack.production && env.regions.length > 1;
@@ -162,12 +166,11 @@ export function platformStack(app: App, env: Environment): PlatformStack {
 
   new SloAlerting(stack, 'slo', {
     name: 'webhook',
-    target: SloTarget.cloudRun({ services: webhook.services }),
+    target: SloTarget.fromWebhook(webhook),
     ...channels,
     uptimeHost: env.domains[0],
     nlpQuotaPerMinute: env.nlpQuotaPerMinute,
-    cloudSqlDatabaseIds: database.primaries.map((i) => `${env.projectId}:${i.nameInput ?? i.name}`),
-    cloudSqlMaxConnections: database.maxConnections || undefined,
+    database,
   });
   return stack;
 }
