@@ -13,7 +13,6 @@ export * from './core/runbooks';
 export { PolicySuppressions, PolicySuppression } from './core/policy-suppressions';
 export * from './edge/edge-security-policy';
 export * from './edge/global-https-load-balancer';
-export * from './scalable-webhook/scalable-webhook-props';
 export * from './scalable-webhook/scalable-webhook';
 // The GKE platform for ScalableWebhook and the hardened GKE cluster.
 export * from './scalable-webhook/platform';
