@@ -13,7 +13,6 @@ export * from './core/runbooks';
 export { PolicySuppressions, PolicySuppression } from './core/policy-suppressions';
 export * from './edge/edge-security-policy';
 export * from './edge/global-https-load-balancer';
-export * from './scalable-webhook/scalable-webhook-props';
 export * from './scalable-webhook/scalable-webhook';
 // The GKE platform for ScalableWebhook and the hardened GKE cluster.
 export * from './scalable-webhook/platform';
@@ -22,9 +21,16 @@ export * from './scalable-webhook/chaos-mesh-experiments';
 export * from './gke/hardened-gke-cluster';
 export * from './gke/image-repository';
 // The database tier and disaster recovery.
-export * from './multi-region-db/database-engine';
-export * from './multi-region-db/multi-region-db-props';
-export { MultiRegionDb, POSTGRES_LOGGING_FLAGS } from './multi-region-db/multi-region-db';
+export {
+  DatabaseEngine,
+  DatabaseEngineBindOptions,
+  FirestoreEngineOptions,
+  IDatabaseBinding,
+  MultiRegionDb,
+  MultiRegionDbProps,
+  POSTGRES_LOGGING_FLAGS,
+  SqlEdition,
+} from './multi-region-db/multi-region-db';
 export * from './multi-region-db/shard-map';
 export * from './memorystore/memorystore-cache-props';
 export { MemorystoreCache } from './memorystore/memorystore-cache';

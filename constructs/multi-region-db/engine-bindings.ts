@@ -11,8 +11,9 @@ import { Grantee, serviceAccountEmailOf } from '../core/grantee';
 import { PlatformStack } from '../core/platform-stack';
 import { PolicySuppressions } from '../core/policy-suppressions';
 import { Rule, isKnown, isToken } from '../core/validation';
-import type { DatabaseEngineBindOptions, FirestoreEngineOptions, IDatabaseBinding } from './database-engine';
-import type { MultiRegionDb } from './multi-region-db';
+import type { IDatabaseBinding } from './database-binding';
+import type { DatabaseBindInputs, DatabaseScope } from './engine-inputs';
+import type { FirestoreEngineOptions } from './firestore-engine-options';
 import type { ResolvedDbProps } from './multi-region-db-rules';
 import { ShardMap } from './shard-map';
 import { maxConnectionsForTier } from './sql-tier';
@@ -113,8 +114,8 @@ export class CloudSqlBinding implements IDatabaseBinding {
   public readonly network?: string;
 
   constructor(
-    private readonly db: MultiRegionDb,
-    private readonly o: DatabaseEngineBindOptions,
+    private readonly db: DatabaseScope,
+    private readonly o: DatabaseBindInputs,
     private readonly version: string,
   ) {
     const p = o.props;
@@ -299,8 +300,8 @@ export class FirestoreBinding implements IDatabaseBinding {
   public readonly firestore: FirestoreDatabase;
 
   constructor(
-    private readonly db: MultiRegionDb,
-    o: DatabaseEngineBindOptions,
+    private readonly db: DatabaseScope,
+    o: DatabaseBindInputs,
     options: FirestoreEngineOptions,
   ) {
     const locationId = options.locationId ?? (/^europe-/.test(db.primaryRegion ?? '') ? 'eur3' : 'nam5');

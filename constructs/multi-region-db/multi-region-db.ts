@@ -8,14 +8,144 @@ import { SqlDatabaseInstance } from '@cdktf/provider-google/lib/sql-database-ins
 import { Fn } from 'cdktf';
 import { Construct } from 'constructs';
 import { Duration } from '../core/duration';
+import { IEncryptionKeys } from '../core/encryption-keys';
 import { Grantee } from '../core/grantee';
 import { PlatformStack } from '../core/platform-stack';
-import { validateProps } from '../core/validation';
-import { DatabaseEngine, IDatabaseBinding, SqlEdition } from './database-engine';
-import { MultiRegionDbProps } from './multi-region-db-props';
+import { Rule, validateProps } from '../core/validation';
+import type { IDatabaseBinding } from './database-binding';
+import { CloudSqlBinding, FirestoreBinding, cloudSqlRules, firestoreRules } from './engine-bindings';
+import type { FirestoreEngineOptions } from './firestore-engine-options';
 import { MULTI_REGION_DB_RULES, ResolvedDbProps, continentMultiRegion } from './multi-region-db-rules';
+import { SqlEdition } from './sql-edition';
 
+// MultiRegionDb names its DatabaseEngine, DatabaseEngine.bind takes the MultiRegionDb and the
+// DatabaseEngineBindOptions, and those carry the MultiRegionDbProps, which name the engine: the
+// four refer to each other in the public API, so they share this file (split, the files imported
+// each other). What an engine delegates to (the bindings, the rules, the engine options, what a
+// binding exposes, SqlEdition) lives in files that import none of the four.
 export { POSTGRES_LOGGING_FLAGS } from './engine-bindings';
+export { IDatabaseBinding } from './database-binding';
+export { FirestoreEngineOptions } from './firestore-engine-options';
+export { SqlEdition } from './sql-edition';
+
+export interface MultiRegionDbProps {
+  /** Engine. @default DatabaseEngine.postgres() (Cloud SQL for PostgreSQL, newest GA major) */
+  readonly engine?: DatabaseEngine;
+  /** Base name of the GCP resources (2-30 lowercase letters, digits, "-"). @default - the construct id, lowercased */
+  readonly name?: string;
+  /** Regions the tier lives in, primary first. @default - the enclosing PlatformStack's regions */
+  readonly regions?: string[];
+  /** Production defaults and rules. @default - the enclosing PlatformStack's, else false */
+  readonly production?: boolean;
+  /**
+   * VPC (id or self link) the instances get their private IPs in, through private services access.
+   * Required for Cloud SQL; unused by Firestore.
+   * @default - none (a validation error for Cloud SQL)
+   */
+  readonly network?: string;
+  /**
+   * Create the private services access range and peering on `network`. Turn off when the VPC
+   * already has its `servicenetworking.googleapis.com` connection (one per VPC).
+   * @default true
+   */
+  readonly createPrivateServicesAccess?: boolean;
+  /** Prefix length of the private services access range. @default 20 */
+  readonly privateServicesAccessPrefixLength?: number;
+  /**
+   * CMEK source: keys of purpose DATABASE in each instance's region (and in the Firestore
+   * multi-region). Required in production.
+   * @default - Google-managed encryption (refused in production)
+   */
+  readonly encryptionKeys?: IEncryptionKeys;
+  /** Cloud SQL edition. @default - ENTERPRISE_PLUS in production, ENTERPRISE elsewhere */
+  readonly edition?: SqlEdition;
+  /** Machine tier of primaries and replicas. @default - the edition's default tier (2 vCPUs) */
+  readonly tier?: string;
+  /** Primary runs REGIONAL (a standby in a second zone, automatic failover). @default true */
+  readonly highAvailability?: boolean;
+  /**
+   * Regions of cross-region read replicas (one per shard per region).
+   * @default - every region but the primary
+   */
+  readonly readReplicaRegions?: string[];
+  /**
+   * Region whose replica is the designated DR replica: the one promoted when the primary region
+   * is lost (the primary's replication cluster names it). Must be one of the read replica regions.
+   * @default - the second region in production, none elsewhere
+   */
+  readonly drReplicaRegion?: string;
+  /**
+   * Number of shards: each is one primary with its replicas; tenants map to shards with `ShardMap`.
+   * @default 1
+   */
+  readonly shards?: number;
+  /** Tenant ids to publish in the `tenant-shard-map` output. @default - none (the output is omitted) */
+  readonly tenants?: string[];
+  /** Database created on each primary. @default "webhook" */
+  readonly databaseName?: string;
+  /** Point-in-time recovery (transaction logs kept for `transactionLogRetention`). @default true */
+  readonly pointInTimeRecovery?: boolean;
+  /**
+   * Transaction logs kept for point-in-time recovery, in whole days (ENTERPRISE up to 7, ENTERPRISE_PLUS up to 35).
+   * @default Duration.days(7)
+   */
+  readonly transactionLogRetention?: Duration;
+  /** Automated daily backups kept. @default - 30 in production, 7 elsewhere */
+  readonly retainedBackups?: number;
+  /**
+   * Where automated backups are stored: a region or multi-region other than the primary region, so
+   * a regional outage does not take the backups with it.
+   * @default - the DR replica region, else the second region, else the multi-region ("us", "eu", "asia") of the primary
+   */
+  readonly backupLocation?: string;
+  /** Start of the daily backup window, "HH:MM" UTC. @default "02:00" */
+  readonly backupStartTime?: string;
+  /** Maintenance day, 1 (Monday) .. 7 (Sunday). @default 7 */
+  readonly maintenanceDay?: number;
+  /** Maintenance hour, 0..23 UTC. @default 3 */
+  readonly maintenanceHour?: number;
+  /** Terraform and Cloud SQL refuse to delete the instances while true. @default true */
+  readonly deletionProtection?: boolean;
+  /**
+   * Accept regions missing from the library's list (for regions Google adds after this release).
+   * @default false
+   */
+  readonly allowUnlistedRegions?: boolean;
+}
+
+/** What a MultiRegionDb resolved from its props, for the engine it is bound to. */
+export interface DatabaseEngineBindOptions {
+  /** The database's props as given. */
+  readonly props: MultiRegionDbProps;
+  /** Base name of the GCP resources. */
+  readonly name: string;
+  /** Production defaults and rules. */
+  readonly production: boolean;
+  /** Regions, primary first. */
+  readonly regions: string[];
+  /** Cloud SQL edition. */
+  readonly edition: SqlEdition;
+  /** Machine tier. */
+  readonly tier: string;
+  /** Regions of cross-region read replicas. */
+  readonly readReplicaRegions: string[];
+  /** The designated DR replica's region. @default - none */
+  readonly drReplicaRegion?: string;
+  /** Number of shards. */
+  readonly shards: number;
+  /** Point-in-time recovery. */
+  readonly pointInTimeRecovery: boolean;
+  /** Transaction logs kept for point-in-time recovery. */
+  readonly transactionLogRetention: Duration;
+  /** Automated backups kept. */
+  readonly retainedBackups: number;
+  /** Where automated backups are stored. @default - none could be derived */
+  readonly backupLocation?: string;
+  /** Maintenance day, 1..7. */
+  readonly maintenanceDay: number;
+  /** Maintenance hour, 0..23 UTC. */
+  readonly maintenanceHour: number;
+}
 
 /**
  * The webhook's persistent tier (feedback, analytics, persistent cache), production-ready by
@@ -98,7 +228,6 @@ export class MultiRegionDb extends Construct {
     const drReplicaRegion = props.drReplicaRegion ?? engine._defaultDrReplicaRegion(production, regions);
     const p: ResolvedDbProps = {
       ...props,
-      engine,
       name: props.name ?? id.toLowerCase(),
       production,
       regions,
@@ -119,7 +248,7 @@ export class MultiRegionDb extends Construct {
     this.engine = engine;
     this.name = p.name;
     this.primaryRegion = regions[0];
-    this.databaseName = p.databaseName ?? 'webhook';
+    this.databaseName = props.databaseName ?? 'webhook';
     this.pointInTimeRecovery = p.pointInTimeRecovery;
     this.transactionLogRetention = p.transactionLogRetention;
     this.retainedBackups = p.retainedBackups;
@@ -218,5 +347,88 @@ export class MultiRegionDb extends Construct {
       ),
       DATABASE_TLS_SERVER_NAME: instances.map((i) => `${this.projectId}:${i.nameInput ?? i.name}`).join(','),
     };
+  }
+}
+
+/**
+ * Which engine MultiRegionDb runs. Enum-like class (jsii has no unions); each engine deploys
+ * itself (`bind`), so MultiRegionDb never branches on which one it is.
+ *
+ * - `postgres()`: Cloud SQL for PostgreSQL, one writer region with cross-region replicas and a
+ *   promotable DR replica; shards for growth beyond one primary.
+ * - `firestore()`: Firestore in a multi-region location, for teams that need multi-region writes
+ *   (no failover to run: every region in the location takes writes).
+ */
+export abstract class DatabaseEngine {
+  /** The Postgres major the library defaults to: the newest GA major in Cloud SQL. */
+  public static readonly DEFAULT_POSTGRES_VERSION = 'POSTGRES_17';
+
+  /**
+   * Cloud SQL for PostgreSQL.
+   * @param version Cloud SQL database version, e.g. "POSTGRES_17"; default DEFAULT_POSTGRES_VERSION
+   */
+  public static postgres(version?: string): DatabaseEngine {
+    return new PostgresEngine(version ?? DatabaseEngine.DEFAULT_POSTGRES_VERSION);
+  }
+
+  /** Firestore (native mode) in a multi-region location. */
+  public static firestore(options: FirestoreEngineOptions = {}): DatabaseEngine {
+    return new FirestoreEngine(options);
+  }
+
+  /** Cloud SQL database version, for `postgres()`. @default - none (Firestore) */
+  public readonly version?: string;
+
+  protected constructor(version?: string) {
+    this.version = version;
+  }
+
+  /** Deploy the database with this engine, inside `scope` (the MultiRegionDb). */
+  public abstract bind(scope: MultiRegionDb, options: DatabaseEngineBindOptions): IDatabaseBinding;
+
+  /**
+   * The DR replica region when none is given.
+   * @internal
+   */
+  public _defaultDrReplicaRegion(_production: boolean, _regions: string[]): string | undefined {
+    return undefined;
+  }
+
+  /**
+   * The rules this engine adds to MultiRegionDb's.
+   * @internal
+   */
+  public abstract _rules(): ReadonlyArray<Rule<ResolvedDbProps>>;
+}
+
+class PostgresEngine extends DatabaseEngine {
+  constructor(version: string) {
+    super(version);
+  }
+
+  public bind(scope: MultiRegionDb, options: DatabaseEngineBindOptions): IDatabaseBinding {
+    return new CloudSqlBinding(scope, options, this.version!);
+  }
+
+  public _defaultDrReplicaRegion(production: boolean, regions: string[]): string | undefined {
+    return production ? regions[1] : undefined;
+  }
+
+  public _rules(): ReadonlyArray<Rule<ResolvedDbProps>> {
+    return cloudSqlRules(this.version!);
+  }
+}
+
+class FirestoreEngine extends DatabaseEngine {
+  constructor(private readonly options: FirestoreEngineOptions) {
+    super();
+  }
+
+  public bind(scope: MultiRegionDb, options: DatabaseEngineBindOptions): IDatabaseBinding {
+    return new FirestoreBinding(scope, options, this.options);
+  }
+
+  public _rules(): ReadonlyArray<Rule<ResolvedDbProps>> {
+    return firestoreRules(this.options);
   }
 }

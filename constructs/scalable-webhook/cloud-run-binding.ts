@@ -8,7 +8,8 @@ import { Grantee } from '../core/grantee';
 import { RequestSignals, cloudRunSignals } from '../core/request-signals';
 import { GlobalHttpsLoadBalancer } from '../edge/global-https-load-balancer';
 import { SecretAccess } from '../secure-secrets/secret-access';
-import type { IPlatformBinding, PlatformBindOptions, WebhookBackend } from './platform';
+import type { IPlatformBinding, WebhookBackend } from './platform-binding';
+import type { PlatformBindInputs } from './platform-inputs';
 import { DEFAULT_PORT, DEFAULT_REQUEST_TIMEOUT_SECONDS, RUNTIME_ENV } from './runtime-settings';
 
 /** One Cloud Run v2 service per region, each behind a serverless NEG. */
@@ -21,7 +22,7 @@ export class CloudRunBinding implements IPlatformBinding {
 
   constructor(
     private readonly scope: Construct,
-    private readonly o: PlatformBindOptions,
+    private readonly o: PlatformBindInputs,
   ) {
     const p = o.props;
     this.serviceAccount = new ServiceAccount(scope, 'service-account', {

@@ -10,7 +10,9 @@ import { Grantee, serviceAccountEmailOf } from '../core/grantee';
 import { RequestSignals, gkeSignals } from '../core/request-signals';
 import { BackendProtocol, GlobalHttpsLoadBalancer } from '../edge/global-https-load-balancer';
 import { GOOGLE_LB_RANGES, GkeWebhookWorkload, quantity, resolveGkeOptions } from './gke-workload';
-import type { GkePlatformOptions, IPlatformBinding, PlatformBindOptions, WebhookBackend } from './platform';
+import type { GkePlatformOptions } from './gke-platform-options';
+import type { IPlatformBinding, WebhookBackend } from './platform-binding';
+import type { PlatformBindInputs } from './platform-inputs';
 import { DEFAULT_PORT, MAX_RATE_PER_POD, RUNTIME_ENV } from './runtime-settings';
 
 /** A restricted Deployment on GKE, exposed as zonal NEGs, with a health check and a firewall rule for Google's ranges. */
@@ -28,7 +30,7 @@ export class GkeBinding implements IPlatformBinding {
 
   constructor(
     private readonly scope: Construct,
-    o: PlatformBindOptions,
+    o: PlatformBindInputs,
     private readonly options: GkePlatformOptions,
   ) {
     const p = o.props;

@@ -1,6 +1,6 @@
 import { isToken, Rule, isKnown } from '../core/validation';
 import { memoryMiB } from './cloud-run-sizing';
-import { GkePlatformOptions } from './platform';
+import { GkePlatformOptions } from './gke-platform-options';
 
 /** GKE options after defaults are applied: what the rules judge. */
 export interface ResolvedGkeOptions extends GkePlatformOptions {

@@ -14,7 +14,7 @@ import { Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { isToken, validateProps } from '../core/validation';
 import { GKE_WORKLOAD_RULES, ResolvedGkeOptions } from './gke-workload-rules';
-import { GkePlatformOptions } from './platform';
+import { GkePlatformOptions } from './gke-platform-options';
 
 /**
  * Source ranges of Google's external Application Load Balancers (GFEs) and health checkers:

@@ -1,107 +1,130 @@
-import { CloudRunV2Service } from '@cdktf/provider-google/lib/cloud-run-v2-service';
-import { CloudRunV2ServiceIamMember } from '@cdktf/provider-google/lib/cloud-run-v2-service-iam-member';
-import { ComputeFirewall } from '@cdktf/provider-google/lib/compute-firewall';
-import { ComputeHealthCheck } from '@cdktf/provider-google/lib/compute-health-check';
-import { ComputeRegionNetworkEndpointGroup } from '@cdktf/provider-google/lib/compute-region-network-endpoint-group';
-import { ServiceAccount } from '@cdktf/provider-google/lib/service-account';
 import { Construct } from 'constructs';
+import { Duration } from '../core/duration';
 import { Grantee } from '../core/grantee';
-import { RequestSignals } from '../core/request-signals';
 import { Rule, isToken } from '../core/validation';
 import { EDGE_REQUESTS_PER_SLOT_PER_SECOND } from '../edge/edge-security-policy';
-import { BackendProtocol, GlobalHttpsLoadBalancer } from '../edge/global-https-load-balancer';
+import { TlsProfile } from '../edge/global-https-load-balancer';
 import { CloudRunBinding } from './cloud-run-binding';
 import { GkeBinding } from './gke-binding';
-import { GkeWebhookWorkload, resolveGkeOptions } from './gke-workload';
+import type { GkePlatformOptions } from './gke-platform-options';
+import { resolveGkeOptions } from './gke-workload';
+import type { IPlatformBinding } from './platform-binding';
+import type { PlatformJudgedProps } from './platform-inputs';
 import { MAX_RATE_PER_POD } from './runtime-settings';
-import type { ScalableWebhookProps } from './scalable-webhook-props';
-import type { ResolvedWebhookProps } from './scalable-webhook-rules';
+import type { SecretEnvVar } from './secret-env-var';
 
-/** Options of the GKE platform: where the webhook's pods run and how they scale. */
-export interface GkePlatformOptions {
+// The webhook's props, the Platform they name and the PlatformBindOptions Platform.bind takes
+// (which carry those props) refer to each other in the public API, so they share this file: split
+// apart, the files would import each other. Everything a platform delegates to (the bindings, the
+// GKE options, what a binding exposes) lives in files that import none of the three.
+export { GkePlatformOptions } from './gke-platform-options';
+export { IPlatformBinding, WebhookBackend } from './platform-binding';
+export { SecretEnvVar } from './secret-env-var';
+
+export interface ScalableWebhookProps {
   /**
-   * Name of the cluster (`HardenedGkeCluster.cluster.name`): the scope of the webhook's request
-   * metrics in Managed Service for Prometheus, which `SloTarget.fromWebhook` watches.
-   * @default - none: the webhook has no request signals, and `SloTarget.fromWebhook` refuses it
+   * Container image: a full reference with registry host and a tag or digest, e.g.
+   * `us-docker.pkg.dev/acme/convai/webhook@sha256:...`. Use a digest in production so a rollout
+   * deploys exactly what was scanned.
    */
-  readonly clusterName?: string;
+  readonly image: string;
   /**
-   * Zones the cluster's nodes run in, e.g. `["us-central1-a", "us-central1-b", "us-central1-c"]`
-   * (`HardenedGkeCluster.zones`). GKE's NEG controller makes one network endpoint group per zone
-   * with pods; the load balancer points at these. All zones must be in one region.
+   * Where the webhook runs: Cloud Run in every region, or a Deployment on a GKE cluster. Both
+   * share the load balancer, certificate, SSL policy and Cloud Armor policy.
+   * @default Platform.cloudRun()
    */
-  readonly zones: string[];
+  readonly platform?: Platform;
+  /** Domains the webhook is served on; one Google-managed certificate covers them. */
+  readonly domains: string[];
+  /** Regions to serve from, first is primary. @default - the enclosing PlatformStack's regions (GKE: the region of its zones) */
+  readonly regions?: string[];
+  /** Base name for the GCP resources (2-26 lowercase letters, digits, "-"). @default - the construct id, lowercased */
+  readonly name?: string;
+  /** Production defaults and rules. @default - the enclosing PlatformStack's, else false */
+  readonly production?: boolean;
+  /** Instances kept warm per region. @default - 1 in production, 0 elsewhere */
+  readonly minInstances?: number;
+  /** Instance ceiling per region. @default 10 */
+  readonly maxInstances?: number;
+  /** Concurrent requests per instance, 1..1000. @default 80 */
+  readonly concurrency?: number;
+  /** CPUs per instance: 1, 2, 4, 6 or 8. @default "1" */
+  readonly cpu?: string;
+  /** Memory per instance, e.g. "512Mi", "2Gi"; must suit `cpu`. @default "512Mi" */
+  readonly memory?: string;
+  /** Plain environment variables. Never put secrets here: use `secretEnv`. @default - none */
+  readonly env?: { [name: string]: string };
+  /** Environment variables read from Secret Manager; the service account gets accessor on each secret. Cloud Run only for now. @default - none */
+  readonly secretEnv?: { [name: string]: SecretEnvVar };
   /**
-   * VPC network of the cluster (name or self link): the firewall rule that lets Google's load
-   * balancer and health checks reach the pods is created in it.
+   * Secrets mounted as read-only files, keyed by the file's absolute path (e.g.
+   * `/secrets/db/password`); one secret per directory. The service account gets accessor on each
+   * secret, as for `secretEnv`.
+   * @default - none
    */
-  readonly network: string;
+  readonly secretFiles?: { [path: string]: SecretEnvVar };
+  /** Port the container listens on. @default 8080 */
+  readonly containerPort?: number;
+  /** Path of the runtime's liveness endpoint. @default "/healthz" */
+  readonly healthPath?: string;
+  /** Path of the runtime's readiness endpoint, used as the startup probe. @default "/readyz" */
+  readonly readinessPath?: string;
   /**
-   * Email of the nodes' service account (`HardenedGkeCluster.nodeServiceAccount.email`): the
-   * firewall rule for Google's load balancer then targets only the cluster's nodes.
-   * @default - the rule applies to every instance in `network` (on the container port only)
+   * Per-request timeout (1 s to 1 h). Dialogflow CX waits 5 s by default and 30 s
+   * at most, so anything longer only holds instances.
+   * @default Duration.seconds(30)
    */
-  readonly nodeServiceAccount?: string;
+  readonly requestTimeout?: Duration;
   /**
-   * Kubernetes namespace of the workload (a DNS label, not `default` or `kube-*`).
-   * @default - the webhook's base name
+   * Who may call the webhook. Cloud Run: granted `roles/run.invoker`. GKE: service accounts only,
+   * whose Google ID tokens the runtime accepts for `audiences` (AUTH_MODE=google-id-token).
+   * @default - the project's Dialogflow service agent only
    */
-  readonly namespace?: string;
+  readonly invokers?: Grantee[];
   /**
-   * Create the namespace. Turn off when another team owns it.
+   * ID-token audiences the services accept besides their run.app URLs (Cloud Run custom audiences).
+   * Callers reach the services through the load balancer, so their tokens name the public URL.
+   * @default - `https://<domain>` for each domain
+   */
+  readonly audiences?: string[];
+  /** Project number, to name the Dialogflow service agent. @default - read with a google_project data source */
+  readonly projectNumber?: string;
+  /**
+   * Requests per minute one source IP may send at the edge (Cloud Armor throttle; the excess is
+   * answered 429). A flood guard, not a per-user limit: Dialogflow calls every webhook from
+   * Google's shared egress addresses, so a limit below what the whole agent sends throttles real
+   * users (each 429 is a `webhook.error`). Per-session limits are the runtime's
+   * (`RATE_LIMIT_PER_MINUTE`, per Dialogflow session). A value below the capacity is accepted,
+   * with a synth warning.
+   * @default - this webhook's capacity over all regions: Cloud Run, maxInstances × concurrency × 1 request a second × 60 per region (48,000 a minute with one region and the defaults); GKE, maxReplicas × 100 requests a second per pod × 60
+   */
+  readonly rateLimitPerMinute?: number;
+  /** Allowed caller ranges; everyone else is denied at the edge. @default - all sources allowed */
+  readonly allowedSourceRanges?: string[];
+  /** OWASP CRS sensitivity 1..4. @default 1 */
+  readonly wafSensitivity?: number;
+  /** An existing Cloud Armor policy to attach instead of creating one. @default - one is created */
+  readonly securityPolicy?: string;
+  /** TLS profile of the SSL policy. @default TlsProfile.MODERN */
+  readonly tlsProfile?: TlsProfile;
+  /**
+   * Terraform refuses to delete the services while true. Turn off only to tear a stack down.
    * @default true
    */
-  readonly createNamespace?: boolean;
+  readonly deletionProtection?: boolean;
   /**
-   * Workload Identity pool of the cluster (`<project>.svc.id.goog`).
-   * @default - `<PlatformStack projectId>.svc.id.goog`
+   * Accept regions missing from the library's list (for regions Google adds after this release).
+   * @default false
    */
-  readonly workloadIdentityPool?: string;
-  /** Pods kept at all times (HPA floor). At least 2 in production. @default - 3 in production, 2 elsewhere */
-  readonly minReplicas?: number;
-  /** HPA ceiling. @default 10 */
-  readonly maxReplicas?: number;
-  /** CPU request per pod (Kubernetes quantity). @default "250m" */
-  readonly cpuRequest?: string;
-  /** Memory request per pod. @default "256Mi" */
-  readonly memoryRequest?: string;
-  /** CPU limit per pod. @default "1" */
-  readonly cpuLimit?: string;
-  /** Memory limit per pod (also its request ceiling: the runtime is OOM-killed above it). @default "512Mi" */
-  readonly memoryLimit?: string;
-  /** Average CPU utilisation (% of the request) the HPA aims for. @default 60 */
-  readonly targetCpuUtilization?: number;
+  readonly allowUnlistedRegions?: boolean;
   /**
-   * Also scale on requests per second per pod, read from this Pods metric (e.g. a Prometheus
-   * metric exported through Managed Service for Prometheus, such as
-   * `prometheus.googleapis.com|webhook_requests_per_second|gauge`). Needs the custom metrics adapter.
-   * @default - CPU only
+   * Export the runtime's sampled traces to Cloud Trace (OTLP to the Telemetry API): sets
+   * `TRACE_EXPORTER=cloud-trace` and `GOOGLE_CLOUD_PROJECT` (which Cloud Logging needs to link each
+   * log line to its trace) and grants the service account `roles/cloudtrace.agent`, the one role that
+   * writes spans. The sampling ratio stays the runtime's (`OTEL_TRACES_SAMPLER_ARG`, 5%).
+   * @default true
    */
-  readonly requestsPerSecondMetric?: string;
-  /** Target of `requestsPerSecondMetric` per pod. @default 50 */
-  readonly targetRequestsPerSecond?: number;
-  /**
-   * Pods the PodDisruptionBudget keeps during voluntary disruptions (node upgrades, scale-down).
-   * Must be below `minReplicas`, or no node could ever be drained.
-   * @default - minReplicas - 1
-   */
-  readonly pdbMinAvailable?: number;
-  /**
-   * CIDR of the Redis instance the pods may reach (egress on 6378/6379).
-   * @default - no egress to Redis
-   */
-  readonly redisCidr?: string;
-  /**
-   * CIDR of the database the pods may reach (egress on 5432 and 3307 for the Cloud SQL connector).
-   * @default - no egress to a database
-   */
-  readonly databaseCidr?: string;
-  /**
-   * Where Google APIs are reached from the pods (egress on 443). Route `*.googleapis.com` to
-   * private.googleapis.com in Cloud DNS so API traffic stays on these ranges.
-   * @default - private.googleapis.com (199.36.153.8/30) and restricted.googleapis.com (199.36.153.4/30)
-   */
-  readonly googleApisCidrs?: string[];
+  readonly traceExport?: boolean;
 }
 
 /** What a ScalableWebhook resolved from its props, for the platform it is bound to. */
@@ -130,45 +153,6 @@ export interface PlatformBindOptions {
   readonly invokers: Grantee[];
   /** Runtime settings the webhook sets on every platform (trace export) that the user's `env` does not override. */
   readonly runtimeEnv: { [name: string]: string };
-}
-
-/** How the load balancer reaches a platform's backends. */
-export interface WebhookBackend {
-  /** Backend groups (NEG ids or self links). */
-  readonly groups: string[];
-  /** Protocol to the backends. @default BackendProtocol.HTTPS */
-  readonly protocol?: BackendProtocol;
-  /** Health check of the backends (zonal NEGs). @default - none (serverless NEGs refuse one) */
-  readonly healthCheck?: string;
-  /** Requests per second per endpoint at full load (zonal NEGs). @default - no balancing mode */
-  readonly maxRatePerEndpoint?: number;
-}
-
-/** What a platform deployed for one webhook, and the behaviour that differs by platform. */
-export interface IPlatformBinding {
-  /** The service account the containers run as. */
-  readonly serviceAccount: ServiceAccount;
-  /** The Cloud Run services, in `regions` order (empty on GKE). */
-  readonly services: CloudRunV2Service[];
-  /** The serverless NEGs, in `regions` order (empty on GKE). */
-  readonly networkEndpointGroups: ComputeRegionNetworkEndpointGroup[];
-  /** The Kubernetes resources, on GKE. */
-  readonly workload?: GkeWebhookWorkload;
-  /** The load balancer's health check of the pods, on GKE. */
-  readonly healthCheck?: ComputeHealthCheck;
-  /** The firewall rule letting Google's load balancer and health checks reach the pods, on GKE. */
-  readonly loadBalancerFirewall?: ComputeFirewall;
-  /** How the load balancer reaches the backends. */
-  readonly backend: WebhookBackend;
-  /** Where the webhook's request metrics live in Cloud Monitoring (what `SloTarget.fromWebhook` watches). */
-  readonly requestSignals: RequestSignals;
-  /**
-   * Let `grantee` invoke the webhook in every region.
-   * @param id construct id prefix for the grants; unique within the webhook
-   */
-  grantInvoke(id: string, grantee: Grantee): CloudRunV2ServiceIamMember[];
-  /** Wire the platform to the webhook's load balancer once it exists: invoker grants or ordering, and the platform's outputs. */
-  connect(loadBalancer: GlobalHttpsLoadBalancer): void;
 }
 
 /**
@@ -210,7 +194,7 @@ export abstract class Platform {
    * The rules this platform adds to the webhook's.
    * @internal
    */
-  public _rules(): ReadonlyArray<Rule<ResolvedWebhookProps>> {
+  public _rules(): ReadonlyArray<Rule<PlatformJudgedProps>> {
     return [];
   }
 
@@ -218,7 +202,7 @@ export abstract class Platform {
    * Factors whose product is the requests per second one region serves at its configured maximum.
    * @internal
    */
-  public abstract _capacityFactors(p: ResolvedWebhookProps): number[];
+  public abstract _capacityFactors(p: PlatformJudgedProps): number[];
 }
 
 class CloudRunPlatform extends Platform {
@@ -226,7 +210,7 @@ class CloudRunPlatform extends Platform {
     return new CloudRunBinding(scope, options);
   }
 
-  public _capacityFactors(p: ResolvedWebhookProps): number[] {
+  public _capacityFactors(p: PlatformJudgedProps): number[] {
     return [p.maxInstances, p.concurrency, EDGE_REQUESTS_PER_SLOT_PER_SECOND];
   }
 }
@@ -251,11 +235,11 @@ class GkePlatform extends Platform {
     return region ? [region] : stackRegions;
   }
 
-  public _capacityFactors(p: ResolvedWebhookProps): number[] {
+  public _capacityFactors(p: PlatformJudgedProps): number[] {
     return [resolveGkeOptions(p.name, p.production, this.options).maxReplicas, MAX_RATE_PER_POD];
   }
 
-  public _rules(): ReadonlyArray<Rule<ResolvedWebhookProps>> {
+  public _rules(): ReadonlyArray<Rule<PlatformJudgedProps>> {
     const region = zonesRegion(this.options);
     return [
       {

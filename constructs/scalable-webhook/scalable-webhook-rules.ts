@@ -1,8 +1,7 @@
 import { CLOUD_RUN_REGIONS } from '../core/regions';
 import { Rule, isToken, isKnown, duplicatesIn } from '../core/validation';
 import { sizingProblems } from './cloud-run-sizing';
-import type { Platform } from './platform';
-import { ScalableWebhookProps } from './scalable-webhook-props';
+import type { Platform, ScalableWebhookProps } from './platform';
 
 /** Props after defaults are applied: what the rules judge. */
 export interface ResolvedWebhookProps extends ScalableWebhookProps {

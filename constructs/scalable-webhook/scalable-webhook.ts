@@ -17,8 +17,7 @@ import { isToken, validateProps } from '../core/validation';
 import { DEFAULT_EDGE_RATE_LIMIT_PER_MINUTE, EdgeSecurityPolicy } from '../edge/edge-security-policy';
 import { GlobalHttpsLoadBalancer } from '../edge/global-https-load-balancer';
 import { GkeWebhookWorkload } from './gke-workload';
-import { IPlatformBinding, Platform } from './platform';
-import { ScalableWebhookProps } from './scalable-webhook-props';
+import { IPlatformBinding, Platform, ScalableWebhookProps } from './platform';
 import { ResolvedWebhookProps, SCALABLE_WEBHOOK_RULES } from './scalable-webhook-rules';
 
 const DEFAULT_MAX_INSTANCES = 10;

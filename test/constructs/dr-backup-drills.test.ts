@@ -11,9 +11,9 @@ import { RESTORE_DRILL_GRACE_HOURS, RESTORE_DRILL_INTERVALS, RESTORE_DRILL_RUNBO
 import { MAX_ABSENCE_SECONDS } from '../../constructs/dr-backup/recovery-plan';
 import { RESTORE_VERIFY_QUERY } from '../../constructs/dr-backup/restore-drill-workflow';
 import { DEFAULT_RUNBOOK_BASE_URL } from '../../constructs/core/runbooks';
-import { DatabaseEngine } from '../../constructs/multi-region-db/database-engine';
+import { DatabaseEngine } from '../../constructs/multi-region-db/multi-region-db';
 import { MultiRegionDb } from '../../constructs/multi-region-db/multi-region-db';
-import { MultiRegionDbProps } from '../../constructs/multi-region-db/multi-region-db-props';
+import { MultiRegionDbProps } from '../../constructs/multi-region-db/multi-region-db';
 import { ScalableWebhook } from '../../constructs/scalable-webhook/scalable-webhook';
 import { PlatformStackProps } from '../../constructs/core/platform-stack';
 import { FixedKeys } from '../helpers/fixed-keys';

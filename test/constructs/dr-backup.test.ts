@@ -7,9 +7,9 @@ import { Duration } from '../../constructs/core/duration';
 import { recoveryPlan, recoveryProblems } from '../../constructs/dr-backup/recovery-plan';
 import { DEFAULT_RUNBOOK_BASE_URL, RUNBOOK_DIR } from '../../constructs/core/runbooks';
 import { PlatformStackProps } from '../../constructs/core/platform-stack';
-import { DatabaseEngine } from '../../constructs/multi-region-db/database-engine';
+import { DatabaseEngine } from '../../constructs/multi-region-db/multi-region-db';
 import { MultiRegionDb } from '../../constructs/multi-region-db/multi-region-db';
-import { MultiRegionDbProps } from '../../constructs/multi-region-db/multi-region-db-props';
+import { MultiRegionDbProps } from '../../constructs/multi-region-db/multi-region-db';
 import { FixedKeys } from '../helpers/fixed-keys';
 import { DEV_PROPS, Json, PROD_PROPS, only, platformStack, resources, synth, synthWithMetadata } from '../helpers/synth';
 

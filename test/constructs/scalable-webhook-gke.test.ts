@@ -2,9 +2,8 @@ import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
 import { Grantee } from '../../constructs/core/grantee';
 import { TerraformOutput, TerraformVariable } from 'cdktf';
 import { GkeWebhookWorkload } from '../../constructs/scalable-webhook/gke-workload';
-import { GkePlatformOptions, Platform } from '../../constructs/scalable-webhook/platform';
+import { GkePlatformOptions, Platform, ScalableWebhookProps } from '../../constructs/scalable-webhook/platform';
 import { ScalableWebhook } from '../../constructs/scalable-webhook/scalable-webhook';
-import { ScalableWebhookProps } from '../../constructs/scalable-webhook/scalable-webhook-props';
 import { DEV_PROPS, IMAGE, Json, PROD_PROPS, only, platformStack, resources, synth } from '../helpers/synth';
 
 const ZONES = ['us-central1-a', 'us-central1-b', 'us-central1-c'];

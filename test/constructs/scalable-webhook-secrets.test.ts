@@ -1,5 +1,5 @@
 import { ScalableWebhook } from '../../constructs/scalable-webhook/scalable-webhook';
-import { ScalableWebhookProps } from '../../constructs/scalable-webhook/scalable-webhook-props';
+import { ScalableWebhookProps } from '../../constructs/scalable-webhook/platform';
 import { SecureSecrets } from '../../constructs/secure-secrets/secure-secrets';
 import { DEV_PROPS, IMAGE, Json, platformStack, resources, synth } from '../helpers/synth';
 

@@ -4,7 +4,7 @@ import { Grantee } from '../../constructs/core/grantee';
 import { TerraformStack } from 'cdktf';
 import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
 import { ScalableWebhook } from '../../constructs/scalable-webhook/scalable-webhook';
-import { ScalableWebhookProps } from '../../constructs/scalable-webhook/scalable-webhook-props';
+import { ScalableWebhookProps } from '../../constructs/scalable-webhook/platform';
 import { TlsProfile } from '../../constructs/edge/global-https-load-balancer';
 import {
   DEFAULT_EDGE_RATE_LIMIT_PER_MINUTE,

@@ -1,6 +1,6 @@
 import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
 import { Duration } from '../../constructs/core/duration';
-import { DatabaseEngine } from '../../constructs/multi-region-db/database-engine';
+import { DatabaseEngine } from '../../constructs/multi-region-db/multi-region-db';
 import { MultiRegionDb } from '../../constructs/multi-region-db/multi-region-db';
 import { FixedKeys } from '../helpers/fixed-keys';
 import { TerraformStack, TerraformVariable, Testing } from 'cdktf';
