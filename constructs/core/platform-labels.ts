@@ -28,6 +28,9 @@ const LABEL_VALUE = /^[a-z0-9_-]{0,63}$/;
  * itself win over the platform's, except the required ones, which the platform owns.
  */
 export class PlatformLabels implements IAspect {
+  /** Labels every resource carries and the platform owns (the module constant `REQUIRED_LABELS` holds the same, for JavaScript and TypeScript only). */
+  public static readonly REQUIRED_LABELS: string[] = [...REQUIRED_LABELS];
+
   /** The label map this aspect applies. */
   public readonly labels: { [key: string]: string };
 

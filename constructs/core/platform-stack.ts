@@ -38,6 +38,9 @@ export interface PlatformStackProps {
  * defaults and regions from it; constructs in a plain `TerraformStack` work too, with props.
  */
 export class PlatformStack extends TerraformStack {
+  /** Environment names that get production defaults and rules (the module constant `PRODUCTION_ENVS` holds the same, for JavaScript and TypeScript only). */
+  public static readonly PRODUCTION_ENVS: string[] = [...PRODUCTION_ENVS];
+
   /** The enclosing PlatformStack, or undefined when `scope` is in a plain TerraformStack. */
   public static find(scope: IConstruct): PlatformStack | undefined {
     const stack = TerraformStack.of(scope);

@@ -23,6 +23,14 @@ export class PolicyChecks implements IAspect {
     return stackViolations(stack);
   }
 
+  /**
+   * Every unsuppressed violation of a `warning` rule in `stack`: reported at synth, not failing
+   * (the function `stackWarnings` does the same, for JavaScript and TypeScript only).
+   */
+  public static warnings(stack: TerraformStack): string[] {
+    return stackWarnings(stack);
+  }
+
   public visit(node: IConstruct): void {
     if (TerraformStack.isStack(node)) {
       node.node.addValidation({

@@ -13,7 +13,7 @@ import { Grantee } from '../core/grantee';
 import { PlatformStack } from '../core/platform-stack';
 import { Rule, validateProps } from '../core/validation';
 import type { IDatabaseBinding } from './database-binding';
-import { CloudSqlBinding, FirestoreBinding, cloudSqlRules, firestoreRules } from './engine-bindings';
+import { CloudSqlBinding, FirestoreBinding, POSTGRES_LOGGING_FLAGS, cloudSqlRules, firestoreRules } from './engine-bindings';
 import type { FirestoreEngineOptions } from './firestore-engine-options';
 import { MULTI_REGION_DB_RULES, ResolvedDbProps, continentMultiRegion } from './multi-region-db-rules';
 import { SqlEdition } from './sql-edition';
