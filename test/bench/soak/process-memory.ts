@@ -50,3 +50,10 @@ export function slope(points: ReadonlyArray<readonly [number, number]>): number 
   }
   return den === 0 ? 0 : num / den;
 }
+
+/** User + system CPU seconds a process has used so far (/proc/<pid>/stat fields 14 and 15, in clock ticks of 1/100 s). */
+export function cpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}

@@ -10,7 +10,7 @@
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { treeRssBytes } from '../soak/process-memory';
+import { cpuSeconds, treeRssBytes } from '../soak/process-memory';
 
 const ROOT = join(__dirname, '../../../..');
 const MAIN = join(ROOT, 'runtime/dist/main.js');
@@ -28,6 +28,8 @@ async function freePort(): Promise<number> {
 
 interface Run {
   readonly readyMs: number;
+  /** CPU the process used until ready: unlike wall time, barely moved by other load on the machine. */
+  readonly cpuMs: number;
   readonly rssAtReadyMb: number;
   readonly rssIdleMb: number;
   readonly degradations: string[];
@@ -54,9 +56,16 @@ async function once(idleMs: number): Promise<Run> {
       if (!ready) await new Promise((r) => setTimeout(r, 10));
     }
     const readyMs = performance.now() - started;
+    const cpuMs = cpuSeconds(child.pid!) * 1000;
     const rssAtReady = treeRssBytes(child.pid!);
     await new Promise((r) => setTimeout(r, idleMs));
-    return { readyMs, rssAtReadyMb: rssAtReady / 1048576, rssIdleMb: treeRssBytes(child.pid!) / 1048576, degradations: ready.degradations };
+    return {
+      readyMs,
+      cpuMs,
+      rssAtReadyMb: rssAtReady / 1048576,
+      rssIdleMb: treeRssBytes(child.pid!) / 1048576,
+      degradations: ready.degradations,
+    };
   } finally {
     const exited = new Promise((r) => child.once('exit', r));
     child.kill('SIGTERM');
@@ -79,14 +88,16 @@ async function main(): Promise<void> {
     const r = await once(idleMs);
     results.push(r);
     console.log(
-      `run ${i + 1}: ready ${Math.round(r.readyMs)} ms, RSS ${r.rssAtReadyMb.toFixed(0)} MB at ready, ${r.rssIdleMb.toFixed(0)} MB idle (${r.degradations.join(', ') || 'no degradations'})`,
+      `run ${i + 1}: ready ${Math.round(r.readyMs)} ms (${Math.round(r.cpuMs)} ms CPU), RSS ${r.rssAtReadyMb.toFixed(0)} MB at ready, ${r.rssIdleMb.toFixed(0)} MB idle (${r.degradations.join(', ') || 'no degradations'})`,
     );
   }
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   const ready = results.map((r) => r.readyMs);
   const idle = results.map((r) => r.rssIdleMb);
+  const cpu = results.map((r) => r.cpuMs);
   console.log(
-    `median ready ${Math.round(median(ready))} ms (min ${Math.round(Math.min(...ready))}, max ${Math.round(Math.max(...ready))}); ` +
+    `median ready ${Math.round(median(ready))} ms (min ${Math.round(Math.min(...ready))}, max ${Math.round(Math.max(...ready))}), ` +
+      `median CPU to ready ${Math.round(median(cpu))} ms; ` +
       `median idle RSS ${median(idle).toFixed(0)} MB (max ${Math.max(...idle).toFixed(0)}); load average ${(await import('node:os')).loadavg()[0].toFixed(1)}`,
   );
 }
