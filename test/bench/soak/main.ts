@@ -84,6 +84,16 @@ interface Sample {
   readonly rssMb: number;
   readonly heapUsedMb?: number;
   readonly turns: number;
+  /** Writes waiting in the write-behind queues (all of them): a store slower than the load shows here first. */
+  readonly queued: number;
+  /** Entries in the bounded in-memory structures (runtime_memory_entries), by structure. */
+  readonly entries: Record<string, number>;
+}
+
+function labelled(text: string, name: string, label: string): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const m of text.matchAll(new RegExp(`^${name}\\{[^}]*${label}="([^"]+)"[^}]*\\} ([-\\d.e+]+)$`, 'gm'))) out[m[1]] = Number(m[2]);
+  return out;
 }
 
 async function main(): Promise<void> {
@@ -130,6 +140,8 @@ async function main(): Promise<void> {
         rssMb: treeRssBytes(child.pid!) / 1048576,
         heapUsedMb: heap === undefined ? undefined : heap / 1048576,
         turns,
+        queued: Object.values(labelled(metrics, 'write_queue_pending', 'queue')).reduce((a, b) => a + b, 0),
+        entries: labelled(metrics, 'runtime_memory_entries', 'structure'),
       });
     };
     await sample();
