@@ -22,6 +22,8 @@ interface Options {
   readonly concurrency: number;
   readonly sampleMs: number;
   readonly maxGrowthPercent: number;
+  /** V8's old-space limit for the runtime, as its container would set it (a 512 MiB Cloud Run instance: ~256). */
+  readonly maxOldSpaceMb?: number;
   readonly out?: string;
 }
 
@@ -43,13 +45,17 @@ function parseArgs(argv: string[]): Options {
     if (!argv[i].startsWith('--') || argv[i + 1] === undefined) throw new Error(`unexpected argument "${argv[i]}"`);
     values[argv[i].slice(2)] = argv[i + 1];
   }
-  const unknown = Object.keys(values).filter((k) => !['duration', 'concurrency', 'sample', 'max-growth', 'out'].includes(k));
-  if (unknown.length > 0) throw new Error(`unknown option --${unknown[0]} (known: --duration --concurrency --sample --max-growth --out)`);
+  const unknown = Object.keys(values).filter(
+    (k) => !['duration', 'concurrency', 'sample', 'max-growth', 'max-old-space-mb', 'out'].includes(k),
+  );
+  if (unknown.length > 0)
+    throw new Error(`unknown option --${unknown[0]} (known: --duration --concurrency --sample --max-growth --max-old-space-mb --out)`);
   return {
     durationMs: duration(values.duration ?? '10m', 'duration'),
     concurrency: whole(values.concurrency ?? '8', 'concurrency', 1, 256),
     sampleMs: duration(values.sample ?? '5s', 'sample'),
     maxGrowthPercent: Number(values['max-growth'] ?? '10'),
+    maxOldSpaceMb: values['max-old-space-mb'] === undefined ? undefined : whole(values['max-old-space-mb'], 'max-old-space-mb', 32, 65_536),
     out: values.out,
   };
 }
@@ -101,7 +107,8 @@ async function main(): Promise<void> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const started = performance.now();
-  const child: ChildProcess = spawn(process.execPath, [MAIN], {
+  const v8 = o.maxOldSpaceMb === undefined ? [] : [`--max-old-space-size=${o.maxOldSpaceMb}`];
+  const child: ChildProcess = spawn(process.execPath, [...v8, MAIN], {
     cwd: ROOT,
     env: { ...process.env, PORT: String(port), LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' },
     stdio: ['ignore', 'ignore', 'inherit'],
@@ -185,6 +192,8 @@ async function main(): Promise<void> {
       turns,
       failures,
       turnsPerSecond: Math.round(turns / ((performance.now() - t0) / 1000)),
+      maxQueued: Math.max(...samples.map((s) => s.queued)),
+      entriesAtEnd: samples[samples.length - 1].entries,
       rssMb: {
         start: round(samples[0].rssMb),
         halfway: round(rssAtHalf),
@@ -199,6 +208,7 @@ async function main(): Promise<void> {
       maxGrowthPercent: o.maxGrowthPercent,
       plateau: growthPercent <= o.maxGrowthPercent,
       samples: samples.map((s) => ({
+        ...s,
         atS: round(s.atS),
         rssMb: round(s.rssMb),
         heapUsedMb: s.heapUsedMb && round(s.heapUsedMb),
