@@ -60,6 +60,9 @@ export function productionDeclaredBy(env: Readonly<Partial<Record<(typeof PRODUC
 export const DEFAULT_REDIS_TIMEOUT_MS = 500;
 export const DEFAULT_DATABASE_READ_TIMEOUT_MS = 1_000;
 
+/** Shards a runtime routes over: MultiRegionDb's limit. */
+export const MAX_SHARDS = 16;
+
 /** Shortest shared secret accepted: 16 characters, not counting surrounding whitespace. */
 const MIN_SHARED_SECRET_LENGTH = 16;
 
@@ -118,7 +121,19 @@ const schema = z
     REDIS_TLS_SERVER_NAME: z.string().optional(),
     REDIS_IAM_AUTH: bool.default('false'),
     DATABASE_URL: z.string().optional(),
-    DATABASE_MODE: z.enum(['postgres', 'embedded', 'off']).optional(),
+    DATABASE_MODE: z.enum(['postgres', 'embedded', 'pglite', 'off']).optional(),
+    /**
+     * Every shard's URL in shard order, `["postgres://…s0…","postgres://…s1…"]` (MultiRegionDb.databaseShardsEnv
+     * writes it): each session's turn log, conversation, feedback and exposures live on the shard
+     * `shardFor(session id, count)` picks (storage/shard-router.ts).
+     */
+    DATABASE_SHARD_URLS: jsonObject(
+      z
+        .array(z.string().regex(/^postgres(ql)?:\/\//, 'each shard is a postgres:// URL'))
+        .min(1)
+        .max(MAX_SHARDS),
+    ).optional(),
+    EMBEDDED_DATABASE_PATH: z.string().optional(),
     PG_IAM_AUTH: bool.default('false'),
     DATABASE_TLS_CA: z.string().includes('BEGIN CERTIFICATE', { message: 'must be PEM certificates' }).optional(),
     DATABASE_TLS_SERVER_NAME: z.string().optional(),
@@ -234,14 +249,32 @@ const schema = z
         message: "is required when DATABASE_URL asks for sslmode=verify-ca/verify-full: the server CA's PEM certificate",
       });
     }
-    if (env.DATABASE_MODE === 'postgres' && !env.DATABASE_URL) {
+    if (env.DATABASE_MODE === 'postgres' && !env.DATABASE_URL && !env.DATABASE_SHARD_URLS) {
       ctx.addIssue({
         code: 'custom',
         path: ['DATABASE_URL'],
-        message: 'is required with DATABASE_MODE=postgres, e.g. postgres://webhook@10.0.0.4/convai',
+        message: 'is required with DATABASE_MODE=postgres, e.g. postgres://webhook@10.0.0.4/convai (or DATABASE_SHARD_URLS)',
       });
     }
-    if (production && (env.DATABASE_MODE ?? (env.DATABASE_URL ? 'postgres' : 'embedded')) === 'embedded') {
+    if (env.DATABASE_SHARD_URLS && env.DATABASE_URL && env.DATABASE_URL !== env.DATABASE_SHARD_URLS[0]) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['DATABASE_SHARD_URLS'],
+        message: 'must start with DATABASE_URL when both are set (DATABASE_URL is shard 0)',
+      });
+    }
+    if (env.DATABASE_SHARD_URLS && new Set(env.DATABASE_SHARD_URLS).size !== env.DATABASE_SHARD_URLS.length) {
+      ctx.addIssue({ code: 'custom', path: ['DATABASE_SHARD_URLS'], message: 'lists a shard twice: each URL is one shard' });
+    }
+    if (env.DATABASE_SHARD_URLS && env.DATABASE_MODE && env.DATABASE_MODE !== 'postgres') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['DATABASE_MODE'],
+        message: `is "${env.DATABASE_MODE}" but DATABASE_SHARD_URLS names Postgres shards`,
+      });
+    }
+    const databaseMode = env.DATABASE_MODE ?? (env.DATABASE_URL || env.DATABASE_SHARD_URLS ? 'postgres' : 'embedded');
+    if (production && (databaseMode === 'embedded' || databaseMode === 'pglite')) {
       ctx.addIssue({
         code: 'custom',
         path: ['DATABASE_URL'],
@@ -317,9 +350,17 @@ export interface RuntimeConfig {
     readonly iamAuth: boolean;
   };
   readonly database: {
-    /** `postgres` (DATABASE_URL), `embedded` (PGlite, the default without a URL) or `off` (no L3, no turn log). */
-    readonly mode: 'postgres' | 'embedded' | 'off';
+    /**
+     * `postgres` (DATABASE_URL or DATABASE_SHARD_URLS), `embedded` (SQLite, the default without a
+     * URL), `pglite` (Postgres in WASM, in-process) or `off` (no L3, no turn log).
+     */
+    readonly mode: 'postgres' | 'embedded' | 'pglite' | 'off';
+    /** Shard 0's URL (DATABASE_URL, or the first of DATABASE_SHARD_URLS). */
     readonly url?: string;
+    /** Every shard's URL in shard order; one entry when unsharded; empty without Postgres. */
+    readonly shardUrls: string[];
+    /** SQLite file of the embedded database; absent: a private temporary database deleted at exit. */
+    readonly embeddedPath?: string;
     readonly iamAuth: boolean;
     /** PEM CA bundle the server must chain to: verified TLS (identity checked against `tlsServerName`, else the host). */
     readonly tlsCa?: string;
@@ -424,8 +465,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       ? { url: redisUrl, tlsCa: e.REDIS_TLS_CA, tlsServerName: e.REDIS_TLS_SERVER_NAME, iamAuth: e.REDIS_IAM_AUTH }
       : undefined,
     database: {
-      mode: e.DATABASE_MODE ?? (e.DATABASE_URL ? 'postgres' : 'embedded'),
-      url: e.DATABASE_URL,
+      mode: e.DATABASE_MODE ?? (e.DATABASE_URL || e.DATABASE_SHARD_URLS ? 'postgres' : 'embedded'),
+      url: e.DATABASE_URL ?? e.DATABASE_SHARD_URLS?.[0],
+      shardUrls: e.DATABASE_SHARD_URLS ?? (e.DATABASE_URL ? [e.DATABASE_URL] : []),
+      embeddedPath: e.EMBEDDED_DATABASE_PATH,
       iamAuth: e.PG_IAM_AUTH,
       tlsCa: e.DATABASE_TLS_CA,
       tlsServerName: e.DATABASE_TLS_SERVER_NAME,

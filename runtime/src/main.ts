@@ -25,9 +25,19 @@ async function main(): Promise<void> {
   const server = startHttpServer(runtime.app.fetch, { port: config.port, hostname: '0.0.0.0', timeouts: config.http }, (info) => {
     runtime.readiness.serving();
     runtime.logger.info(
-      { port: info.port, nlp: config.nlp.mode, database: runtime.database?.kind, redis: Boolean(runtime.redis) },
+      {
+        port: info.port,
+        nlp: config.nlp.mode,
+        database: runtime.database?.kind,
+        shards: runtime.databases.length,
+        redis: Boolean(runtime.redis),
+        // From process start to ready: docs/performance/startup-and-memory.md tracks it.
+        startupMs: Math.round(process.uptime() * 1000),
+      },
       'webhook listening',
     );
+    // After readiness, off the start-up path: what the first turn would otherwise load.
+    setImmediate(() => runtime.warmUp());
   });
 
   let stopping = false;

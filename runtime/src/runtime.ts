@@ -1,9 +1,8 @@
-import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
+import type { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { Hono } from 'hono';
 import { Logger } from 'pino';
-import { RedisClientType } from 'redis';
+import type { RedisClientType } from 'redis';
 import { createApp } from './app';
-import { PostgresTier } from './cache/postgres-tier';
 import { RedisTier } from './cache/redis-tier';
 import { GuardedTier, TieredCache } from './cache/tiered-cache';
 import { MemoryTier } from './cache/memory-tier';
@@ -11,7 +10,7 @@ import { ConfigError, RuntimeConfig } from './config';
 import { HandlerRegistry } from './handlers/handler-registry';
 import { registerReferenceHandlers } from './handlers/reference-handlers';
 import { Enricher } from './nlp/enricher';
-import { GoogleLanguageAnalyzer, TextAnalyzer } from './nlp/google-analyzer';
+import type { TextAnalyzer } from './nlp/google-analyzer';
 import { LocalAnalyzer } from './nlp/local-analyzer';
 import { BREAKER_STATE_VALUE, DependencyGuard } from './resilience/dependency-guard';
 import { WriteBehindQueue } from './resilience/write-behind-queue';
@@ -19,26 +18,18 @@ import { RUNTIME_FLAGS, RuntimeFlags } from './resilience/runtime-flags';
 import { Authenticator } from './security/authenticator';
 import { PiiRedactor, parseExtraPatterns } from './security/pii-redaction';
 import { SessionRateLimiter } from './security/rate-limiter';
-import { Database, openDatabase } from './storage/database';
-import { runMaintenance } from './storage/maintenance';
-import { createRedisConnection } from './storage/redis-connection';
-import { migrate } from './storage/migrations';
-import { TurnEvent, writeTurnEvents } from './storage/turn-event-writer';
+import { Database } from './storage/database';
+import { DurableStores, openDurableStores } from './storage/durable-stores';
+import { isRefusedByPostgres } from './storage/postgres-refusal';
 import { createLogger } from './telemetry/logger';
 import { RuntimeMetrics } from './telemetry/metrics';
 import { startTracing, stopTracing } from './telemetry/tracing';
 import { IdempotencyStore } from './webhook/idempotency-store';
 import { Readiness } from './webhook/readiness';
 import { TurnProcessor } from './webhook/turn-processor';
-import { credentials } from '@grpc/grpc-js';
-import { ExperimentEngine, Exposure } from './experiments/experiment-engine';
+import { ExperimentEngine } from './experiments/experiment-engine';
 import { FeedbackService } from './feedback/feedback-service';
-import { ConversationSnapshot, ConversationTracker } from './quality/conversation-tracker';
-import { writeConversations } from './storage/conversation-writer';
-import { writeExposures } from './storage/exposure-writer';
-import { FeedbackRecord, writeFeedback } from './storage/feedback-writer';
-import { writeDeadLetter } from './storage/dead-letters';
-import { isRefusedByPostgres, sqlState } from './storage/postgres-refusal';
+import { ConversationTracker } from './quality/conversation-tracker';
 
 export interface RuntimeOverrides {
   /** Replace the Natural Language client (benchmarks and tests pass one pointed at a fake). */
@@ -61,26 +52,77 @@ export interface Runtime {
   readonly metrics: RuntimeMetrics;
   readonly readiness: Readiness;
   readonly logger: Logger;
+  /** Shard 0 (the only database when unsharded). */
   readonly database?: Database;
+  /** Every shard, in shard order (DATABASE_SHARD_URLS); empty with DATABASE_MODE=off. */
+  readonly databases: Database[];
   readonly redis?: RedisClientType;
   readonly queues: WriteBehindQueue<unknown>[];
-  readonly guards: { nlp?: DependencyGuard; redis?: DependencyGuard; postgres?: DependencyGuard };
-  /** Resolves when the schema is migrated (retried in the background while Postgres is down). */
+  /** `postgres` is shard 0's guard; `postgresShards` has every shard's. */
+  readonly guards: { nlp?: DependencyGuard; redis?: DependencyGuard; postgres?: DependencyGuard; postgresShards: DependencyGuard[] };
+  /** Resolves when the schema is migrated on every shard (retried in the background while a server is down). */
   readonly schemaReady: Promise<void>;
+  /**
+   * Load what start-up deferred and the first turn would otherwise wait for (the local analyzer's
+   * model, when it serves every turn): main.ts calls it once the instance is ready.
+   */
+  warmUp(): void;
   /** Flush queues and close connections, within `deadlineMs`. Returns writes left unflushed. */
   close(deadlineMs?: number): Promise<number>;
 }
 
 /**
- * The composition root: builds every part from the configuration. Each optional dependency
- * (Natural Language, Redis, Postgres) gets its own guard, so its failure disables only itself.
+ * The composition root: builds every part from the configuration, in named steps that read top
+ * to bottom. Each optional dependency (Natural Language, Redis, Postgres and each of its shards)
+ * gets its own guard, so its failure disables only itself. Nothing here waits for a remote
+ * server: Redis connects, and the databases migrate, in the background (docs/performance/startup-and-memory.md).
  */
 export async function createRuntime(config: RuntimeConfig, overrides: RuntimeOverrides = {}): Promise<Runtime> {
-  // loadConfig refuses this already; a configuration built by hand must not get past it either.
+  refuseUnsafe(config);
+  const base = startObservability(config, overrides);
+  const redis = await connectRedis(config, base);
+  const durable = await openDurableStores(config, base);
+  const cache = buildCaches(config, base, redis, durable);
+  const flags = startRuntimeFlags(config, base, durable, overrides);
+  const nlp = await buildNlp(config, base, cache, flags, overrides);
+  const readiness = buildReadiness(config, base, redis, durable, nlp);
+  const app = buildApp(config, base, redis, durable, nlp, readiness, overrides);
+  return assemble(config, base, redis, durable, nlp, readiness, app, flags);
+}
+
+// --- Steps -----------------------------------------------------------------------------------
+
+/** Logging, tracing, metrics, and the factory of circuit breakers (each registered with the metrics). */
+interface Observability {
+  readonly logger: Logger;
+  readonly tracer?: NodeTracerProvider;
+  readonly metrics: RuntimeMetrics;
+  readonly guard: (name: string, maxConcurrent: number, timeoutMs: number) => DependencyGuard;
+}
+
+interface RedisStore {
+  readonly client: RedisClientType;
+  readonly guard: DependencyGuard;
+}
+
+interface Nlp {
+  readonly enricher: Enricher;
+  readonly local: LocalAnalyzer;
+  readonly analyzer?: TextAnalyzer;
+  readonly guard?: DependencyGuard;
+  /** True while a runtime flag (nlp-mode=local) keeps turns off the API. */
+  readonly forcedLocal: () => boolean;
+}
+
+/** loadConfig refuses this already; a configuration built by hand must not get past it either. */
+function refuseUnsafe(config: RuntimeConfig): void {
   if (config.production && config.auth.mode === 'none')
     throw new ConfigError('Invalid runtime configuration:\n  - AUTH_MODE: "none" is refused in production; verification is never skipped');
+}
+
+function startObservability(config: RuntimeConfig, overrides: RuntimeOverrides): Observability {
   const logger = overrides.logger ?? createLogger({ level: config.logLevel, projectId: config.projectId });
-  const tracer: NodeTracerProvider | undefined =
+  const tracer =
     overrides.tracing === false
       ? undefined
       : startTracing(
@@ -108,99 +150,72 @@ export async function createRuntime(config: RuntimeConfig, overrides: RuntimeOve
     metrics.breakerState.set({ dependency: name }, 0);
     return g;
   };
+  return { logger, tracer, metrics, guard };
+}
 
-  // --- Redis (L2, shared rate limits and idempotency) -----------------------------------------
-  let redis: RedisClientType | undefined;
-  let redisGuard: DependencyGuard | undefined;
-  if (config.redis) {
-    // TLS verified against the instance's CA and IAM auth when configured (Memorystore): storage/redis-connection.ts.
-    redis = createRedisConnection({
-      ...config.redis,
-      onAuthError: (error) => logger.warn({ err: error }, 'redis IAM token refresh failed; retrying'),
-    });
-    redis.on('error', (error: Error) => logger.debug({ err: error }, 'redis connection error'));
-    // Start without waiting: the tier is skipped until the connection is up.
-    redis.connect().catch((error: Error) => logger.warn({ err: error }, 'redis unavailable at start; L2 disabled until it connects'));
-    redisGuard = guard('redis', 256, config.timeouts.redisMs);
-  }
+/**
+ * Redis (L2, shared rate limits and idempotency), when configured: TLS verified against the
+ * instance's CA and IAM auth when configured (Memorystore; storage/redis-connection.ts). The
+ * client library is loaded only then. Connects without waiting: the tier is skipped until it is up.
+ */
+async function connectRedis(config: RuntimeConfig, { logger, guard }: Observability): Promise<RedisStore | undefined> {
+  if (!config.redis) return undefined;
+  const { createRedisConnection } = await import('./storage/redis-connection');
+  const client = createRedisConnection({
+    ...config.redis,
+    onAuthError: (error) => logger.warn({ err: error }, 'redis IAM token refresh failed; retrying'),
+  });
+  client.on('error', (error: Error) => logger.debug({ err: error }, 'redis connection error'));
+  client.connect().catch((error: Error) => logger.warn({ err: error }, 'redis unavailable at start; L2 disabled until it connects'));
+  return { client, guard: guard('redis', 256, config.timeouts.redisMs) };
+}
 
-  // --- Postgres (L3, turn events) ----------------------------------------------------------------
-  const queues: WriteBehindQueue<unknown>[] = [];
-  let schemaMigrated = false;
-  let database: Database | undefined;
-  let postgresGuard: DependencyGuard | undefined;
-  let l3: PostgresTier | undefined;
-  let events: WriteBehindQueue<TurnEvent> | undefined;
-  let conversations: WriteBehindQueue<ConversationSnapshot> | undefined;
-  let exposures: WriteBehindQueue<Exposure> | undefined;
-  let storeFeedback: ((record: FeedbackRecord) => Promise<void>) | undefined;
-  let schemaReady = Promise.resolve();
-  let maintenanceTimer: NodeJS.Timeout | undefined;
-  if (config.database.mode !== 'off') {
-    const db = await openDatabase({
-      url: config.database.url,
-      iamAuth: config.database.iamAuth,
-      tlsCa: config.database.tlsCa,
-      tlsServerName: config.database.tlsServerName,
-      pgliteDataDir: config.database.pgliteDataDir,
-    });
-    database = db;
-    // Guards the request path's reads (L3); the pool's own timeouts bound every other query.
-    postgresGuard = guard('postgres', 32, config.timeouts.databaseReadMs);
-    schemaReady = migrateWithRetry(db, logger).then(() => {
-      schemaMigrated = true;
-    });
-    // Roll partitions, drop months past retention, purge expired cache rows. Not through the
-    // request-path guard: DDL may take longer than its deadline, and a failed round just waits for the next.
-    const maintain = () =>
-      runMaintenance(db, { turnEventsRetentionMonths: config.database.turnEventsRetentionMonths })
-        .then((r) => logger.info({ event: 'db.maintenance', ...r }, 'database maintenance'))
-        .catch((error: unknown) => logger.warn({ err: error }, 'database maintenance skipped'));
-    maintenanceTimer = setInterval(() => void schemaReady.then(maintain), config.database.maintenanceIntervalMinutes * 60_000);
-    maintenanceTimer.unref();
-    // Every durable write goes through its own queue: retried with backoff while Postgres is down,
-    // drained on SIGTERM, and a record Postgres refuses is dead-lettered instead of blocking it.
-    const queueOptions = (name: string) => ({
-      refused: {
-        isRefusal: isRefusedByPostgres,
-        deadLetter: async (record: unknown, refusal: unknown) => {
-          await writeDeadLetter(db, name, record, refusal);
-          metrics.queueDeadLettered.inc({ queue: name });
-          logger.error(
-            // Code and message only: a driver error's other fields can quote the parameter values.
-            {
-              event: 'write.dead_lettered',
-              queue: name,
-              code: sqlState(refusal),
-              reason: refusal instanceof Error ? refusal.message : String(refusal),
-            },
-            'the database refused a record; moved to write_dead_letters',
-          );
-        },
-      },
-      onFlushError: (error: unknown, pending: number) =>
-        logger.warn({ err: error, queue: name, pending }, 'write-behind flush failed; will retry'),
-      onDrop: (count: number) => metrics.queueDropped.inc({ queue: name }, count),
-    });
-    l3 = new PostgresTier(db, queueOptions('l3-cache'));
-    queues.push(l3.queue as WriteBehindQueue<unknown>);
-    const writeBehind = <T>(name: string, flush: (batch: T[]) => Promise<void>): WriteBehindQueue<T> => {
-      const queue = new WriteBehindQueue<T>({ name, flush, ...queueOptions(name) });
-      queues.push(queue as WriteBehindQueue<unknown>);
-      return queue;
-    };
-    const weights = config.quality.weights;
-    events = writeBehind<TurnEvent>('turn-events', (batch) => writeTurnEvents(db, batch));
-    conversations = writeBehind<ConversationSnapshot>('conversations', (batch) => writeConversations(db, batch, weights));
-    exposures = writeBehind<Exposure>('experiment-exposures', (batch) => writeExposures(db, batch));
-    // Feedback is not queued: it is committed before the client is answered (feedback-service.ts).
-    storeFeedback = (record) => writeFeedback(db, [record], weights);
-    metrics.watchQueues(queues);
-  }
+/** L1 in memory (bounded in bytes), then L2 (Redis) and L3 (the database, or its shards). */
+function buildCaches(config: RuntimeConfig, { logger, metrics }: Observability, redis?: RedisStore, durable?: DurableStores): TieredCache {
+  const remote: GuardedTier[] = [];
+  if (redis) remote.push({ tier: new RedisTier(redis.client), guard: redis.guard });
+  if (durable) remote.push(durable.l3);
+  const l1 = new MemoryTier(config.cache.l1MaxBytes, config.cache.ttlSeconds);
+  metrics.watchMemory('l1-cache', () => ({ entries: l1.size, bytes: l1.bytes, maxBytes: config.cache.l1MaxBytes }));
+  return new TieredCache(l1, remote, config.cache.ttlSeconds, metrics, (tier, error) =>
+    logger.debug({ err: error, tier }, 'cache tier failed; skipped'),
+  );
+}
 
-  // --- Natural Language ---------------------------------------------------------------------
-  let analyzer: TextAnalyzer | undefined = overrides.analyzer;
+/**
+ * Natural Language, when configured (its client library is loaded only then), and the local
+ * analyzer (wink-nlp's model, loaded on its first use rather than at start).
+ */
+/** Flags the incident responder sets (e.g. nlp-mode=local while the API fails), read from shard 0's database. */
+function startRuntimeFlags(
+  config: RuntimeConfig,
+  { logger }: Observability,
+  durable: DurableStores | undefined,
+  overrides: RuntimeOverrides,
+): RuntimeFlags | undefined {
+  const database = durable?.databases[0];
+  if (!database) return undefined;
+  const flags = new RuntimeFlags(database, {
+    region: config.region,
+    pollMs: overrides.flagsPollMs,
+    onChange: (flag, value) =>
+      logger.warn({ event: 'runtime.flag', flag, value: value ?? null }, `runtime flag ${flag}=${value ?? '(cleared)'}`),
+    onError: (error) => logger.debug({ err: error }, 'runtime flags not read; keeping the known ones'),
+  });
+  flags.start();
+  return flags;
+}
+
+async function buildNlp(
+  config: RuntimeConfig,
+  { metrics, guard }: Observability,
+  cache: TieredCache,
+  flags: RuntimeFlags | undefined,
+  overrides: RuntimeOverrides,
+): Promise<Nlp> {
+  let analyzer = overrides.analyzer;
   if (!analyzer && config.nlp.mode === 'google') {
+    const [{ GoogleLanguageAnalyzer }, { credentials }] = await Promise.all([import('./nlp/google-analyzer'), import('@grpc/grpc-js')]);
     analyzer = new GoogleLanguageAnalyzer(
       {
         ...(config.nlp.apiEndpoint && { apiEndpoint: config.nlp.apiEndpoint }),
@@ -213,81 +228,82 @@ export async function createRuntime(config: RuntimeConfig, overrides: RuntimeOve
     );
   }
   const nlpGuard = analyzer ? guard('nlp', config.nlp.maxConcurrent, config.nlp.deadlineMs + 100) : undefined;
-  // Flags the incident responder sets (e.g. nlp-mode=local while the API fails), read from the database.
-  const flags = database
-    ? new RuntimeFlags(database, {
-        region: config.region,
-        pollMs: overrides.flagsPollMs,
-        onChange: (flag, value) =>
-          logger.warn({ event: 'runtime.flag', flag, value: value ?? null }, `runtime flag ${flag}=${value ?? '(cleared)'}`),
-        onError: (error) => logger.debug({ err: error }, 'runtime flags not read; keeping the known ones'),
-      })
-    : undefined;
-  flags?.start();
-  const nlpForcedLocal = () => flags?.get(RUNTIME_FLAGS.nlpMode) === 'local';
-
-  const remoteTiers: GuardedTier[] = [];
-  if (redis && redisGuard) remoteTiers.push({ tier: new RedisTier(redis), guard: redisGuard });
-  if (l3) remoteTiers.push({ tier: l3, guard: postgresGuard, writesQueued: true });
-  const cache = new TieredCache(
-    new MemoryTier(config.cache.l1MaxBytes, config.cache.ttlSeconds),
-    remoteTiers,
-    config.cache.ttlSeconds,
-    metrics,
-    (tier, error) => logger.debug({ err: error, tier }, 'cache tier failed; skipped'),
-  );
+  const local = new LocalAnalyzer();
+  const forceLocal = () => flags?.get(RUNTIME_FLAGS.nlpMode) === 'local';
   const enricher = new Enricher({
     remote: analyzer,
     guard: nlpGuard,
-    local: new LocalAnalyzer(),
+    local,
     cache,
     metrics,
     skip: config.nlp.skip,
     modelVersion: config.nlp.modelVersion,
     deadlineMs: config.nlp.deadlineMs,
-    forceLocal: nlpForcedLocal,
+    forceLocal,
   });
+  return { enricher, local, analyzer, guard: nlpGuard, forcedLocal: forceLocal };
+}
 
+/** `/readyz`: ready once serving; degradations name what is missing or down. */
+function buildReadiness(
+  config: RuntimeConfig,
+  _base: Observability,
+  redis: RedisStore | undefined,
+  durable: DurableStores | undefined,
+  nlp: Nlp,
+): Readiness {
+  const embedded = durable?.databases[0].kind;
+  return new Readiness(
+    [nlp.guard, redis?.guard, ...(durable?.guards ?? [])].filter((g): g is DependencyGuard => g !== undefined),
+    () => [
+      // Listed so that nobody mistakes an open instance for a production one (production refuses it).
+      ...(config.auth.mode === 'none' ? ['auth-disabled'] : []),
+      ...(nlp.analyzer ? [] : ['nlp-local-analyzer-only']),
+      ...(nlp.forcedLocal() ? ['nlp-forced-local'] : []),
+      ...(redis && !redis.client.isReady ? ['redis-disconnected'] : []),
+      ...(durable && durable.schemaPending() > 0 ? ['postgres-schema-pending'] : []),
+      ...(embedded === 'sqlite' ? ['database-embedded'] : embedded === 'pglite' ? ['postgres-embedded'] : []),
+    ],
+  );
+}
+
+/** The turn pipeline, the feedback API and the HTTP routes, with the per-instance stores they keep. */
+function buildApp(
+  config: RuntimeConfig,
+  { logger, metrics }: Observability,
+  redis: RedisStore | undefined,
+  durable: DurableStores | undefined,
+  nlp: Nlp,
+  readiness: Readiness,
+  overrides: RuntimeOverrides,
+): Hono {
   const handlers = registerReferenceHandlers(new HandlerRegistry(), {
     negativeThreshold: config.nlp.negativeThreshold,
     escalateAfterNegativeTurns: config.nlp.escalateAfterNegativeTurns,
     formRules: config.formRules,
   });
   overrides.registerHandlers?.(handlers);
-
-  const guards = { nlp: nlpGuard, redis: redisGuard, postgres: postgresGuard };
-  const readiness = new Readiness(
-    [nlpGuard, redisGuard, postgresGuard].filter((g): g is DependencyGuard => g !== undefined),
-    () => [
-      // Listed so that nobody mistakes an open instance for a production one (production refuses it).
-      ...(config.auth.mode === 'none' ? ['auth-disabled'] : []),
-      ...(analyzer ? [] : ['nlp-local-analyzer-only']),
-      ...(nlpForcedLocal() ? ['nlp-forced-local'] : []),
-      ...(redis && !redis.isReady ? ['redis-disconnected'] : []),
-      ...(database && !schemaMigrated ? ['postgres-schema-pending'] : []),
-      ...(database?.kind === 'pglite' ? ['postgres-embedded'] : []),
-    ],
-  );
+  const idempotency = new IdempotencyStore(redis?.client, redis?.guard);
   const redactor = new PiiRedactor(parseExtraPatterns(overrides.piiPatterns ?? process.env.PII_EXTRA_PATTERNS));
   const processor = new TurnProcessor({
     handlers,
-    enricher,
+    enricher: nlp.enricher,
     redactor,
     metrics,
     logger,
     region: config.region,
     experiments: new ExperimentEngine(config.experiments),
     tracker: new ConversationTracker(config.quality),
-    events,
-    conversations,
-    exposures,
-    idempotency: new IdempotencyStore(redis, redisGuard),
+    events: durable?.events,
+    conversations: durable?.conversations,
+    exposures: durable?.exposures,
+    idempotency,
     budgetMs: config.budgetMs,
   });
-  const feedbackService = new FeedbackService({
-    enricher,
+  const feedback = new FeedbackService({
+    enricher: nlp.enricher,
     redactor,
-    store: storeFeedback,
+    store: durable?.storeFeedback,
     isRefusal: isRefusedByPostgres,
     metrics,
     logger,
@@ -295,31 +311,53 @@ export async function createRuntime(config: RuntimeConfig, overrides: RuntimeOve
     analysisBudgetMs: config.feedbackAnalysisBudgetMs,
     writeDeadlineMs: config.feedbackWriteDeadlineMs,
   });
-  const app = createApp({
+  const rateLimiter = new SessionRateLimiter(config.rateLimitPerMinute, redis);
+  metrics.watchMemory('rate-limiter', () => rateLimiter.memoryUsage());
+  metrics.watchMemory('idempotency', () => idempotency.memoryUsage());
+  metrics.watchMemory('nlp-in-flight', () => ({ entries: nlp.enricher.inFlightCount }));
+  return createApp({
     processor,
-    feedback: feedbackService,
+    feedback,
     authenticator: new Authenticator(config.auth),
-    rateLimiter: new SessionRateLimiter(config.rateLimitPerMinute, redis && redisGuard && { client: redis, guard: redisGuard }),
+    rateLimiter,
     readiness,
     metrics,
     logger,
     maxBodyBytes: config.maxBodyBytes,
   });
+}
 
+function assemble(
+  config: RuntimeConfig,
+  { logger, tracer, metrics }: Observability,
+  redis: RedisStore | undefined,
+  durable: DurableStores | undefined,
+  nlp: Nlp,
+  readiness: Readiness,
+  app: Hono,
+  flags: RuntimeFlags | undefined,
+): Runtime {
+  const queues = durable?.queues ?? [];
+  const databases = durable?.databases ?? [];
   return {
     app,
     config,
     metrics,
     readiness,
     logger,
-    database,
-    redis,
+    database: databases[0],
+    databases,
+    redis: redis?.client,
     queues,
-    guards,
-    schemaReady,
+    guards: { nlp: nlp.guard, redis: redis?.guard, postgres: durable?.guards[0], postgresShards: durable?.guards ?? [] },
+    schemaReady: durable?.schemaReady ?? Promise.resolve(),
+    warmUp() {
+      // With Natural Language the local model is only the fallback: it loads if and when needed.
+      if (!nlp.analyzer) nlp.local.warmUp();
+    },
     async close(deadlineMs = config.shutdownDeadlineMs) {
       readiness.draining();
-      if (maintenanceTimer) clearInterval(maintenanceTimer);
+      durable?.stopMaintenance();
       flags?.stop();
       const end = Date.now() + deadlineMs;
       // All queues at once: one whose writes hang must not use up the others' time.
@@ -335,7 +373,12 @@ export async function createRuntime(config: RuntimeConfig, overrides: RuntimeOve
       });
       // Closing waits for checked-out connections, which a hung database never returns: bounded too.
       await settledWithin(
-        [redis?.isOpen ? redis.quit() : undefined, database?.close(), analyzer?.close(), tracer ? stopTracing(tracer) : undefined],
+        [
+          redis?.client.isOpen ? redis.client.quit() : undefined,
+          ...databases.map((db) => db.close()),
+          nlp.analyzer?.close(),
+          tracer ? stopTracing(tracer) : undefined,
+        ],
         Math.max(0, end - Date.now()),
       );
       return left.reduce((a, b) => a + b, 0);
@@ -348,18 +391,4 @@ async function settledWithin(work: Array<Promise<unknown> | undefined>, ms: numb
   let timer: NodeJS.Timeout | undefined;
   await Promise.race([Promise.allSettled(work), new Promise((resolve) => (timer = setTimeout(resolve, ms)))]);
   clearTimeout(timer);
-}
-
-/** Migrate, retrying with backoff while the database is unreachable (instances start before it on a fresh deploy). */
-async function migrateWithRetry(database: Database, logger: Logger): Promise<void> {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      const applied = await migrate(database);
-      if (applied.length > 0) logger.info({ applied }, 'schema migrated');
-      return;
-    } catch (error) {
-      logger.warn({ err: error, attempt }, 'schema migration failed; retrying');
-      await new Promise((r) => setTimeout(r, Math.min(500 * 2 ** attempt, 10_000)).unref?.());
-    }
-  }
 }

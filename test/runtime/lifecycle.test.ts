@@ -1,5 +1,8 @@
 import { ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
 import { Client } from 'pg';
 import { FakeLanguageServer } from './support/fake-language-server';
 import { PostgresServer, freePort } from './support/local-servers';
@@ -47,12 +50,47 @@ const postJson = (url: string, body: unknown) =>
   fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 
 describe('the runtime process', () => {
-  test('starts on embedded defaults (PGlite, local analyzer, no Redis), answers, and stops cleanly on SIGTERM', async () => {
+  test('starts on embedded defaults (SQLite, local analyzer, no Redis), answers, and stops cleanly on SIGTERM', async () => {
     const p = await startProcess({});
     const ready = (await (await fetch(`${p.url}/readyz`)).json()) as { degradations: string[] };
-    expect(ready.degradations).toEqual(expect.arrayContaining(['nlp-local-analyzer-only', 'postgres-embedded']));
+    expect(ready.degradations).toEqual(expect.arrayContaining(['nlp-local-analyzer-only', 'database-embedded']));
     const res = await postJson(`${p.url}/webhook/cx`, cxRequest('I lost my card on the train yesterday', 'enrich'));
     expect(res.status).toBe(200);
+    p.child.kill('SIGTERM');
+    expect(await p.exited).toBe(0);
+  });
+
+  test('the embedded database is real: the turn log is in the SQLite file after a clean stop', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'convai-embedded-'));
+    try {
+      const path = join(dir, 'webhook.sqlite');
+      const p = await startProcess({ EMBEDDED_DATABASE_PATH: path });
+      const session = `embedded-${Date.now()}`;
+      const res = await postJson(
+        `${p.url}/webhook/cx`,
+        cxRequest('I lost my card on the train yesterday', 'enrich', { sessionInfo: { session } }),
+      );
+      expect(res.status).toBe(200);
+      p.child.kill('SIGTERM');
+      expect(await p.exited).toBe(0);
+      const db = new DatabaseSync(path, { readOnly: true });
+      try {
+        expect(db.prepare('SELECT count(*) AS n FROM turn_events WHERE session_id = ?').get(session)).toEqual({ n: 1 });
+        expect(db.prepare('SELECT turns FROM conversations WHERE session_id = ?').get(session)).toEqual({ turns: 1 });
+        expect((db.prepare('SELECT max(id) AS id FROM schema_migrations').get() as { id: number }).id).toBe(4);
+      } finally {
+        db.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('DATABASE_MODE=pglite still runs the production SQL in-process (Postgres in WASM)', async () => {
+    const p = await startProcess({ DATABASE_MODE: 'pglite' });
+    const ready = (await (await fetch(`${p.url}/readyz`)).json()) as { degradations: string[] };
+    expect(ready.degradations).toEqual(expect.arrayContaining(['postgres-embedded']));
+    expect((await postJson(`${p.url}/webhook/cx`, cxRequest('I lost my card', 'enrich'))).status).toBe(200);
     p.child.kill('SIGTERM');
     expect(await p.exited).toBe(0);
   });

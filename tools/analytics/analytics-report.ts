@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { PostgresDatabase } from '../../runtime/src/storage/database';
+import { openReportDatabase } from '../improvement/shard-union';
 import { chartLibrarySource } from './chart-library';
 import { AnalyticsData, collectAnalytics } from './collect';
 import { AnalyticsOptions } from './options';
@@ -12,8 +12,8 @@ export const REPORT_FILE = 'analytics.html';
 export async function runAnalyticsReport(o: AnalyticsOptions): Promise<{ file: string; data: AnalyticsData }> {
   // Read the library first: a broken install fails before touching the database.
   const library = chartLibrarySource();
-  // One connection: the queries run in sequence in one transaction anyway.
-  const db = new PostgresDatabase({ url: o.databaseUrl, maxConnections: 1 });
+  // One connection (per shard): the queries run in sequence in one transaction anyway.
+  const db = openReportDatabase(o.databaseUrls ?? [o.databaseUrl], { period: o.period });
   try {
     const data = await collectAnalytics(db, o.period);
     fs.mkdirSync(o.outDir, { recursive: true });

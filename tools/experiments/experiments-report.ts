@@ -1,10 +1,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ExperimentsFile, loadExperimentsFile } from '../../runtime/src/experiments/experiment-config';
-import { PostgresDatabase } from '../../runtime/src/storage/database';
 import { parseCommandLine } from '../cli-args';
 import { readOnlySnapshot } from '../improvement/read-only-snapshot';
-import { databaseUrlOption } from '../improvement/report-options';
+import { databaseUrlsOption } from '../improvement/report-options';
+import { openReportDatabase } from '../improvement/shard-union';
 import { analyzeExperiments } from './analyze';
 import { renderMarkdown } from './render-markdown';
 import { ExperimentsReport } from './report-model';
@@ -12,6 +12,8 @@ import { ExperimentsReport } from './report-model';
 export interface ExperimentsReportOptions {
   /** `postgres://...` of the runtime's database (a read replica is best). */
   readonly databaseUrl: string;
+  /** Every shard (DATABASE_SHARD_URLS); the report reads their union. @default [databaseUrl] */
+  readonly databaseUrls?: string[];
   /** The experiments file the runtime runs with. */
   readonly experimentsPath: string;
   /** Directory of earlier versions of the experiments file (every `*.json`), to pool unchanged experiments' older exposures. */
@@ -29,7 +31,7 @@ const REPORT_STATEMENT_TIMEOUT = '10min';
 export async function runExperimentsReport(o: ExperimentsReportOptions): Promise<{ report: ExperimentsReport; markdown: string }> {
   const file = loadExperimentsFile(o.experimentsPath);
   const history = o.historyDir === undefined ? [] : loadHistory(o.historyDir);
-  const db = new PostgresDatabase({ url: o.databaseUrl, maxConnections: 1 });
+  const db = openReportDatabase(o.databaseUrls ?? [o.databaseUrl], { experiments: file.experiments.map((e) => e.id) });
   let report: ExperimentsReport;
   try {
     // One snapshot for all experiments while the runtime keeps writing; read-only so a report can never change data.
@@ -57,6 +59,7 @@ export function loadHistory(dir: string): ExperimentsFile[] {
 
 export const USAGE = `Usage: npm run experiments:report -- [--database-url <url>] [--experiments <file>] [--out <dir>] [--history <dir>] [--minimum-sessions <n>]
   --database-url      Postgres URL of the runtime's database (default: DATABASE_URL)
+  --shard-urls        JSON array of every shard's URL when the turn log is sharded (default: DATABASE_SHARD_URLS)
   --experiments       experiments file (default: EXPERIMENTS_FILE, else config/experiments.json)
   --out               output directory (default reports/experiments)
   --history           directory of earlier versions of the experiments file (*.json); exposures recorded under
@@ -69,6 +72,7 @@ export function parseArgs(argv: string[], env: NodeJS.ProcessEnv = process.env):
     argv,
     {
       'database-url': { type: 'string' },
+      'shard-urls': { type: 'string' },
       experiments: { type: 'string' },
       out: { type: 'string' },
       history: { type: 'string' },
@@ -76,13 +80,15 @@ export function parseArgs(argv: string[], env: NodeJS.ProcessEnv = process.env):
     },
     USAGE,
   ) as { values: Record<string, string | undefined> };
-  const databaseUrl = databaseUrlOption(values as Record<string, string>, env, USAGE);
+  const databaseUrls = databaseUrlsOption(values as Record<string, string>, env, USAGE);
+  const databaseUrl = databaseUrls[0];
   const minimumSessions = Number(values['minimum-sessions'] ?? '100');
   if (!Number.isInteger(minimumSessions) || minimumSessions < 2) {
     throw new Error(`--minimum-sessions "${values['minimum-sessions']}" must be an integer of at least 2\n${USAGE}`);
   }
   return {
     databaseUrl,
+    databaseUrls,
     experimentsPath: values.experiments ?? env.EXPERIMENTS_FILE ?? path.join('config', 'experiments.json'),
     historyDir: values.history,
     outDir: values.out ?? path.join('reports', 'experiments'),

@@ -36,3 +36,22 @@ export function databaseUrlOption(values: Record<string, string>, env: NodeJS.Pr
   if (!url) throw new Error(`no database: pass --database-url or set DATABASE_URL\n${usage}`);
   return url;
 }
+
+/**
+ * Every shard of the turn log: `--shard-urls '["postgres://…","postgres://…"]'`, else
+ * DATABASE_SHARD_URLS (the runtime's own variable, same JSON), else the one database of
+ * `--database-url` / DATABASE_URL. With several, the reports read their union (shard-union.ts).
+ */
+export function databaseUrlsOption(values: Record<string, string>, env: NodeJS.ProcessEnv, usage: string): string[] {
+  const text = values['shard-urls'] ?? (values['database-url'] ? undefined : env.DATABASE_SHARD_URLS);
+  if (text === undefined) return [databaseUrlOption(values, env, usage)];
+  let urls: unknown;
+  try {
+    urls = JSON.parse(text);
+  } catch {
+    throw new Error(`--shard-urls / DATABASE_SHARD_URLS is not JSON: give an array of postgres:// URLs\n${usage}`);
+  }
+  if (!Array.isArray(urls) || urls.length === 0 || !urls.every((u) => typeof u === 'string' && /^postgres(ql)?:\/\//.test(u)))
+    throw new Error(`--shard-urls / DATABASE_SHARD_URLS must be a non-empty JSON array of postgres:// URLs\n${usage}`);
+  return urls as string[];
+}

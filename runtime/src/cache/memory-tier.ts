@@ -21,6 +21,11 @@ export class MemoryTier implements CacheTier {
     return this.lru.size;
   }
 
+  /** Bytes held, as counted against the bound (key and JSON length). */
+  get bytes(): number {
+    return this.lru.calculatedSize;
+  }
+
   async get(key: string): Promise<Analysis | undefined> {
     return this.lru.get(key);
   }

@@ -21,11 +21,21 @@ export class PostgresTier implements CacheTier {
   constructor(
     private readonly db: Database,
     queueOptions: Omit<WriteBehindQueueOptions<PendingEntry>, 'name' | 'flush'>,
+    /** The queue's name in metrics and logs; shards after the first add `-s<n>`. */
+    queueName = 'l3-cache',
   ) {
-    this.queue = new WriteBehindQueue<PendingEntry>({ name: 'l3-cache', flush: (batch) => this.write(batch), ...queueOptions });
+    this.queue = new WriteBehindQueue<PendingEntry>({ name: queueName, flush: (batch) => this.write(batch), ...queueOptions });
   }
 
   async get(key: string): Promise<Analysis | undefined> {
+    if (this.db.dialect === 'sqlite') {
+      // The embedded SQLite stores JSON as text and times as ISO 8601 text (storage/migrations.ts).
+      const { rows } = await this.db.query<{ value: string }>('SELECT value FROM nlp_cache_entries WHERE key = $1 AND expires_at > $2', [
+        key,
+        new Date(),
+      ]);
+      return rows[0] && (JSON.parse(rows[0].value) as Analysis);
+    }
     const { rows } = await this.db.query<{ value: Analysis }>('SELECT value FROM nlp_cache_entries WHERE key = $1 AND expires_at > now()', [
       key,
     ]);
@@ -41,9 +51,10 @@ export class PostgresTier implements CacheTier {
     // Last write wins within a batch too; Postgres refuses one statement touching a key twice.
     const unique = [...new Map(batch.map((e) => [e.key, e])).values()];
     const params: unknown[] = [];
+    const cast = this.db.dialect === 'sqlite' ? '' : '::jsonb';
     const rows = unique.map((e, i) => {
       params.push(e.key, JSON.stringify(e.value), e.expiresAt);
-      return `($${i * 3 + 1}, $${i * 3 + 2}::jsonb, $${i * 3 + 3})`;
+      return `($${i * 3 + 1}, $${i * 3 + 2}${cast}, $${i * 3 + 3})`;
     });
     await this.db.query(
       `INSERT INTO nlp_cache_entries (key, value, expires_at) VALUES ${rows.join(', ')}

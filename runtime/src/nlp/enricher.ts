@@ -49,6 +49,11 @@ export class Enricher {
 
   constructor(private readonly options: EnricherOptions) {}
 
+  /** Distinct analyses in flight (bounded by the NLP guard's concurrency and the turn budget). */
+  get inFlightCount(): number {
+    return this.inFlight.size;
+  }
+
   async enrich(turn: Turn, features: readonly Feature[], budget: Budget): Promise<Enrichment & { textHash?: string }> {
     if (features.length === 0)
       return { analysis: { analyzer: 'none' }, source: 'skipped', skippedReason: 'no-features', degraded: false, degradedReasons: [] };

@@ -1,5 +1,4 @@
-import winkNLP from 'wink-nlp';
-import model from 'wink-eng-lite-web-model';
+import type { WinkMethods } from 'wink-nlp';
 import { Analysis, Entity, Feature } from './enrichment-types';
 
 /** wink-nlp entity types → the Natural Language API's, so handlers see one vocabulary. */
@@ -25,7 +24,27 @@ const ENTITY_TYPES: Record<string, string> = {
  * enrichment is marked degraded.
  */
 export class LocalAnalyzer {
-  private readonly nlp = winkNLP(model);
+  private loaded?: WinkMethods;
+
+  /**
+   * The model (about 13 MB resident, 100–200 ms to load) is loaded on first use, not at start:
+   * with Natural Language configured it is only the fallback, and may never be needed.
+   */
+  private get nlp(): WinkMethods {
+    if (!this.loaded) {
+      /* eslint-disable @typescript-eslint/no-require-imports */
+      const winkNLP = require('wink-nlp') as (model: unknown) => WinkMethods;
+      const model = require('wink-eng-lite-web-model') as unknown;
+      /* eslint-enable @typescript-eslint/no-require-imports */
+      this.loaded = winkNLP(model);
+    }
+    return this.loaded;
+  }
+
+  /** Load the model now (e.g. right after the instance is ready), so the first turn does not wait for it. */
+  warmUp(): void {
+    void this.nlp;
+  }
 
   /** Features this analyzer can serve for `languageCode`. */
   supports(languageCode: string, feature: Feature): boolean {

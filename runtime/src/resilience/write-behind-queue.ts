@@ -11,6 +11,11 @@ export interface RefusedRecords<T> {
   readonly deadLetter: (item: T, error: unknown) => Promise<void>;
 }
 
+/** Where a producer hands records to be written behind: one queue, or a router over several (storage/shard-router.ts). */
+export interface RecordSink<T> {
+  enqueue(item: T): void;
+}
+
 export interface WriteBehindQueueOptions<T> {
   /** Name for metrics and logs, e.g. `l3-cache` or `turn-events`. */
   readonly name: string;
@@ -51,7 +56,7 @@ interface Settled<T> {
  * The queue is memory-bounded: past `capacity` the oldest items are dropped and counted, so
  * an outage longer than the buffer shows up on `/metrics` instead of as an out-of-memory crash.
  */
-export class WriteBehindQueue<T> {
+export class WriteBehindQueue<T> implements RecordSink<T> {
   private items: T[] = [];
   /** The batch being written: still pending, never dropped, put back at the head if not written. */
   private inFlight: T[] = [];

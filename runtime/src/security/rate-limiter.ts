@@ -1,4 +1,5 @@
-import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
+import { LRUCache } from 'lru-cache';
+import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import type { RedisClientType } from 'redis';
 import { DependencyGuard } from '../resilience/dependency-guard';
 
@@ -16,11 +17,11 @@ export interface SharedRateStore {
  * in-memory count at once, rather than letting everything through or holding the turn.
  */
 export class SessionRateLimiter {
-  private readonly memory: RateLimiterMemory;
+  private readonly memory: LocalWindowCounter;
   private readonly shared?: { readonly limiter: RateLimiterRedis; readonly guard: DependencyGuard };
 
-  constructor(perMinute: number, store?: SharedRateStore) {
-    this.memory = new RateLimiterMemory({ points: perMinute, duration: 60, keyPrefix: 'rl' });
+  constructor(perMinute: number, store?: SharedRateStore, options: { readonly maxSessions?: number } = {}) {
+    this.memory = new LocalWindowCounter(perMinute, 60_000, options.maxSessions ?? DEFAULT_MAX_LOCAL_SESSIONS);
     if (store) {
       const limiter = new RateLimiterRedis({
         storeClient: store.client,
@@ -46,13 +47,56 @@ export class SessionRateLimiter {
         // Redis failed, hung past its deadline or its breaker is open: count on this instance meanwhile.
       }
     }
-    try {
-      await this.memory.consume(key);
-      return undefined;
-    } catch (rejection) {
-      if (rejection instanceof RateLimiterRes) return retryAfter(rejection);
-      return undefined; // the in-memory limiter cannot fail; if it did, fail open: the edge still limits per IP
+    return this.memory.consume(key);
+  }
+
+  /** How full the per-instance counters are (telemetry/metrics.ts `runtime_memory_*`). */
+  memoryUsage(): { entries: number; maxEntries: number } {
+    return { entries: this.memory.size, maxEntries: this.memory.maxSessions };
+  }
+}
+
+/**
+ * Sessions counted per instance at most: one minute's distinct sessions on one instance (far above
+ * what one Cloud Run instance serves: 80 concurrent requests × 60 s ÷ a 50 ms turn ≈ 96,000 turns).
+ * Past it the least recently seen session's count is forgotten (it starts again from zero), so
+ * memory stays bounded under a flood of new session ids; the edge (Cloud Armor) limits per IP.
+ */
+const DEFAULT_MAX_LOCAL_SESSIONS = 100_000;
+
+/**
+ * Fixed-window counts per key, as rate-limiter-flexible's memory limiter keeps them (a window
+ * opens at a key's first request and lasts `windowMs`), in an LRU bounded in entries. Closed
+ * windows are purged once per window length by one timer (no timer per key), so an idle instance
+ * soon holds nothing.
+ */
+class LocalWindowCounter {
+  private readonly windows: LRUCache<string, { count: number; resetAt: number }>;
+
+  constructor(
+    private readonly points: number,
+    private readonly windowMs: number,
+    readonly maxSessions: number,
+  ) {
+    this.windows = new LRUCache({ max: maxSessions, ttl: windowMs, ttlAutopurge: false, updateAgeOnGet: false });
+    // One timer for all keys: closed windows are dropped once per window length.
+    setInterval(() => this.windows.purgeStale(), windowMs).unref();
+  }
+
+  get size(): number {
+    return this.windows.size;
+  }
+
+  /** Undefined when allowed, else seconds until the window resets. */
+  consume(key: string): number | undefined {
+    const now = Date.now();
+    let window = this.windows.get(key);
+    if (!window || window.resetAt <= now) {
+      window = { count: 0, resetAt: now + this.windowMs };
+      this.windows.set(key, window, { ttl: this.windowMs });
     }
+    window.count += 1;
+    return window.count > this.points ? Math.max(1, Math.ceil((window.resetAt - now) / 1000)) : undefined;
   }
 }
 

@@ -38,6 +38,11 @@ const UPDATED = COLUMNS.filter((c) => c !== 'session_id' && c !== 'started_at' &
  * overwrites a newer one (a retried batch, or two instances serving one session), and
  * `experiments` only grows, so a variant once recorded stays recorded.
  */
+/** The recorded variants and the new ones, merged (a key once set keeps its variant's latest value). */
+function mergeJson(db: Database): string {
+  return db.dialect === 'sqlite' ? 'json_patch(c.experiments, EXCLUDED.experiments)' : 'c.experiments || EXCLUDED.experiments';
+}
+
 export async function writeConversations(db: Database, batch: ConversationSnapshot[], weights: QualityWeights): Promise<void> {
   const latest = new Map<string, ConversationSnapshot>();
   for (const s of batch) {
@@ -78,7 +83,7 @@ export async function writeConversations(db: Database, batch: ConversationSnapsh
     await tx.query(
       `INSERT INTO conversations AS c (${COLUMNS.join(', ')}) VALUES ${values.join(', ')}
        ON CONFLICT (session_id) DO UPDATE SET
-         ${UPDATED.map((c) => (c === 'experiments' ? `experiments = c.experiments || EXCLUDED.experiments` : `${c} = EXCLUDED.${c}`)).join(',\n         ')}
+         ${UPDATED.map((c) => (c === 'experiments' ? `experiments = ${mergeJson(db)}` : `${c} = EXCLUDED.${c}`)).join(',\n         ')}
        WHERE c.turns < EXCLUDED.turns OR (c.turns = EXCLUDED.turns AND c.updated_at <= EXCLUDED.updated_at)`,
       params,
     );
@@ -86,6 +91,7 @@ export async function writeConversations(db: Database, batch: ConversationSnapsh
       tx,
       rows.map((r) => r.sessionId),
       weights,
+      db.dialect,
     );
   });
 }

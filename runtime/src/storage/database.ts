@@ -1,4 +1,4 @@
-import { Pool, PoolConfig } from 'pg';
+import type { Pool, PoolConfig } from 'pg';
 import { verifiedTls } from './postgres-tls';
 
 /** Something that runs SQL: the pool, or one connection of it. */
@@ -6,17 +6,26 @@ export interface Queryable {
   query<R extends Record<string, unknown> = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<{ rows: R[] }>;
 }
 
-/** The slice of a Postgres client the runtime uses; served by `pg` (Cloud SQL) or PGlite (embedded). */
+/**
+ * The slice of a database client the runtime uses: `pg` (Cloud SQL, a Postgres server), SQLite
+ * (the embedded default, sqlite-database.ts) or PGlite (Postgres in WASM, opt-in).
+ */
 export interface Database extends Queryable {
-  readonly kind: 'postgres' | 'pglite';
+  readonly kind: 'postgres' | 'pglite' | 'sqlite';
+  /** Which SQL the writers speak to it: PGlite is Postgres. */
+  readonly dialect: 'postgres' | 'sqlite';
   /** Run `fn` on one connection: transactions and session-level advisory locks need that. */
   withSession<T>(fn: (session: Queryable) => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
 
 export interface DatabaseOptions {
-  /** `postgres://...`; absent means an embedded PGlite database. */
+  /** `postgres://...`; absent means an embedded database (`embedded`: SQLite, or `pglite`). */
   readonly url?: string;
+  /** Which embedded database without a URL. @default 'embedded' (SQLite) */
+  readonly embedded?: 'embedded' | 'pglite';
+  /** SQLite database file for the embedded database; absent: a private temporary database, deleted at close. */
+  readonly embeddedPath?: string;
   /** Use a short-lived IAM access token as the password (Cloud SQL IAM database authentication). */
   readonly iamAuth?: boolean;
   /** PEM CA bundle the server certificate must chain to: turns on verified TLS (see postgres-tls.ts). */
@@ -35,6 +44,7 @@ const STATEMENT_TIMEOUT_MS = 5_000;
 /** A real Postgres server through a `pg` pool. Connection errors surface per query, never as crashes. */
 export class PostgresDatabase implements Database {
   readonly kind = 'postgres' as const;
+  readonly dialect = 'postgres' as const;
   readonly pool: Pool;
 
   constructor(options: DatabaseOptions & { url: string }) {
@@ -55,7 +65,10 @@ export class PostgresDatabase implements Database {
       query_timeout: STATEMENT_TIMEOUT_MS + 1_000,
     };
     if (options.iamAuth) config.password = iamAccessToken;
-    this.pool = new Pool(config);
+    // Loaded here, not at start: the embedded database never needs the driver.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { Pool: PgPool } = require('pg') as typeof import('pg');
+    this.pool = new PgPool(config);
     // An idle client losing its server emits 'error' on the pool; without a listener Node exits.
     this.pool.on('error', () => undefined);
   }
@@ -102,38 +115,59 @@ async function iamAccessToken(): Promise<string> {
 }
 
 /**
- * Embedded Postgres compiled to WASM (PGlite): the default for `npm start` so the persistent
- * tier works with nothing installed. One connection, in-process; not for production.
+ * Postgres compiled to WASM (PGlite), in-process: `DATABASE_MODE=pglite`, for running the
+ * production SQL locally with nothing installed. Costly to start (initdb in WASM: about 3 s of CPU
+ * on a fresh in-memory database) and at least ~170 MB resident, which is why the embedded default
+ * is SQLite (docs/performance/startup-and-memory.md). One connection; not for production.
  */
 export class PgliteDatabase implements Database {
   readonly kind = 'pglite' as const;
+  readonly dialect = 'postgres' as const;
+  /** Sessions run one at a time: PGlite is one connection, and two transactions must not interleave on it. */
+  private tail: Promise<unknown> = Promise.resolve();
 
   private constructor(private readonly db: import('@electric-sql/pglite').PGlite) {}
 
   static async open(dataDir?: string): Promise<PgliteDatabase> {
     const { PGlite } = await import('@electric-sql/pglite');
-    const db = await PGlite.create(dataDir);
+    // Buffers sized for one developer's traffic: Postgres's defaults (128 MB of shared buffers,
+    // touched at start) cost about 110 MB of resident memory for nothing here.
+    const db = await PGlite.create({ dataDir, postgresqlconf: PGLITE_SETTINGS });
     return new PgliteDatabase(db);
   }
 
+  /** Waits for a running session: a statement must not land inside another writer's transaction. */
   async query<R extends Record<string, unknown>>(sql: string, params?: unknown[]): Promise<{ rows: R[] }> {
-    const result = await this.db.query<R>(sql, params as unknown[]);
-    return { rows: result.rows };
+    await this.tail;
+    return this.run<R>(sql, params);
   }
 
-  /** PGlite is a single connection already. */
+  /** PGlite is a single connection: sessions are queued so one transaction never interleaves with another. */
   withSession<T>(fn: (session: Queryable) => Promise<T>): Promise<T> {
-    return fn(this);
+    const session: Queryable = { query: <R extends Record<string, unknown>>(sql: string, params?: unknown[]) => this.run<R>(sql, params) };
+    const result = this.tail.then(() => fn(session));
+    this.tail = result.catch(() => undefined);
+    return result;
   }
 
   async close(): Promise<void> {
+    await this.tail;
     await this.db.close();
+  }
+
+  private async run<R extends Record<string, unknown>>(sql: string, params?: unknown[]): Promise<{ rows: R[] }> {
+    const result = await this.db.query<R>(sql, params as unknown[]);
+    return { rows: result.rows };
   }
 }
 
+const PGLITE_SETTINGS = ['shared_buffers=8MB', 'wal_buffers=256kB', 'temp_buffers=1MB', 'work_mem=2MB', 'maintenance_work_mem=8MB'];
+
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
   if (options.url) return new PostgresDatabase({ ...options, url: options.url });
-  return PgliteDatabase.open(options.pgliteDataDir);
+  if (options.embedded === 'pglite') return PgliteDatabase.open(options.pgliteDataDir);
+  const { SqliteDatabase } = await import('./sqlite-database');
+  return SqliteDatabase.open(options.embeddedPath);
 }
 
 /**

@@ -15,17 +15,22 @@ export async function writeExposures(db: Database, batch: Exposure[]): Promise<v
   });
   const sessions = batch.map((e) => e.sessionId);
   await inTransaction(db, async (tx) => {
-    await lockSessions(tx, sessions);
+    await lockSessions(tx, sessions, db.dialect);
     await tx.query(
       `INSERT INTO experiment_exposures (experiment_id, session_id, variant, config_version, exposed_at)
        VALUES ${values.join(', ')} ON CONFLICT DO NOTHING`,
       params,
     );
     await tx.query(
-      `UPDATE feedback f SET experiments = e.variants
-         FROM (SELECT session_id, jsonb_object_agg(experiment_id, variant) AS variants
-                 FROM experiment_exposures WHERE session_id = ANY($1::text[]) GROUP BY session_id) e
-        WHERE f.session_id = e.session_id AND f.experiments IS DISTINCT FROM e.variants`,
+      db.dialect === 'sqlite'
+        ? `UPDATE feedback AS f SET experiments = e.variants
+             FROM (SELECT session_id, json_group_object(experiment_id, variant) AS variants
+                     FROM experiment_exposures WHERE session_id IN (SELECT value FROM json_each($1)) GROUP BY session_id) AS e
+            WHERE f.session_id = e.session_id AND f.experiments IS NOT e.variants`
+        : `UPDATE feedback f SET experiments = e.variants
+             FROM (SELECT session_id, jsonb_object_agg(experiment_id, variant) AS variants
+                     FROM experiment_exposures WHERE session_id = ANY($1::text[]) GROUP BY session_id) e
+            WHERE f.session_id = e.session_id AND f.experiments IS DISTINCT FROM e.variants`,
       [sessions],
     );
   });

@@ -65,7 +65,7 @@ export async function writeFeedback(db: Database, batch: FeedbackRecord[], weigh
   });
   const sessions = rows.map((r) => r.sessionId);
   await inTransaction(db, async (tx) => {
-    await lockSessions(tx, sessions);
+    await lockSessions(tx, sessions, db.dialect);
     await tx.query(
       `INSERT INTO feedback AS f (${COLUMNS.join(', ')}) VALUES ${values.join(', ')}
        ON CONFLICT (id) DO UPDATE SET ${COLUMNS.filter((c) => c !== 'id')
@@ -77,12 +77,17 @@ export async function writeFeedback(db: Database, batch: FeedbackRecord[], weigh
     // The variants the session was exposed to, for feedback-by-variant analysis (exposures written
     // later copy theirs onto this row: exposure-writer.ts).
     await tx.query(
-      `UPDATE feedback f SET experiments = e.variants
-         FROM (SELECT session_id, jsonb_object_agg(experiment_id, variant) AS variants
-                 FROM experiment_exposures WHERE session_id = ANY($1::text[]) GROUP BY session_id) e
-        WHERE f.session_id = e.session_id AND f.id = ANY($2::text[])`,
+      db.dialect === 'sqlite'
+        ? `UPDATE feedback AS f SET experiments = e.variants
+             FROM (SELECT session_id, json_group_object(experiment_id, variant) AS variants
+                     FROM experiment_exposures WHERE session_id IN (SELECT value FROM json_each($1)) GROUP BY session_id) AS e
+            WHERE f.session_id = e.session_id AND f.id IN (SELECT value FROM json_each($2))`
+        : `UPDATE feedback f SET experiments = e.variants
+             FROM (SELECT session_id, jsonb_object_agg(experiment_id, variant) AS variants
+                     FROM experiment_exposures WHERE session_id = ANY($1::text[]) GROUP BY session_id) e
+            WHERE f.session_id = e.session_id AND f.id = ANY($2::text[])`,
       [sessions, rows.map((r) => r.id)],
     );
-    await rescoreConversations(tx, sessions, weights);
+    await rescoreConversations(tx, sessions, weights, db.dialect);
   });
 }

@@ -24,6 +24,7 @@ const PARTITION = /^turn_events_(\d{4})(\d{2})$/;
  * must be part of the primary key, which would turn each refresh into a second row.
  */
 export async function runMaintenance(db: Database, options: MaintenanceOptions, now = new Date()): Promise<MaintenanceResult> {
+  if (db.dialect === 'sqlite') return maintainSqlite(db, options, now);
   const partitionsEnsured = await db.withSession((s) => ensureMonthlyPartitions(s, 'turn_events', now, 3));
 
   const oldestKept = Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - (options.turnEventsRetentionMonths - 1), 1);
@@ -51,4 +52,30 @@ export async function runMaintenance(db: Database, options: MaintenanceOptions, 
     if (n < batch) break;
   }
   return { partitionsEnsured, partitionsDropped: partitionsDropped.sort(), cacheRowsPurged };
+}
+
+/**
+ * The embedded SQLite database has no partitions: turn events past retention and expired cache
+ * rows are deleted in batches (each a short transaction of its own).
+ */
+async function maintainSqlite(db: Database, options: MaintenanceOptions, now: Date): Promise<MaintenanceResult> {
+  const batch = options.purgeBatch ?? 5_000;
+  const oldestKept = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - (options.turnEventsRetentionMonths - 1), 1));
+  const purge = async (sql: string, cutoff: Date): Promise<number> => {
+    let total = 0;
+    for (;;) {
+      const n = (await db.query(sql, [cutoff, batch])).rows.length;
+      total += n;
+      if (n < batch) return total;
+    }
+  };
+  await purge(
+    `DELETE FROM turn_events WHERE rowid IN (SELECT rowid FROM turn_events WHERE created_at < $1 LIMIT $2) RETURNING 1`,
+    oldestKept,
+  );
+  const cacheRowsPurged = await purge(
+    `DELETE FROM nlp_cache_entries WHERE rowid IN (SELECT rowid FROM nlp_cache_entries WHERE expires_at <= $1 LIMIT $2) RETURNING 1`,
+    now,
+  );
+  return { partitionsEnsured: [], partitionsDropped: [], cacheRowsPurged };
 }

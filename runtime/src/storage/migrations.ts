@@ -142,10 +142,170 @@ export const MIGRATIONS: ReadonlyArray<{ readonly id: number; readonly name: str
   },
 ];
 
+/**
+ * The same migrations for the embedded SQLite database (sqlite-database.ts): one per id, same name,
+ * same tables and columns in the same order, so every writer stores the same rows and
+ * `schema_migrations` reads the same on both. Types map as the writers bind them: timestamps as
+ * ISO 8601 UTC text (sorts and compares like the instant), `jsonb` and `text[]` as JSON text,
+ * booleans as 0/1, `real` as REAL. STRICT tables refuse a value of the wrong type, as Postgres
+ * would. SQLite has no declarative partitioning: `turn_events` is one table, and retention deletes
+ * old rows by `created_at` (maintenance.ts) where Postgres drops whole months.
+ * test/runtime/embedded-database.test.ts checks the two schemas have the same tables and columns.
+ */
+export const SQLITE_MIGRATIONS: typeof MIGRATIONS = [
+  {
+    id: 1,
+    name: 'nlp cache',
+    statements: [
+      `CREATE TABLE IF NOT EXISTS nlp_cache_entries (
+        key          text PRIMARY KEY,
+        value        text NOT NULL CHECK (json_valid(value)),
+        created_at   text NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+        expires_at   text NOT NULL
+      ) STRICT`,
+      `CREATE INDEX IF NOT EXISTS nlp_cache_entries_expires_at ON nlp_cache_entries (expires_at)`,
+    ],
+  },
+  {
+    id: 2,
+    name: 'turn events, partitioned by month',
+    statements: [
+      `CREATE TABLE IF NOT EXISTS turn_events (
+        id              text NOT NULL,
+        created_at      text NOT NULL,
+        session_id      text NOT NULL,
+        response_id     text NOT NULL,
+        protocol        text NOT NULL,
+        tag             text NOT NULL,
+        language_code   text NOT NULL,
+        intent          text,
+        page            text,
+        text_redacted   text NOT NULL,
+        sentiment_score real,
+        no_match        integer NOT NULL,
+        degraded        integer NOT NULL,
+        degraded_reasons text NOT NULL DEFAULT '[]',
+        nlp_source      text NOT NULL,
+        latency_ms      integer NOT NULL,
+        region          text NOT NULL,
+        PRIMARY KEY (id, created_at)
+      ) STRICT`,
+      `CREATE INDEX IF NOT EXISTS turn_events_session ON turn_events (session_id, created_at)`,
+      `CREATE INDEX IF NOT EXISTS turn_events_created_at ON turn_events (created_at)`,
+    ],
+  },
+  {
+    id: 3,
+    name: 'continuous improvement: turn quality, conversations, feedback, experiment exposures',
+    statements: [
+      `ALTER TABLE turn_events ADD COLUMN intent_confidence real`,
+      `ALTER TABLE turn_events ADD COLUMN repeated integer NOT NULL DEFAULT 0`,
+      `ALTER TABLE turn_events ADD COLUMN low_confidence integer NOT NULL DEFAULT 0`,
+      `ALTER TABLE turn_events ADD COLUMN escalated integer NOT NULL DEFAULT 0`,
+      `ALTER TABLE turn_events ADD COLUMN quality_score real`,
+      `ALTER TABLE turn_events ADD COLUMN experiments text NOT NULL DEFAULT '{}'`,
+      `CREATE INDEX IF NOT EXISTS turn_events_response ON turn_events (response_id)`,
+      `CREATE TABLE IF NOT EXISTS conversations (
+        session_id            text PRIMARY KEY,
+        started_at            text NOT NULL,
+        updated_at            text NOT NULL,
+        language_code         text NOT NULL,
+        first_tag             text NOT NULL,
+        last_tag              text NOT NULL,
+        last_intent           text,
+        last_page             text,
+        flow                  text,
+        environment           text NOT NULL,
+        turns                 integer NOT NULL,
+        no_match_turns        integer NOT NULL,
+        low_confidence_turns  integer NOT NULL,
+        repeated_turns        integer NOT NULL,
+        escalated             integer NOT NULL,
+        ended                 integer NOT NULL DEFAULT 0,
+        sentiment_first       real,
+        sentiment_last        real,
+        sentiment_mean        real,
+        expected_turns        integer,
+        feedback_score        real,
+        quality_components    text NOT NULL,
+        quality_score         real NOT NULL,
+        experiments           text NOT NULL DEFAULT '{}'
+      ) STRICT`,
+      `CREATE INDEX IF NOT EXISTS conversations_updated_at ON conversations (updated_at)`,
+      `CREATE TABLE IF NOT EXISTS feedback (
+        id                 text PRIMARY KEY,
+        received_at        text NOT NULL,
+        session_id         text NOT NULL,
+        response_id        text,
+        kind               text NOT NULL CHECK (kind IN ('thumbs', 'csat')),
+        score              real NOT NULL,
+        normalized_score   real NOT NULL CHECK (normalized_score BETWEEN 0 AND 1),
+        comment_redacted   text,
+        comment_sentiment  real,
+        comment_entities   text NOT NULL DEFAULT '[]',
+        language_code      text NOT NULL,
+        experiments        text NOT NULL DEFAULT '{}',
+        region             text NOT NULL
+      ) STRICT`,
+      `CREATE INDEX IF NOT EXISTS feedback_session ON feedback (session_id)`,
+      `CREATE INDEX IF NOT EXISTS feedback_received_at ON feedback (received_at)`,
+      `CREATE TABLE IF NOT EXISTS experiment_exposures (
+        experiment_id   text NOT NULL,
+        session_id      text NOT NULL,
+        variant         text NOT NULL,
+        config_version  integer NOT NULL,
+        exposed_at      text NOT NULL,
+        PRIMARY KEY (experiment_id, session_id)
+      ) STRICT`,
+    ],
+  },
+  {
+    id: 4,
+    name: 'dead letters: records the database refused, kept with the reason',
+    statements: [
+      `CREATE TABLE IF NOT EXISTS write_dead_letters (
+        id             text PRIMARY KEY,
+        queue          text NOT NULL,
+        failed_at      text NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+        error_code     text,
+        error_message  text NOT NULL,
+        record         text NOT NULL
+      ) STRICT`,
+      `CREATE INDEX IF NOT EXISTS write_dead_letters_queue ON write_dead_letters (queue, failed_at)`,
+    ],
+  },
+];
+
 const LOCK_ID = 0x636f6e76; // "conv": one advisory lock for this schema
 
 export async function migrate(database: Database): Promise<number[]> {
+  if (database.dialect === 'sqlite') return database.withSession((db) => migrateSqlite(db));
   return database.withSession((db) => migrateOn(db));
+}
+
+/**
+ * SQLite: the same bookkeeping, without the advisory lock (one process owns the file; a second
+ * one waits on SQLite's own write lock, which BEGIN IMMEDIATE takes before reading what is done).
+ */
+async function migrateSqlite(db: Queryable): Promise<number[]> {
+  await db.query(
+    `CREATE TABLE IF NOT EXISTS schema_migrations (id integer PRIMARY KEY, name text NOT NULL, applied_at text NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))) STRICT`,
+  );
+  const applied: number[] = [];
+  for (const m of SQLITE_MIGRATIONS) {
+    const done = await transactionOn(
+      db,
+      async (tx) => {
+        if ((await tx.query('SELECT 1 FROM schema_migrations WHERE id = $1', [m.id])).rows.length > 0) return true;
+        for (const statement of m.statements) await tx.query(statement);
+        await tx.query('INSERT INTO schema_migrations (id, name) VALUES ($1, $2)', [m.id, m.name]);
+        return false;
+      },
+      'BEGIN IMMEDIATE',
+    );
+    if (!done) applied.push(m.id);
+  }
+  return applied;
 }
 
 async function migrateOn(db: Queryable): Promise<number[]> {

@@ -15,8 +15,19 @@ export function sqlState(error: unknown): string | undefined {
   return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) ? code : undefined;
 }
 
-/** Whether Postgres refused the values themselves: retrying them cannot succeed. */
+/**
+ * SQLite's primary result codes for the same cases on the embedded database (sqlite-database.ts):
+ * 18 TOOBIG, 19 CONSTRAINT (NOT NULL, CHECK, a STRICT column given the wrong type), 20 MISMATCH.
+ * `node:sqlite` reports the extended code, whose low byte is the primary one.
+ */
+const SQLITE_REFUSALS = new Set([18, 19, 20]);
+
+/** Whether the database (Postgres, or the embedded SQLite) refused the values themselves: retrying them cannot succeed. */
 export function isRefusedByPostgres(error: unknown): boolean {
   const code = sqlState(error);
-  return code !== undefined && REFUSAL_CLASSES.has(code.slice(0, 2));
+  if (code !== undefined) return REFUSAL_CLASSES.has(code.slice(0, 2));
+  const errcode = error !== null && typeof error === 'object' ? (error as { errcode?: unknown }).errcode : undefined;
+  return (
+    (error as { code?: unknown } | null)?.code === 'ERR_SQLITE_ERROR' && typeof errcode === 'number' && SQLITE_REFUSALS.has(errcode & 0xff)
+  );
 }

@@ -1,5 +1,5 @@
 import type { ConnectionOptions } from 'node:tls';
-import { certificateNames } from './redis-connection';
+import { certificateNames } from './certificate-names';
 
 /** The URL parameters through which `pg` would set TLS itself (and override an explicit `ssl`). */
 const URL_TLS_PARAMS = ['sslmode', 'ssl', 'sslrootcert', 'sslcert', 'sslkey', 'uselibpqcompat'];

@@ -1,6 +1,5 @@
 import { RedisClientOptions, RedisClientType, createClient } from 'redis';
-import { checkServerIdentity as checkHostIdentity } from 'node:tls';
-import type { PeerCertificate } from 'node:tls';
+import { certificateNames } from './certificate-names';
 
 type CredentialsProvider = NonNullable<RedisClientOptions['credentialsProvider']>;
 type StreamingProvider = Extract<CredentialsProvider, { type: 'streaming-credentials-provider' }>;
@@ -95,24 +94,8 @@ export function iamCredentialsProvider(source: AccessTokenSource, onError: (erro
   };
 }
 
-/**
- * Check the server certificate's identity against `expected`: comma-separated names, any of which
- * may match a DNS name or IP in its SAN, or its subject CN. For servers reached by an address their
- * certificate does not name (Cloud SQL's per-instance certificates carry `<project>:<instance>`),
- * and for a primary and the replicas that may be promoted in its place.
- */
-export function certificateNames(expected: string): (host: string, cert: PeerCertificate) => Error | undefined {
-  const names = expected
-    .split(',')
-    .map((n) => n.trim())
-    .filter(Boolean);
-  return (_host, cert) => {
-    const cn = ([] as string[]).concat(cert.subject?.CN ?? []);
-    if (cn.some((c) => names.includes(c))) return undefined;
-    const errors = names.map((name) => checkHostIdentity(name, cert));
-    return errors.includes(undefined) ? undefined : errors[0];
-  };
-}
+/** Shared with Postgres's verified TLS (postgres-tls.ts); in its own module so that one loads without the Redis client. */
+export { certificateNames };
 
 export interface RedisConnectionOptions {
   /** `redis://host:port` or `rediss://host:port` (TLS). */

@@ -7,8 +7,9 @@ import { Queryable } from './database';
  * at once would each miss the other's uncommitted rows and the feedback would keep no variant.
  * Transaction-scoped advisory locks, taken in one order (sorted keys) so they cannot deadlock.
  */
-export async function lockSessions(tx: Queryable, sessionIds: string[]): Promise<void> {
-  if (sessionIds.length === 0) return;
+export async function lockSessions(tx: Queryable, sessionIds: string[], dialect: 'postgres' | 'sqlite' = 'postgres'): Promise<void> {
+  // SQLite: one connection runs one transaction at a time (sqlite-database.ts), which is the lock.
+  if (sessionIds.length === 0 || dialect === 'sqlite') return;
   await tx.query(
     `SELECT pg_advisory_xact_lock(k) FROM (SELECT DISTINCT hashtextextended('session:' || s, 0) AS k FROM unnest($1::text[]) s ORDER BY k) keys`,
     [sessionIds],

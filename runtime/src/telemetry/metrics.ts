@@ -3,6 +3,14 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 /** Tenths: the score's scale is 0..1 and dashboards read means and "share below 0.5". */
 const QUALITY_BUCKETS = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1];
 
+/** How full one bounded in-memory structure is. */
+export interface MemoryUse {
+  readonly entries: number;
+  readonly bytes?: number;
+  readonly maxEntries?: number;
+  readonly maxBytes?: number;
+}
+
 /**
  * Every metric the runtime exports on `/metrics`, in one registry per app instance (tests build
  * several apps in one process). Names are a contract with the SloAlerting dashboards: change
@@ -145,6 +153,52 @@ export class RuntimeMetrics {
     labelNames: ['experiment', 'variant'] as const,
     registers: [this.registry],
   });
+
+  /**
+   * Every in-memory structure that grows with traffic (caches, the idempotency store, the rate
+   * limiter's counters, in-flight maps, queues) has a bound; these gauges show how full each is,
+   * read at scrape time. The soak benchmark (test/bench/soak) checks they plateau.
+   */
+  private readonly watchedMemory = new Map<string, () => MemoryUse>();
+  readonly memoryEntries = new Gauge({
+    name: 'runtime_memory_entries',
+    help: 'Entries held by a bounded in-memory structure (l1-cache, idempotency, rate-limiter, nlp-in-flight, ...).',
+    labelNames: ['structure'] as const,
+    registers: [this.registry],
+    collect: () => {
+      for (const [structure, read] of this.watchedMemory) this.memoryEntries.set({ structure }, read().entries);
+    },
+  });
+  readonly memoryBytes = new Gauge({
+    name: 'runtime_memory_bytes',
+    help: 'Approximate bytes held by a bounded in-memory structure (UTF-16 code units counted as bytes for strings).',
+    labelNames: ['structure'] as const,
+    registers: [this.registry],
+    collect: () => {
+      for (const [structure, read] of this.watchedMemory) {
+        const use = read();
+        if (use.bytes !== undefined) this.memoryBytes.set({ structure }, use.bytes);
+      }
+    },
+  });
+  readonly memoryLimit = new Gauge({
+    name: 'runtime_memory_limit',
+    help: 'The bound of a bounded in-memory structure, by unit (entries or bytes).',
+    labelNames: ['structure', 'unit'] as const,
+    registers: [this.registry],
+    collect: () => {
+      for (const [structure, read] of this.watchedMemory) {
+        const use = read();
+        if (use.maxEntries !== undefined) this.memoryLimit.set({ structure, unit: 'entries' }, use.maxEntries);
+        if (use.maxBytes !== undefined) this.memoryLimit.set({ structure, unit: 'bytes' }, use.maxBytes);
+      }
+    },
+  });
+
+  /** Report how full a bounded structure is on every scrape (a name registered again replaces the earlier one). */
+  watchMemory(structure: string, read: () => MemoryUse): void {
+    this.watchedMemory.set(structure, read);
+  }
 
   /** Report these queues' depth on every scrape. */
   watchQueues(queues: ReadonlyArray<{ readonly name: string; readonly pending: number }>): void {

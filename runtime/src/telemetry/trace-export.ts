@@ -1,7 +1,11 @@
-import { OTLPTraceExporter as OtlpJsonExporter } from '@opentelemetry/exporter-trace-otlp-http';
-import { OTLPTraceExporter as OtlpProtobufExporter } from '@opentelemetry/exporter-trace-otlp-proto';
-import { SpanExporter } from '@opentelemetry/sdk-trace-base';
-import { GoogleAuth } from 'google-auth-library';
+import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
+import type { GoogleAuth } from 'google-auth-library';
+
+/* eslint-disable @typescript-eslint/no-require-imports -- exporters and auth load only when spans leave the process (start-up time and memory) */
+const otlpJson = () => require('@opentelemetry/exporter-trace-otlp-http') as typeof import('@opentelemetry/exporter-trace-otlp-http');
+const otlpProto = () => require('@opentelemetry/exporter-trace-otlp-proto') as typeof import('@opentelemetry/exporter-trace-otlp-proto');
+const googleAuth = () => require('google-auth-library') as typeof import('google-auth-library');
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 /** Cloud Trace's OTLP endpoint (the Telemetry API); `/v1/traces` is appended. */
 export const CLOUD_TRACE_OTLP_ENDPOINT = 'https://telemetry.googleapis.com';
@@ -33,12 +37,12 @@ export function traceExporter(options: TraceExportOptions): SpanExporter | undef
   if (options.kind === 'none') return undefined;
   if (options.kind === 'otlp') {
     if (!options.endpoint) throw new Error('trace exporter "otlp" needs an endpoint (OTEL_EXPORTER_OTLP_ENDPOINT)');
-    return new OtlpJsonExporter({ url: tracesUrl(options.endpoint) });
+    return new (otlpJson().OTLPTraceExporter)({ url: tracesUrl(options.endpoint) });
   }
   const endpoint = options.endpoint ?? CLOUD_TRACE_OTLP_ENDPOINT;
   const secure = endpoint.startsWith('https://');
-  const auth = secure ? new GoogleAuth({ scopes: [TRACE_APPEND_SCOPE] }) : undefined;
-  return new OtlpProtobufExporter({
+  const auth = secure ? new (googleAuth().GoogleAuth)({ scopes: [TRACE_APPEND_SCOPE] }) : undefined;
+  return new (otlpProto().OTLPTraceExporter)({
     url: tracesUrl(endpoint),
     // Called before every export: google-auth-library caches the token and refreshes it before expiry.
     headers: auth ? () => authorizationHeaders(auth) : undefined,

@@ -14,6 +14,7 @@ const DEFAULT_WAIT_MS = 3_000;
 const POLL_MS = 50;
 /** Replies kept per instance, counted in UTF-16 code units (a reply is at most 64 KiB; most are under 2 KiB). */
 const LOCAL_MAX_CHARS = 16 * 1024 * 1024;
+const LOCAL_MAX_ENTRIES = 50_000;
 
 /**
  * Dialogflow may deliver the same turn twice (a retry after a timeout). Handlers have side
@@ -32,7 +33,7 @@ const LOCAL_MAX_CHARS = 16 * 1024 * 1024;
  */
 export class IdempotencyStore {
   private readonly local = new LRUCache<string, string>({
-    max: 50_000,
+    max: LOCAL_MAX_ENTRIES,
     maxSize: LOCAL_MAX_CHARS,
     sizeCalculation: (body, key) => body.length + key.length,
     ttl: TTL_SECONDS * 1000,
@@ -47,6 +48,16 @@ export class IdempotencyStore {
     options: { readonly waitMs?: number } = {},
   ) {
     this.waitMs = options.waitMs ?? DEFAULT_WAIT_MS;
+  }
+
+  /** How full the per-instance store is (telemetry/metrics.ts `runtime_memory_*`). */
+  memoryUsage(): { entries: number; bytes: number; maxEntries: number; maxBytes: number } {
+    return {
+      entries: this.local.size + this.inFlight.size,
+      bytes: this.local.calculatedSize,
+      maxEntries: LOCAL_MAX_ENTRIES,
+      maxBytes: LOCAL_MAX_CHARS,
+    };
   }
 
   /**

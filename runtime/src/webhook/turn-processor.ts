@@ -8,7 +8,7 @@ import { SESSION_PARAMETERS, enrichmentParameters } from '../nlp/session-paramet
 import { formParameterValues, parseCxRequest, renderCxResponse } from '../protocol/cx';
 import { parseEsRequest, renderEsResponse } from '../protocol/es';
 import { JsonValue, Protocol, Turn } from '../protocol/turn';
-import { WriteBehindQueue } from '../resilience/write-behind-queue';
+import { RecordSink } from '../resilience/write-behind-queue';
 import { PiiRedactor } from '../security/pii-redaction';
 import { RuntimeMetrics } from '../telemetry/metrics';
 import { EXPERIMENTS_PARAMETER, ExperimentEngine, Exposure, TurnExperiments } from '../experiments/experiment-engine';
@@ -40,11 +40,11 @@ export interface TurnProcessorOptions {
   readonly experiments: ExperimentEngine;
   readonly tracker: ConversationTracker;
   /** Durable turn log; absent when no database is configured. */
-  readonly events?: WriteBehindQueue<TurnEvent>;
+  readonly events?: RecordSink<TurnEvent>;
   /** Conversation rows (quality per conversation); absent when no database is configured. */
-  readonly conversations?: WriteBehindQueue<ConversationSnapshot>;
+  readonly conversations?: RecordSink<ConversationSnapshot>;
   /** First exposures to experiments; absent when no database is configured. */
-  readonly exposures?: WriteBehindQueue<Exposure>;
+  readonly exposures?: RecordSink<Exposure>;
   /** Replies by response id and tag, replayed to repeated deliveries. */
   readonly idempotency: IdempotencyStore;
   /** Time Dialogflow gives a webhook call, minus network; NLP deadlines are cut from it. */

@@ -95,7 +95,7 @@ export function storageFlowDiagram(repo: string): string {
     lines.push(`    ${nodeId('w', writer)}[${label(writer)}]`);
     for (const table of written) edges.push(`  ${nodeId('w', writer)} --> ${nodeId('t', table)}`);
   }
-  lines.push('  end', '  subgraph postgres["PostgreSQL (Cloud SQL, or PGlite locally)"]');
+  lines.push('  end', '  subgraph postgres["PostgreSQL (Cloud SQL; SQLite or PGlite locally)"]');
   for (const table of [...tables].sort()) lines.push(`    ${nodeId('t', table)}[(${label(table)})]`);
   lines.push('  end');
   const scripts = JSON.parse(fs.readFileSync(path.join(repo, 'package.json'), 'utf8')).scripts as Record<string, string>;

@@ -1,11 +1,13 @@
 import * as path from 'node:path';
 import { stringOptions } from '../../cli-args';
 import { DEFAULT_MIN_SAMPLE } from './rice';
-import { databaseUrlOption, reportPeriod } from '../report-options';
+import { databaseUrlsOption, reportPeriod } from '../report-options';
 import { Period } from './period';
 
 export interface CliOptions {
   readonly databaseUrl: string;
+  /** Every shard (DATABASE_SHARD_URLS); the report reads their union. @default [databaseUrl] */
+  readonly databaseUrls?: string[];
   readonly period: Period;
   readonly target?: number;
   readonly minSample: number;
@@ -17,6 +19,7 @@ export interface CliOptions {
 
 export const USAGE = `Usage: npm run improvement:prioritize -- [--from <date>] [--to <date>] [--effort config/improvement-effort.json] [--out reports/improvement]
   --database-url  postgres://... of the runtime's store (default: DATABASE_URL)
+  --shard-urls    JSON array of every shard's URL when the turn log is sharded (default: DATABASE_SHARD_URLS)
   --from, --to    period, ISO 8601; --to is exclusive (default: the last 30 whole UTC days up to the end of today)
   --target        quality to compare with, 0..1 (default: the platform mean for the period)
   --min-sample    candidates observed fewer times are watched, not ranked (default ${DEFAULT_MIN_SAMPLE})
@@ -26,7 +29,7 @@ export const USAGE = `Usage: npm run improvement:prioritize -- [--from <date>] [
   --out           output directory for priorities.md and priorities.json (default reports/improvement)
 See docs/improvement/prioritization.md.`;
 
-const OPTIONS = ['database-url', 'from', 'to', 'target', 'min-sample', 'effort', 'experiments', 'top', 'out'];
+const OPTIONS = ['database-url', 'shard-urls', 'from', 'to', 'target', 'min-sample', 'effort', 'experiments', 'top', 'out'];
 
 /** Parse argv into options; throws with the usage text on a problem. */
 export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv = process.env, now = new Date()): CliOptions {
@@ -46,8 +49,10 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv = proc
       throw new Error(`--target "${values.target}" must be a quality between 0 and 1`);
   }
 
+  const databaseUrls = databaseUrlsOption(values, env, USAGE);
   return {
-    databaseUrl: databaseUrlOption(values, env, USAGE),
+    databaseUrl: databaseUrls[0],
+    databaseUrls,
     period,
     target,
     minSample: integer('min-sample', DEFAULT_MIN_SAMPLE, 1),

@@ -1,4 +1,4 @@
-import { PostgresDatabase } from '../../../runtime/src/storage/database';
+import { openReportDatabase } from '../shard-union';
 import { runCli } from '../../cli-main';
 import { parseArgs } from './args';
 import { NO_EFFORT_FILE, loadEffortFile } from './effort';
@@ -7,7 +7,7 @@ import { buildPriorities, writePriorities } from './prioritize';
 /** `npm run improvement:prioritize -- ...`: exit 0 with the report written, 2 on bad usage, 1 on errors (bad effort file, database). */
 runCli('improvement:prioritize', parseArgs, async (options) => {
   const effort = options.effortFile === undefined ? NO_EFFORT_FILE : loadEffortFile(options.effortFile);
-  const db = new PostgresDatabase({ url: options.databaseUrl, maxConnections: 1 });
+  const db = openReportDatabase(options.databaseUrls ?? [options.databaseUrl], { period: options.period });
   try {
     const report = await buildPriorities(db, {
       period: options.period,

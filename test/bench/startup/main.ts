@@ -1,0 +1,108 @@
+/**
+ * `npm run bench:startup -- [--runs 5] [--idle 5s]`
+ *
+ * Start-up: starts `node runtime/dist/main.js` as `npm start` does (embedded defaults unless the
+ * environment configures otherwise: DATABASE_URL, REDIS_URL, … pass through), polls /readyz every
+ * 10 ms from the moment of spawn until it answers 200, then samples the resident memory of the
+ * process tree at ready and after an idle period. Several runs, since one start on a shared
+ * machine says little. Targets (issue 16): embedded defaults ready in ≤ 3 s at ≤ 200 MB idle.
+ */
+import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { cpuSeconds, treeRssBytes } from '../soak/process-memory';
+
+const ROOT = join(__dirname, '../../../..');
+const MAIN = join(ROOT, 'runtime/dist/main.js');
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+interface Run {
+  readonly readyMs: number;
+  /** CPU the process used until ready: unlike wall time, barely moved by other load on the machine. */
+  readonly cpuMs: number;
+  readonly rssAtReadyMb: number;
+  readonly rssIdleMb: number;
+  readonly degradations: string[];
+}
+
+async function once(idleMs: number): Promise<Run> {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const started = performance.now();
+  const child = spawn(process.execPath, [MAIN], {
+    cwd: ROOT,
+    env: { ...process.env, PORT: String(port), LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  try {
+    let ready: { degradations: string[] } | undefined;
+    while (!ready) {
+      if (child.exitCode !== null) throw new Error(`the runtime exited with ${child.exitCode} before it was ready`);
+      if (performance.now() - started > 60_000) throw new Error('the runtime was not ready within 60 s');
+      ready = await fetch(`${url}/readyz`).then(
+        async (r) => (r.status === 200 ? ((await r.json()) as { degradations: string[] }) : undefined),
+        () => undefined,
+      );
+      if (!ready) await new Promise((r) => setTimeout(r, 10));
+    }
+    const readyMs = performance.now() - started;
+    const cpuMs = cpuSeconds(child.pid!) * 1000;
+    const rssAtReady = treeRssBytes(child.pid!);
+    await new Promise((r) => setTimeout(r, idleMs));
+    return {
+      readyMs,
+      cpuMs,
+      rssAtReadyMb: rssAtReady / 1048576,
+      rssIdleMb: treeRssBytes(child.pid!) / 1048576,
+      degradations: ready.degradations,
+    };
+  } finally {
+    const exited = new Promise((r) => child.once('exit', r));
+    child.kill('SIGTERM');
+    await exited;
+  }
+}
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  const arg = (name: string, fallback: string) => {
+    const i = args.indexOf(`--${name}`);
+    return i >= 0 && args[i + 1] !== undefined ? args[i + 1] : fallback;
+  };
+  const runs = Number(arg('runs', '5'));
+  const idleMs = Number(/^(\d+)s$/.exec(arg('idle', '5s'))?.[1] ?? NaN) * 1000;
+  if (!Number.isInteger(runs) || runs < 1 || runs > 50) throw new Error('--runs must be a whole number from 1 to 50');
+  if (!Number.isFinite(idleMs) || idleMs > 600_000) throw new Error('--idle must look like 5s (at most 600s)');
+  const results: Run[] = [];
+  for (let i = 0; i < runs; i++) {
+    const r = await once(idleMs);
+    results.push(r);
+    console.log(
+      `run ${i + 1}: ready ${Math.round(r.readyMs)} ms (${Math.round(r.cpuMs)} ms CPU), RSS ${r.rssAtReadyMb.toFixed(0)} MB at ready, ${r.rssIdleMb.toFixed(0)} MB idle (${r.degradations.join(', ') || 'no degradations'})`,
+    );
+  }
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  const ready = results.map((r) => r.readyMs);
+  const idle = results.map((r) => r.rssIdleMb);
+  const cpu = results.map((r) => r.cpuMs);
+  console.log(
+    `median ready ${Math.round(median(ready))} ms (min ${Math.round(Math.min(...ready))}, max ${Math.round(Math.max(...ready))}), ` +
+      `median CPU to ready ${Math.round(median(cpu))} ms; ` +
+      `median idle RSS ${median(idle).toFixed(0)} MB (max ${Math.max(...idle).toFixed(0)}); load average ${(await import('node:os')).loadavg()[0].toFixed(1)}`,
+  );
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});
