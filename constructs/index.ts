@@ -53,4 +53,4 @@ export * from './slo-alerting/slo-alerting-props';
 export * from './slo-alerting/slo-alerting';
 export { ConversationMetrics, ConversationMetricsProps } from './slo-alerting/conversation-metrics';
 export * from './bootstrap'; // PlatformBootstrap, PlatformServices
-export { IncidentResponse, IncidentResponseProps } from './incident-response/incident-response';
+export { IncidentResponse, IncidentResponseNetwork, IncidentResponseProps } from './incident-response/incident-response';
