@@ -9,6 +9,7 @@ describe('analytics:report options', () => {
   test('defaults: DATABASE_URL, the last 30 whole UTC days up to the end of today, reports/analytics', () => {
     expect(parseArgs([], { DATABASE_URL: 'postgres://reader@127.0.0.1:5432/convai' }, NOW)).toEqual({
       databaseUrl: 'postgres://reader@127.0.0.1:5432/convai',
+      databaseUrls: ['postgres://reader@127.0.0.1:5432/convai'],
       period: { from: new Date('2026-02-09T00:00:00Z'), to: new Date('2026-03-11T00:00:00Z') },
       outDir: 'reports/analytics',
     });
@@ -18,6 +19,7 @@ describe('analytics:report options', () => {
     const env = { DATABASE_URL: 'postgres://env' };
     expect(parseArgs(['--database-url', 'postgres://flag', '--from', '2026-01-01', '--to', '2026-02-01', '--out', 'x'], env, NOW)).toEqual({
       databaseUrl: 'postgres://flag',
+      databaseUrls: ['postgres://flag'],
       period: { from: new Date('2026-01-01T00:00:00Z'), to: new Date('2026-02-01T00:00:00Z') },
       outDir: 'x',
     });

@@ -1,5 +1,5 @@
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
-import { Database, Queryable } from './database';
+import { Database, Queryable } from './database-interface';
 
 /**
  * The embedded database of `npm start` (DATABASE_MODE=embedded): SQLite, built into Node 22

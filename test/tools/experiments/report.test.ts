@@ -472,6 +472,7 @@ describe('experiments:report command line', () => {
   test('parseArgs: defaults', () => {
     expect(parseArgs([], { DATABASE_URL: 'postgres://db/x' })).toEqual({
       databaseUrl: 'postgres://db/x',
+      databaseUrls: ['postgres://db/x'],
       experimentsPath: path.join('config', 'experiments.json'),
       historyDir: undefined,
       outDir: path.join('reports', 'experiments'),
