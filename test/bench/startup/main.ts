@@ -8,23 +8,12 @@
  * machine says little. Targets (issue 16): embedded defaults ready in ≤ 3 s at ≤ 200 MB idle.
  */
 import { spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { cpuSeconds, treeRssBytes } from '../soak/process-memory';
+import { freePort } from '../../runtime/support/local-servers';
 
 const ROOT = join(__dirname, '../../../..');
 const MAIN = join(ROOT, 'runtime/dist/main.js');
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 interface Run {
   readonly readyMs: number;
