@@ -182,10 +182,6 @@ function buildCaches(config: RuntimeConfig, { logger, metrics }: Observability, 
   );
 }
 
-/**
- * Natural Language, when configured (its client library is loaded only then), and the local
- * analyzer (wink-nlp's model, loaded on its first use rather than at start).
- */
 /** Flags the incident responder sets (e.g. nlp-mode=local while the API fails), read from shard 0's database. */
 function startRuntimeFlags(
   config: RuntimeConfig,
@@ -206,6 +202,10 @@ function startRuntimeFlags(
   return flags;
 }
 
+/**
+ * Natural Language, when configured (its client library is loaded only then), and the local
+ * analyzer (wink-nlp's model, loaded on its first use rather than at start).
+ */
 async function buildNlp(
   config: RuntimeConfig,
   { metrics, guard }: Observability,
