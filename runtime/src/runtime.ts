@@ -190,7 +190,8 @@ function startRuntimeFlags(
   overrides: RuntimeOverrides,
 ): RuntimeFlags | undefined {
   const database = durable?.databases[0];
-  if (!database) return undefined;
+  // The responder writes flags into the platform's Postgres; an embedded database has no responder.
+  if (!database || database.dialect !== 'postgres') return undefined;
   const flags = new RuntimeFlags(database, {
     region: config.region,
     pollMs: overrides.flagsPollMs,
