@@ -17,13 +17,16 @@
 # Java and Go are not targets: their builds need @cdktf/provider-google 16.12.1's Java and Go
 # bindings, which Maven Central (newest com.hashicorp:cdktf-provider-google: 12.0.2) and the Go
 # module proxy (github.com/cdktf/cdktf-provider-google-go/google/v16@v16.12.1: "not available")
-# do not serve. See docs/guides/python.md.
+# do not serve. See docs/how-to/python.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# The tools from node_modules/.bin, not through npx: a nested npx fails inside CI's
+# `npx -p node@22 -c '...'` (npm exec refuses the inner call with EUSAGE).
+BIN=node_modules/.bin
 npm run build:cdktf
 chmod +x lib/policy-gate/cli.js
-npx jsii-rosetta extract --strict
+"$BIN/jsii-rosetta" extract --strict
 rm -rf dist
-npx jsii-pacmak --no-npmignore
+"$BIN/jsii-pacmak" --no-npmignore
 ls -l dist/*/
