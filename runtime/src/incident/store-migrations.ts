@@ -1,4 +1,5 @@
-import { Database, Queryable, transactionOn } from '../storage/database';
+import { Database, Queryable } from '../storage/database';
+import { Migration, applyPostgresMigrations } from '../storage/migrations';
 
 /**
  * The responder's schema, in the platform database beside the webhook's: applied by the responder
@@ -6,7 +7,7 @@ import { Database, Queryable, transactionOn } from '../storage/database';
  * webhook's migrations (storage/migrations.ts) and these never wait on or renumber each other.
  * Never edit a shipped migration: add the next one.
  */
-export const INCIDENT_MIGRATIONS: ReadonlyArray<{ readonly id: number; readonly name: string; readonly statements: readonly string[] }> = [
+export const INCIDENT_MIGRATIONS: readonly Migration[] = [
   {
     id: 1,
     name: 'incidents, their timelines, the action audit, runtime flags',
@@ -85,25 +86,7 @@ const LOCK_ID = 0x696e6364; // "incd": the responder's schema
 
 /** Apply the responder's migrations; returns the ids applied now. */
 export async function migrateIncidentStore(database: Pick<Database, 'withSession'>): Promise<number[]> {
-  return database.withSession(async (db: Queryable) => {
-    await db.query('SELECT pg_advisory_lock($1)', [LOCK_ID]);
-    try {
-      await db.query(
-        `CREATE TABLE IF NOT EXISTS incident_schema_migrations (id integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`,
-      );
-      const done = new Set((await db.query<{ id: number }>('SELECT id FROM incident_schema_migrations')).rows.map((r) => Number(r.id)));
-      const applied: number[] = [];
-      for (const m of INCIDENT_MIGRATIONS) {
-        if (done.has(m.id)) continue;
-        await transactionOn(db, async (tx) => {
-          for (const statement of m.statements) await tx.query(statement);
-          await tx.query('INSERT INTO incident_schema_migrations (id, name) VALUES ($1, $2)', [m.id, m.name]);
-        });
-        applied.push(m.id);
-      }
-      return applied;
-    } finally {
-      await db.query('SELECT pg_advisory_unlock($1)', [LOCK_ID]);
-    }
-  });
+  return database.withSession((db: Queryable) =>
+    applyPostgresMigrations(db, { ledger: 'incident_schema_migrations', lockId: LOCK_ID, migrations: INCIDENT_MIGRATIONS }),
+  );
 }

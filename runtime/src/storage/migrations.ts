@@ -10,7 +10,14 @@ import { Database, Queryable, transactionOn } from './database';
  * whose partition does not exist yet, so a write is never refused for want of a partition;
  * `ensureMonthlyPartitions` creates the coming months at every start.
  */
-export const MIGRATIONS: ReadonlyArray<{ readonly id: number; readonly name: string; readonly statements: readonly string[] }> = [
+/** One schema change: applied once, in one transaction, and recorded in its ledger. */
+export interface Migration {
+  readonly id: number;
+  readonly name: string;
+  readonly statements: readonly string[];
+}
+
+export const MIGRATIONS: readonly Migration[] = [
   {
     id: 1,
     name: 'nlp cache',
@@ -309,31 +316,46 @@ async function migrateSqlite(db: Queryable): Promise<number[]> {
 }
 
 async function migrateOn(db: Queryable): Promise<number[]> {
+  return applyPostgresMigrations(db, { ledger: 'schema_migrations', lockId: LOCK_ID, migrations: MIGRATIONS }, () =>
+    ensureMonthlyPartitions(db, 'turn_events', new Date(), 3),
+  );
+}
+
+/**
+ * Apply the `migrations` not yet in `ledger`, each in its own transaction, under the advisory lock
+ * `lockId`, then run `afterwards` still under the lock. One schema, one ledger and one lock: the
+ * webhook's schema and the incident responder's (incident/store-migrations.ts) share this runner,
+ * not their ids. Returns the ids applied now.
+ */
+export async function applyPostgresMigrations(
+  db: Queryable,
+  schema: { readonly ledger: string; readonly lockId: number; readonly migrations: readonly Migration[] },
+  afterwards?: () => Promise<unknown>,
+): Promise<number[]> {
   // Lock first: concurrent CREATE TABLE IF NOT EXISTS can still collide in the catalog.
-  await db.query('SELECT pg_advisory_lock($1)', [LOCK_ID]);
+  await db.query('SELECT pg_advisory_lock($1)', [schema.lockId]);
   try {
     await db.query(
-      `CREATE TABLE IF NOT EXISTS schema_migrations (id integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`,
+      `CREATE TABLE IF NOT EXISTS ${schema.ledger} (id integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`,
     );
-    const done = new Set((await db.query<{ id: number }>('SELECT id FROM schema_migrations')).rows.map((r) => Number(r.id)));
+    const done = new Set((await db.query<{ id: number }>(`SELECT id FROM ${schema.ledger}`)).rows.map((r) => Number(r.id)));
     const applied: number[] = [];
-    for (const m of MIGRATIONS) {
+    for (const m of schema.migrations) {
       if (done.has(m.id)) continue;
       await transactionOn(db, async (tx) => {
         // One statement per call: the extended protocol (parameters, PGlite) takes no multi-statement strings.
         for (const statement of m.statements) await tx.query(statement);
-        await tx.query('INSERT INTO schema_migrations (id, name) VALUES ($1, $2)', [m.id, m.name]);
+        await tx.query(`INSERT INTO ${schema.ledger} (id, name) VALUES ($1, $2)`, [m.id, m.name]);
       });
       applied.push(m.id);
     }
-    await ensureMonthlyPartitions(db, 'turn_events', new Date(), 3);
+    await afterwards?.();
     return applied;
   } finally {
-    await db.query('SELECT pg_advisory_unlock($1)', [LOCK_ID]);
+    await db.query('SELECT pg_advisory_unlock($1)', [schema.lockId]);
   }
 }
 
-/** Create the partitions of `table` for the month of `from` and the `count - 1` months after it. */
 export async function ensureMonthlyPartitions(db: Queryable, table: string, from: Date, count: number): Promise<string[]> {
   const names: string[] = [];
   for (let i = 0; i < count; i++) {
