@@ -28,9 +28,11 @@ export interface DatabasePropsView {
   readonly deletionProtection?: boolean;
 }
 
-/** DatabaseEngineBindOptions as the bindings read it. */
-export interface DatabaseBindInputs {
-  readonly props: DatabasePropsView;
+/**
+ * The settings MultiRegionDb resolves from its props (defaults applied): what the bindings deploy
+ * and, with a few props as given, what the rules judge (ResolvedDbProps, multi-region-db-rules.ts).
+ */
+export interface ResolvedDatabaseSettings {
   readonly name: string;
   readonly production: boolean;
   readonly regions: string[];
@@ -42,7 +44,13 @@ export interface DatabaseBindInputs {
   readonly pointInTimeRecovery: boolean;
   readonly transactionLogRetention: Duration;
   readonly retainedBackups: number;
+  /** Undefined when no default could be derived (a rule then asks for it). */
   readonly backupLocation?: string;
   readonly maintenanceDay: number;
   readonly maintenanceHour: number;
+}
+
+/** DatabaseEngineBindOptions as the bindings read it. */
+export interface DatabaseBindInputs extends ResolvedDatabaseSettings {
+  readonly props: DatabasePropsView;
 }

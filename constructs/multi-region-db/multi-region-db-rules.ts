@@ -1,32 +1,17 @@
 import { CLOUD_RUN_REGIONS } from '../core/regions';
 import { Rule, isToken, isKnown } from '../core/validation';
-import { Duration } from '../core/duration';
 import { IEncryptionKeys } from '../core/encryption-keys';
-import type { SqlEdition } from './sql-edition';
+import type { ResolvedDatabaseSettings } from './engine-inputs';
 
 /**
- * Props after defaults are applied: what the rules (these and each engine's) judge. Declared field
- * by field rather than extending MultiRegionDbProps, because those props name DatabaseEngine, which
- * takes these rules: extending them would make this file and multi-region-db.ts import each other.
- * MultiRegionDb builds this from its props, so TypeScript checks the types still agree.
+ * Props after defaults are applied: what the rules (these and each engine's) judge. The resolved
+ * settings plus the props they judge as given; not MultiRegionDbProps, because those name
+ * DatabaseEngine, which takes these rules: extending them would make this file and
+ * multi-region-db.ts import each other. MultiRegionDb builds this from its props, so TypeScript
+ * checks the types still agree.
  */
-export interface ResolvedDbProps {
-  readonly name: string;
-  readonly production: boolean;
-  readonly regions: string[];
-  readonly edition: SqlEdition;
-  readonly tier: string;
-  readonly readReplicaRegions: string[];
-  readonly drReplicaRegion?: string;
-  readonly shards: number;
-  readonly pointInTimeRecovery: boolean;
-  readonly transactionLogRetention: Duration;
-  readonly retainedBackups: number;
-  /** Undefined when no default could be derived (a rule then asks for it). */
-  readonly backupLocation?: string;
+export interface ResolvedDbProps extends ResolvedDatabaseSettings {
   readonly backupStartTime?: string;
-  readonly maintenanceDay: number;
-  readonly maintenanceHour: number;
   readonly network?: string;
   readonly privateServicesAccessPrefixLength?: number;
   readonly encryptionKeys?: IEncryptionKeys;
