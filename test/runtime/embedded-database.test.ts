@@ -201,6 +201,19 @@ describe('the embedded SQLite database', () => {
       await rt.close(2_000);
     }
   });
+
+  test('runtime flags are not polled from the embedded database: the responder writes them to Postgres only', async () => {
+    // Polled every 20 ms here: against SQLite each read failed (no runtime_flags table, Postgres SQL)
+    // and logged "runtime flags not read" on every poll.
+    const rt = await startRuntime({ DATABASE_MODE: 'embedded' }, { flagsPollMs: 20 });
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(rt.logs.lines.filter((l) => String(l.message).startsWith('runtime flags not read'))).toEqual([]);
+      expect(rt.readiness.report().degradations).not.toContain('nlp-forced-local');
+    } finally {
+      await rt.close(2_000);
+    }
+  });
 });
 
 describe('schema parity with Postgres', () => {
