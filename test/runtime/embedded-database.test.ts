@@ -140,6 +140,57 @@ describe('the embedded SQLite database', () => {
     expect(conv.q).toBeLessThan(before);
   });
 
+  test('however batch sizes vary, the writers prepare a bounded set of statements (native memory V8 does not see), and every row lands', async () => {
+    // One statement text per batch size held ~200 MB of compiled statements in a soak; SQLite
+    // batches are now cut into power-of-two chunks (multi-row-insert.ts).
+    const tier = new PostgresTier(db, { refused: { isRefusal: () => false, deadLetter: async () => undefined } });
+    let n = 0;
+    const round = async (sizes: number[]) => {
+      for (const size of sizes) {
+        const ids = Array.from({ length: size }, () => `x${n++}`);
+        await writeTurnEvents(
+          db,
+          ids.map((id) => turnEvent(id, `s-${id}`)),
+        );
+        await writeConversations(
+          db,
+          ids.map((id) => snapshot(`s-${id}`, 1, {})),
+          weights,
+        );
+        await writeExposures(
+          db,
+          ids.map((id) => ({ experimentId: 'greeting', sessionId: `s-${id}`, variant: 'a', configVersion: 1, exposedAt: new Date() })),
+        );
+        await writeFeedback(
+          db,
+          ids.map((id) => ({
+            id: `f-${id}`,
+            receivedAt: new Date(),
+            sessionId: `s-${id}`,
+            kind: 'thumbs' as const,
+            score: 1,
+            normalizedScore: 1,
+            commentEntities: [],
+            languageCode: 'en',
+            region: 'local',
+          })),
+          weights,
+        );
+        for (const id of ids) await tier.set(`k-${id}`, { analyzer: 'local' }, 60);
+        expect(await tier.queue.drain(5_000)).toBe(0);
+      }
+    };
+    await round(Array.from({ length: 130 }, (_, i) => i + 1));
+    const afterFirst = db.statementCacheUsage().entries;
+    await round(Array.from({ length: 130 }, (_, i) => 131 + i * 3));
+    expect(db.statementCacheUsage().entries).toBe(afterFirst);
+    tier.queue.stop();
+    expect(afterFirst).toBeLessThan(db.statementCacheUsage().maxEntries / 2);
+    for (const table of ['turn_events', 'conversations', 'experiment_exposures', 'feedback', 'nlp_cache_entries']) {
+      expect((await db.query<{ n: number }>(`SELECT count(*) AS n FROM ${table}`)).rows[0].n).toBe(n);
+    }
+  });
+
   test('a value of the wrong type is refused as the fault of the record (dead-lettered, not retried forever)', async () => {
     const bad = { ...turnEvent('t9', 's9'), latencyMs: 1.5 };
     const error = await writeTurnEvents(db, [bad]).catch((e: unknown) => e);

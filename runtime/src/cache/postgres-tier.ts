@@ -1,6 +1,7 @@
 import { Analysis } from '../nlp/enrichment-types';
 import { WriteBehindQueue, WriteBehindQueueOptions } from '../resilience/write-behind-queue';
 import { Database } from '../storage/database';
+import { insertChunks, valuesList } from '../storage/multi-row-insert';
 import { CacheTier } from './cache-tier';
 
 interface PendingEntry {
@@ -46,20 +47,17 @@ export class PostgresTier implements CacheTier {
     this.queue.enqueue({ key, value, expiresAt: new Date(Date.now() + ttlSeconds * 1000) });
   }
 
-  /** One multi-row upsert per batch: idempotent, so a retried batch stores nothing twice. */
+  /** Multi-row upserts (one per batch on Postgres): idempotent, so a retried batch stores nothing twice. */
   private async write(batch: PendingEntry[]): Promise<void> {
     // Last write wins within a batch too; Postgres refuses one statement touching a key twice.
     const unique = [...new Map(batch.map((e) => [e.key, e])).values()];
-    const params: unknown[] = [];
-    const cast = this.db.dialect === 'sqlite' ? '' : '::jsonb';
-    const rows = unique.map((e, i) => {
-      params.push(e.key, JSON.stringify(e.value), e.expiresAt);
-      return `($${i * 3 + 1}, $${i * 3 + 2}${cast}, $${i * 3 + 3})`;
-    });
-    await this.db.query(
-      `INSERT INTO nlp_cache_entries (key, value, expires_at) VALUES ${rows.join(', ')}
-       ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, expires_at = EXCLUDED.expires_at`,
-      params,
-    );
+    const jsonb = this.db.dialect === 'sqlite' ? '' : '::jsonb';
+    for (const chunk of insertChunks(this.db, unique)) {
+      await this.db.query(
+        `INSERT INTO nlp_cache_entries (key, value, expires_at) VALUES ${valuesList(chunk.length, 3, (column) => (column === 1 ? jsonb : ''))}
+         ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, expires_at = EXCLUDED.expires_at`,
+        chunk.flatMap((e) => [e.key, JSON.stringify(e.value), e.expiresAt]),
+      );
+    }
   }
 }

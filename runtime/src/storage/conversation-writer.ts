@@ -2,6 +2,7 @@ import { QualityWeights } from '../quality/quality-score';
 import { ConversationSnapshot } from '../quality/conversation-tracker';
 import { rescoreConversations } from './conversation-rescore';
 import { Database, inTransaction } from './database';
+import { insertChunks, valuesList } from './multi-row-insert';
 
 const COLUMNS = [
   'session_id',
@@ -32,17 +33,17 @@ const COLUMNS = [
 /** Columns a later snapshot of the same conversation replaces (everything but the key and the start). */
 const UPDATED = COLUMNS.filter((c) => c !== 'session_id' && c !== 'started_at' && c !== 'first_tag');
 
+/** The recorded variants and the new ones, merged (a key once set keeps its variant's latest value). */
+function mergeJson(db: Database): string {
+  return db.dialect === 'sqlite' ? 'json_patch(c.experiments, EXCLUDED.experiments)' : 'c.experiments || EXCLUDED.experiments';
+}
+
 /**
  * Upsert conversation snapshots and rescore them with their feedback, in one transaction.
  * Snapshots of one session in a batch collapse to the latest; an older snapshot never
  * overwrites a newer one (a retried batch, or two instances serving one session), and
  * `experiments` only grows, so a variant once recorded stays recorded.
  */
-/** The recorded variants and the new ones, merged (a key once set keeps its variant's latest value). */
-function mergeJson(db: Database): string {
-  return db.dialect === 'sqlite' ? 'json_patch(c.experiments, EXCLUDED.experiments)' : 'c.experiments || EXCLUDED.experiments';
-}
-
 export async function writeConversations(db: Database, batch: ConversationSnapshot[], weights: QualityWeights): Promise<void> {
   const latest = new Map<string, ConversationSnapshot>();
   for (const s of batch) {
@@ -50,43 +51,16 @@ export async function writeConversations(db: Database, batch: ConversationSnapsh
     if (!seen || s.turns > seen.turns || (s.turns === seen.turns && s.updatedAt >= seen.updatedAt)) latest.set(s.sessionId, s);
   }
   const rows = [...latest.values()];
-  const params: unknown[] = [];
-  const values = rows.map((s, i) => {
-    params.push(
-      s.sessionId,
-      s.startedAt,
-      s.updatedAt,
-      s.languageCode,
-      s.firstTag,
-      s.lastTag,
-      s.lastIntent ?? null,
-      s.lastPage ?? null,
-      s.flow ?? null,
-      s.environment,
-      s.turns,
-      s.noMatchTurns,
-      s.lowConfidenceTurns,
-      s.repeatedTurns,
-      s.escalated,
-      s.ended,
-      s.sentimentFirst ?? null,
-      s.sentimentLast ?? null,
-      s.sentimentMean ?? null,
-      s.expectedTurns ?? null,
-      JSON.stringify(s.components),
-      0, // the real score is set by the rescore below, with feedback
-      JSON.stringify(s.experiments),
-    );
-    return `(${COLUMNS.map((_, j) => `$${i * COLUMNS.length + j + 1}`).join(', ')})`;
-  });
   await inTransaction(db, async (tx) => {
-    await tx.query(
-      `INSERT INTO conversations AS c (${COLUMNS.join(', ')}) VALUES ${values.join(', ')}
-       ON CONFLICT (session_id) DO UPDATE SET
-         ${UPDATED.map((c) => (c === 'experiments' ? `experiments = ${mergeJson(db)}` : `${c} = EXCLUDED.${c}`)).join(',\n         ')}
-       WHERE c.turns < EXCLUDED.turns OR (c.turns = EXCLUDED.turns AND c.updated_at <= EXCLUDED.updated_at)`,
-      params,
-    );
+    for (const chunk of insertChunks(db, rows)) {
+      await tx.query(
+        `INSERT INTO conversations AS c (${COLUMNS.join(', ')}) VALUES ${valuesList(chunk.length, COLUMNS.length)}
+         ON CONFLICT (session_id) DO UPDATE SET
+           ${UPDATED.map((c) => (c === 'experiments' ? `experiments = ${mergeJson(db)}` : `${c} = EXCLUDED.${c}`)).join(',\n           ')}
+         WHERE c.turns < EXCLUDED.turns OR (c.turns = EXCLUDED.turns AND c.updated_at <= EXCLUDED.updated_at)`,
+        chunk.flatMap(snapshotParams),
+      );
+    }
     await rescoreConversations(
       tx,
       rows.map((r) => r.sessionId),
@@ -94,4 +68,33 @@ export async function writeConversations(db: Database, batch: ConversationSnapsh
       db.dialect,
     );
   });
+}
+
+/** One snapshot's values, in COLUMNS order. */
+function snapshotParams(s: ConversationSnapshot): unknown[] {
+  return [
+    s.sessionId,
+    s.startedAt,
+    s.updatedAt,
+    s.languageCode,
+    s.firstTag,
+    s.lastTag,
+    s.lastIntent ?? null,
+    s.lastPage ?? null,
+    s.flow ?? null,
+    s.environment,
+    s.turns,
+    s.noMatchTurns,
+    s.lowConfidenceTurns,
+    s.repeatedTurns,
+    s.escalated,
+    s.ended,
+    s.sentimentFirst ?? null,
+    s.sentimentLast ?? null,
+    s.sentimentMean ?? null,
+    s.expectedTurns ?? null,
+    JSON.stringify(s.components),
+    0, // the real score is set by the rescore, with feedback
+    JSON.stringify(s.experiments),
+  ];
 }

@@ -16,6 +16,7 @@ import { writeDeadLetter } from './dead-letters';
 import { writeExposures } from './exposure-writer';
 import { FeedbackRecord, writeFeedback } from './feedback-writer';
 import { runMaintenance } from './maintenance';
+import type { SqliteDatabase } from './sqlite-database';
 import { migrate } from './migrations';
 import { isRefusedByPostgres, sqlState } from './postgres-refusal';
 import { routeBySession, shardFor } from './shard-router';
@@ -71,6 +72,9 @@ export async function openDurableStores(config: RuntimeConfig, deps: DurableStor
           }),
         ];
   const suffix = (shard: number) => (shard === 0 ? '' : `-s${shard}`);
+  for (const db of databases) {
+    if (db.kind === 'sqlite') metrics.watchMemory('sqlite-statements', () => (db as SqliteDatabase).statementCacheUsage());
+  }
 
   let migrated = 0;
   const schemaReady = Promise.all(

@@ -1,5 +1,6 @@
 import { Exposure } from '../experiments/experiment-engine';
 import { Database, inTransaction } from './database';
+import { insertChunks, valuesList } from './multi-row-insert';
 import { lockSessions } from './session-locks';
 
 /**
@@ -8,19 +9,16 @@ import { lockSessions } from './session-locks';
  * rating may have been committed before them (see feedback-writer.ts and session-locks.ts).
  */
 export async function writeExposures(db: Database, batch: Exposure[]): Promise<void> {
-  const params: unknown[] = [];
-  const values = batch.map((e, i) => {
-    params.push(e.experimentId, e.sessionId, e.variant, e.configVersion, e.exposedAt);
-    return `($${i * 5 + 1}, $${i * 5 + 2}, $${i * 5 + 3}, $${i * 5 + 4}, $${i * 5 + 5})`;
-  });
   const sessions = batch.map((e) => e.sessionId);
   await inTransaction(db, async (tx) => {
     await lockSessions(tx, sessions, db.dialect);
-    await tx.query(
-      `INSERT INTO experiment_exposures (experiment_id, session_id, variant, config_version, exposed_at)
-       VALUES ${values.join(', ')} ON CONFLICT DO NOTHING`,
-      params,
-    );
+    for (const chunk of insertChunks(db, batch)) {
+      await tx.query(
+        `INSERT INTO experiment_exposures (experiment_id, session_id, variant, config_version, exposed_at)
+         VALUES ${valuesList(chunk.length, 5)} ON CONFLICT DO NOTHING`,
+        chunk.flatMap((e) => [e.experimentId, e.sessionId, e.variant, e.configVersion, e.exposedAt]),
+      );
+    }
     await tx.query(
       db.dialect === 'sqlite'
         ? `UPDATE feedback AS f SET experiments = e.variants

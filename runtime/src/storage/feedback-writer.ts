@@ -1,6 +1,7 @@
 import { QualityWeights } from '../quality/quality-score';
 import { rescoreConversations } from './conversation-rescore';
 import { Database, inTransaction } from './database';
+import { insertChunks, valuesList } from './multi-row-insert';
 import { lockSessions } from './session-locks';
 
 /** One row of `feedback` (storage/migrations.ts); the comment is redacted before it gets here. */
@@ -45,35 +46,19 @@ export async function writeFeedback(db: Database, batch: FeedbackRecord[], weigh
   const latest = new Map<string, FeedbackRecord>();
   for (const f of batch) if (!latest.has(f.id) || latest.get(f.id)!.receivedAt <= f.receivedAt) latest.set(f.id, f);
   const rows = [...latest.values()];
-  const params: unknown[] = [];
-  const values = rows.map((f, i) => {
-    params.push(
-      f.id,
-      f.receivedAt,
-      f.sessionId,
-      f.responseId ?? null,
-      f.kind,
-      f.score,
-      f.normalizedScore,
-      f.commentRedacted ?? null,
-      f.commentSentiment ?? null,
-      f.commentEntities,
-      f.languageCode,
-      f.region,
-    );
-    return `(${COLUMNS.map((_, j) => `$${i * COLUMNS.length + j + 1}`).join(', ')})`;
-  });
   const sessions = rows.map((r) => r.sessionId);
   await inTransaction(db, async (tx) => {
     await lockSessions(tx, sessions, db.dialect);
-    await tx.query(
-      `INSERT INTO feedback AS f (${COLUMNS.join(', ')}) VALUES ${values.join(', ')}
-       ON CONFLICT (id) DO UPDATE SET ${COLUMNS.filter((c) => c !== 'id')
-         .map((c) => `${c} = EXCLUDED.${c}`)
-         .join(', ')}
-       WHERE f.received_at < EXCLUDED.received_at`,
-      params,
-    );
+    for (const chunk of insertChunks(db, rows)) {
+      await tx.query(
+        `INSERT INTO feedback AS f (${COLUMNS.join(', ')}) VALUES ${valuesList(chunk.length, COLUMNS.length)}
+         ON CONFLICT (id) DO UPDATE SET ${COLUMNS.filter((c) => c !== 'id')
+           .map((c) => `${c} = EXCLUDED.${c}`)
+           .join(', ')}
+         WHERE f.received_at < EXCLUDED.received_at`,
+        chunk.flatMap(feedbackParams),
+      );
+    }
     // The variants the session was exposed to, for feedback-by-variant analysis (exposures written
     // later copy theirs onto this row: exposure-writer.ts).
     await tx.query(
@@ -90,4 +75,22 @@ export async function writeFeedback(db: Database, batch: FeedbackRecord[], weigh
     );
     await rescoreConversations(tx, sessions, weights, db.dialect);
   });
+}
+
+/** One rating's values, in COLUMNS order. */
+function feedbackParams(f: FeedbackRecord): unknown[] {
+  return [
+    f.id,
+    f.receivedAt,
+    f.sessionId,
+    f.responseId ?? null,
+    f.kind,
+    f.score,
+    f.normalizedScore,
+    f.commentRedacted ?? null,
+    f.commentSentiment ?? null,
+    f.commentEntities,
+    f.languageCode,
+    f.region,
+  ];
 }

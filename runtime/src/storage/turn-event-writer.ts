@@ -1,5 +1,6 @@
 import type { Protocol } from '../protocol/turn';
-import { Database } from './database';
+import { Database, inTransaction } from './database';
+import { insertChunks, valuesList } from './multi-row-insert';
 
 /** One row of `turn_events` (see storage/migrations.ts); text is redacted before it gets here. */
 export interface TurnEvent {
@@ -56,38 +57,48 @@ const COLUMNS = [
 ];
 
 /**
- * Insert a batch of turn events in one statement. Idempotent on (id, created_at): a batch that
- * is retried after a commit whose reply was lost inserts nothing twice.
+ * Insert a batch of turn events: one statement on Postgres, one transaction of fixed-size
+ * statements on SQLite (multi-row-insert.ts). Idempotent on (id, created_at): a batch that is
+ * retried after a commit whose reply was lost inserts nothing twice.
  */
 export async function writeTurnEvents(db: Database, batch: TurnEvent[]): Promise<void> {
-  const params: unknown[] = [];
-  const rows = batch.map((e, i) => {
-    params.push(
-      e.id,
-      e.createdAt,
-      e.sessionId,
-      e.responseId,
-      e.protocol,
-      e.tag,
-      e.languageCode,
-      e.intent ?? null,
-      e.page ?? null,
-      e.textRedacted,
-      e.sentimentScore ?? null,
-      e.noMatch,
-      e.degraded,
-      e.degradedReasons,
-      e.nlpSource,
-      e.latencyMs,
-      e.region,
-      e.intentConfidence ?? null,
-      e.repeated,
-      e.lowConfidence,
-      e.escalated,
-      e.qualityScore ?? null,
-      JSON.stringify(e.experiments),
+  const chunks = insertChunks(db, batch);
+  const insert = (q: Pick<Database, 'query'>, rows: TurnEvent[]) =>
+    q.query(
+      `INSERT INTO turn_events (${COLUMNS.join(', ')}) VALUES ${valuesList(rows.length, COLUMNS.length)} ON CONFLICT DO NOTHING`,
+      rows.flatMap(turnEventParams),
     );
-    return `(${COLUMNS.map((_, j) => `$${i * COLUMNS.length + j + 1}`).join(', ')})`;
+  if (chunks.length <= 1) return void (chunks[0] && (await insert(db, chunks[0])));
+  await inTransaction(db, async (tx) => {
+    for (const rows of chunks) await insert(tx, rows);
   });
-  await db.query(`INSERT INTO turn_events (${COLUMNS.join(', ')}) VALUES ${rows.join(', ')} ON CONFLICT DO NOTHING`, params);
+}
+
+/** One row's values, in COLUMNS order. */
+function turnEventParams(e: TurnEvent): unknown[] {
+  return [
+    e.id,
+    e.createdAt,
+    e.sessionId,
+    e.responseId,
+    e.protocol,
+    e.tag,
+    e.languageCode,
+    e.intent ?? null,
+    e.page ?? null,
+    e.textRedacted,
+    e.sentimentScore ?? null,
+    e.noMatch,
+    e.degraded,
+    e.degradedReasons,
+    e.nlpSource,
+    e.latencyMs,
+    e.region,
+    e.intentConfidence ?? null,
+    e.repeated,
+    e.lowConfidence,
+    e.escalated,
+    e.qualityScore ?? null,
+    JSON.stringify(e.experiments),
+  ];
 }
