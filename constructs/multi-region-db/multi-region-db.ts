@@ -348,6 +348,46 @@ export class MultiRegionDb extends Construct {
       DATABASE_TLS_SERVER_NAME: instances.map((i) => `${this.projectId}:${i.nameInput ?? i.name}`).join(','),
     };
   }
+
+  /**
+   * Every database variable the runtime (webhook or incident responder) needs to reach all shards,
+   * as `name → value`, for the IAM user of `serviceAccountEmail`:
+   * - `DATABASE_URL`: shard 0's `databaseUrl` (the incident store and runtime flags live there);
+   * - `DATABASE_SHARD_URLS`: only with more than one shard, a JSON array of every shard's
+   *   `databaseUrl` in shard order (rendered by Terraform's `jsonencode`: the URLs hold tokens); the
+   *   runtime routes each session to `shardFor(session, count)`;
+   * - `PG_IAM_AUTH=true`: the runtime sends an IAM token, no password;
+   * - `DATABASE_TLS_CA` and `DATABASE_TLS_SERVER_NAME`: `databaseTlsEnv` over every shard's primary
+   *   and replicas (the runtime verifies every connection against one CA bundle and one list of
+   *   accepted names, so the union verifies each shard; a name stays bound to its own instance's CA).
+   *
+   * With one shard this is exactly `databaseUrl`, `PG_IAM_AUTH` and `databaseTlsEnv()`. Only for
+   * Cloud SQL (Firestore has no Postgres URL).
+   * @param serviceAccountEmail the account granted with `grantConnect`; may be a token (e.g. a Lazy one)
+   */
+  public runtimeDatabaseEnv(serviceAccountEmail: string): { [name: string]: string } {
+    if (this.primaries.length === 0) {
+      throw new Error(`${this.node.path}.runtimeDatabaseEnv: the engine has no Postgres shard to connect to (Firestore)`);
+    }
+    // Shard-major: each primary, then its replicas (the order databaseTlsEnv(shard) lists them in).
+    const perShard = this.readReplicaRegions.length;
+    const instances = this.primaries.flatMap((primary, shard) => [
+      primary,
+      ...this.replicas.slice(shard * perShard, (shard + 1) * perShard),
+    ]);
+    return {
+      DATABASE_URL: this.databaseUrl(serviceAccountEmail, 0),
+      ...(this.primaries.length > 1 && {
+        DATABASE_SHARD_URLS: Fn.jsonencode(this.primaries.map((_, shard) => this.databaseUrl(serviceAccountEmail, shard))),
+      }),
+      PG_IAM_AUTH: 'true',
+      DATABASE_TLS_CA: Fn.join(
+        '\n',
+        instances.map((i) => i.serverCaCert.get(0).cert),
+      ),
+      DATABASE_TLS_SERVER_NAME: instances.map((i) => `${this.projectId}:${i.nameInput ?? i.name}`).join(','),
+    };
+  }
 }
 
 /**
