@@ -1,9 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { PRODUCTION_ENVS } from '../constructs';
-import { MAX_SHARDS } from '../constructs/multi-region-db/multi-region-db-rules';
+import { MultiRegionDb, PRODUCTION_ENVS } from '../constructs';
 
-const DATABASE_SHARDS_MESSAGE = `databaseShards must be a whole number from 1 to ${MAX_SHARDS} (default 1)`;
+const DATABASE_SHARDS_MESSAGE = `databaseShards must be a whole number from 1 to ${MultiRegionDb.MAX_SHARDS} (default 1)`;
 
 /**
  * Configuration of the reference platform: one entry per environment (one cdktf stack each).
@@ -59,7 +58,7 @@ const Environment = z
       .number({ invalid_type_error: DATABASE_SHARDS_MESSAGE })
       .int(DATABASE_SHARDS_MESSAGE)
       .min(1, DATABASE_SHARDS_MESSAGE)
-      .max(MAX_SHARDS, DATABASE_SHARDS_MESSAGE)
+      .max(MultiRegionDb.MAX_SHARDS, DATABASE_SHARDS_MESSAGE)
       .optional(),
     /** GCS bucket for Terraform state; local state when absent. */
     stateBucket: z.string().optional(),

@@ -15,7 +15,7 @@ import { Rule, validateProps } from '../core/validation';
 import type { IDatabaseBinding } from './database-binding';
 import { CloudSqlBinding, FirestoreBinding, POSTGRES_LOGGING_FLAGS, cloudSqlRules, firestoreRules } from './engine-bindings';
 import type { FirestoreEngineOptions } from './firestore-engine-options';
-import { MULTI_REGION_DB_RULES, ResolvedDbProps, continentMultiRegion } from './multi-region-db-rules';
+import { MAX_SHARDS, MULTI_REGION_DB_RULES, ResolvedDbProps, continentMultiRegion } from './multi-region-db-rules';
 import { SqlEdition } from './sql-edition';
 
 // MultiRegionDb names its DatabaseEngine, DatabaseEngine.bind takes the MultiRegionDb and the
@@ -170,6 +170,8 @@ export interface DatabaseEngineBindOptions {
 export class MultiRegionDb extends Construct {
   /** The logging flags every PostgreSQL instance gets (the module constant `POSTGRES_LOGGING_FLAGS` holds the same, for JavaScript and TypeScript only) */
   public static readonly POSTGRES_LOGGING_FLAGS: { [flag: string]: string } = { ...POSTGRES_LOGGING_FLAGS };
+  /** The most shards a MultiRegionDb takes (`shards`), and the most the runtime routes over. */
+  public static readonly MAX_SHARDS: number = MAX_SHARDS;
   /** The engine in use. */
   public readonly engine: DatabaseEngine;
   /** Base name of the resources. */
