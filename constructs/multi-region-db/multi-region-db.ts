@@ -5,7 +5,7 @@ import { ProjectIamMember } from '@cdktf/provider-google/lib/project-iam-member'
 import { ServiceNetworkingConnection } from '@cdktf/provider-google/lib/service-networking-connection';
 import { SqlDatabase } from '@cdktf/provider-google/lib/sql-database';
 import { SqlDatabaseInstance } from '@cdktf/provider-google/lib/sql-database-instance';
-import { Fn } from 'cdktf';
+import { Annotations, Fn } from 'cdktf';
 import { Construct } from 'constructs';
 import { Duration } from '../core/duration';
 import { IEncryptionKeys } from '../core/encryption-keys';
@@ -377,6 +377,12 @@ export class MultiRegionDb extends Construct {
       primary,
       ...this.replicas.slice(shard * perShard, (shard + 1) * perShard),
     ]);
+    // Each Cloud SQL instance has its own server CA (about 1.4 KB of PEM); Cloud Run refuses a value over 32 KiB.
+    if (instances.length > MAX_TLS_CA_INSTANCES) {
+      Annotations.of(this).addWarning(
+        `runtimeDatabaseEnv: DATABASE_TLS_CA holds the server CAs of ${instances.length} instances (about 1.4 KB each), more than Cloud Run accepts in one variable (32 KiB): use fewer shards or read replica regions`,
+      );
+    }
     return {
       DATABASE_URL: this.databaseUrl(serviceAccountEmail, 0),
       ...(this.primaries.length > 1 && {
@@ -391,6 +397,9 @@ export class MultiRegionDb extends Construct {
     };
   }
 }
+
+/** Instances whose server CAs fit in one Cloud Run variable (32 KiB) with room to spare, at ~1.4 KB of PEM each. */
+const MAX_TLS_CA_INSTANCES = 20;
 
 /**
  * Which engine MultiRegionDb runs. Enum-like class (jsii has no unions); each engine deploys

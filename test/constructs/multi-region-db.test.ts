@@ -334,6 +334,18 @@ describe('MultiRegionDb.runtimeDatabaseEnv', () => {
     expect(env.DATABASE_TLS_CA.match(/server_ca_cert\[0\]\.cert/g)).toHaveLength(9);
   });
 
+  test('a warning when the CA bundle outgrows one Cloud Run variable (32 KiB): 7 shards × 3 regions, not 6', () => {
+    const warnings = (shards: number) => {
+      const db = new MultiRegionDb(platformStack(PROD_PROPS), 'db', { ...PROD_BASE, shards });
+      db.runtimeDatabaseEnv(email);
+      return db.node.metadata.filter((m) => m.type === '@cdktf/warn').map((m) => String(m.data));
+    };
+    expect(warnings(6)).toEqual([]);
+    expect(warnings(7)).toEqual([
+      'runtimeDatabaseEnv: DATABASE_TLS_CA holds the server CAs of 21 instances (about 1.4 KB each), more than Cloud Run accepts in one variable (32 KiB): use fewer shards or read replica regions',
+    ]);
+  });
+
   test('Firestore has no Postgres shard to connect to', () => {
     const stack = platformStack(PROD_PROPS);
     const db = new MultiRegionDb(stack, 'db', { engine: DatabaseEngine.firestore(), encryptionKeys: new FixedKeys() });
