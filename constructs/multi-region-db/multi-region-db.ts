@@ -352,8 +352,9 @@ export class MultiRegionDb extends Construct {
   }
 
   /**
-   * Every database variable the runtime (webhook or incident responder) needs to reach all shards,
-   * as `name → value`, for the IAM user of `serviceAccountEmail`:
+   * The whole database env a runtime (the webhook or the incident responder) needs to reach every
+   * shard, as the IAM user of `serviceAccountEmail`.
+   *
    * - `DATABASE_URL`: shard 0's `databaseUrl` (the incident store and runtime flags live there);
    * - `DATABASE_SHARD_URLS`: only with more than one shard, a JSON array of every shard's
    *   `databaseUrl` in shard order (rendered by Terraform's `jsonencode`: the URLs hold tokens); the
@@ -365,7 +366,7 @@ export class MultiRegionDb extends Construct {
    *
    * With one shard this is exactly `databaseUrl`, `PG_IAM_AUTH` and `databaseTlsEnv()`. Only for
    * Cloud SQL (Firestore has no Postgres URL).
-   * @param serviceAccountEmail the account granted with `grantConnect`; may be a token (e.g. a Lazy one)
+   * @param serviceAccountEmail the account granted with `grantConnect` (a token is fine, e.g. a Lazy one)
    */
   public runtimeDatabaseEnv(serviceAccountEmail: string): { [name: string]: string } {
     if (this.primaries.length === 0) {
