@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { PRODUCTION_ENVS } from '../constructs';
+import { MultiRegionDb, PRODUCTION_ENVS } from '../constructs';
+
+const DATABASE_SHARDS_MESSAGE = `databaseShards must be a whole number from 1 to ${MultiRegionDb.MAX_SHARDS} (default 1)`;
 
 /**
  * Configuration of the reference platform: one entry per environment (one cdktf stack each).
@@ -48,6 +50,16 @@ const Environment = z
       .optional(),
     /** Natural Language requests per minute quota of the project (forecast alert); none when absent. */
     nlpQuotaPerMinute: z.number().int().positive().optional(),
+    /**
+     * Database shards (MultiRegionDb `shards`): each is a primary with its replicas, and the runtime
+     * spreads sessions over them (DATABASE_SHARD_URLS). Default 1 (unsharded).
+     */
+    databaseShards: z
+      .number({ invalid_type_error: DATABASE_SHARDS_MESSAGE })
+      .int(DATABASE_SHARDS_MESSAGE)
+      .min(1, DATABASE_SHARDS_MESSAGE)
+      .max(MultiRegionDb.MAX_SHARDS, DATABASE_SHARDS_MESSAGE)
+      .optional(),
     /** GCS bucket for Terraform state; local state when absent. */
     stateBucket: z.string().optional(),
     /** Run the webhook on GKE (a hardened cluster in the first region) instead of Cloud Run. */

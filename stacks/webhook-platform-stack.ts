@@ -94,7 +94,12 @@ export class WebhookPlatformStack extends PlatformStack {
       : undefined;
     const alertChannels = { pageChannels: pageChannels.length > 0 ? pageChannels : undefined, ticketChannels };
 
-    this.database = new MultiRegionDb(this, 'database', { name: 'convai-db', network: networkId, encryptionKeys: this.secrets });
+    this.database = new MultiRegionDb(this, 'database', {
+      name: 'convai-db',
+      network: networkId,
+      encryptionKeys: this.secrets,
+      shards: config.databaseShards,
+    });
 
     // Memorystore in every region the webhook serves from, on the platform VPC (Cloud Run) or the
     // cluster's subnet (GKE); its service agent encrypts with our DATABASE keys.
@@ -119,13 +124,11 @@ export class WebhookPlatformStack extends PlatformStack {
         ),
       );
     }
-    // The runtime reads its database with IAM auth (no password). Lazy: the URL names the
-    // webhook's own service account, which exists only once the webhook does.
+    // The runtime reads every shard with IAM auth (no password) and verified TLS (each instance's
+    // server CA and name: Cloud SQL certificates name the instance, not the IP). Lazy: the URLs name
+    // the webhook's own service account, which exists only once the webhook does.
     const databaseEnv = {
-      DATABASE_URL: Lazy.stringValue({ produce: () => this.database.databaseUrl(this.webhook.serviceAccount.email) }),
-      PG_IAM_AUTH: 'true',
-      // Verified TLS: the instances' server CAs and names (Cloud SQL certificates name the instance, not the IP).
-      ...this.database.databaseTlsEnv(),
+      ...this.database.runtimeDatabaseEnv(Lazy.stringValue({ produce: () => this.webhook.serviceAccount.email })),
       ...this.sharedState?.runtimeEnv(),
       // The A/B experiments the runtime runs, from the reviewed, versioned document.
       ...experimentsEnv(config),

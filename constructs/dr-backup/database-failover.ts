@@ -29,7 +29,7 @@ export interface DatabaseFailoverProps {
   readonly name: string;
   readonly project: string;
   readonly database: MultiRegionDb;
-  /** Cloud Run services whose DATABASE_URL is repointed (none: repointing stays manual). */
+  /** Cloud Run services whose DATABASE_URL (and, sharded, DATABASE_SHARD_URLS) is repointed (none: repointing stays manual). */
   readonly services: CloudRunV2Service[];
   /** The identity the services run as (a new revision is deployed as it: actAs). */
   readonly runtimeServiceAccountEmail?: string;
@@ -38,7 +38,8 @@ export interface DatabaseFailoverProps {
 /**
  * Regional failover of the database as one audited operation: Workflows `<name>-db-failover`
  * interprets the plans of `failover-plan.ts` (promote the DR replica of every shard, repoint the
- * Cloud Run services' DATABASE_URL, make the new primary REGIONAL, verify), dry run by default,
+ * Cloud Run services' DATABASE_URL and, sharded, each shard's entry of DATABASE_SHARD_URLS, make
+ * the new primaries REGIONAL, verify), dry run by default,
  * logging each step's time (FAILOVER_STEP_EVENT). Started by an operator
  * (`gcloud workflows run`), never on a schedule: promoting is a decision.
  *

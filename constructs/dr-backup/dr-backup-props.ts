@@ -92,8 +92,10 @@ export interface DrBackupProps {
   readonly failoverWorkflow?: boolean;
   /**
    * Cloud Run services whose `DATABASE_URL` (MultiRegionDb.databaseUrl) the failover workflow
-   * repoints to the promoted instance's private IP. Ignored without the failover workflow (no DR
-   * replica), so a stack can pass its services in every environment.
+   * repoints to the promoted instance's private IP; with more than one shard, each shard's entry of
+   * `DATABASE_SHARD_URLS` (MultiRegionDb.runtimeDatabaseEnv) too, and `DATABASE_URL` with shard 0.
+   * Ignored without the failover workflow (no DR replica), so a stack can pass its services in
+   * every environment.
    * @default - none: the workflow promotes; repointing the runtime is a manual step
    */
   readonly failoverServices?: CloudRunV2Service[];

@@ -23,8 +23,12 @@ export interface ShardPair {
 }
 
 export interface FailoverTopology {
+  /** Every shard's pair, by shard index (as DATABASE_SHARD_URLS lists the primaries). */
   readonly shards: ShardPair[];
-  /** Cloud Run v2 service ids (`projects/p/locations/r/services/s`) whose DATABASE_URL names the primary. */
+  /**
+   * Cloud Run v2 service ids (`projects/p/locations/r/services/s`) whose DATABASE_URL names shard
+   * 0's primary and, with more than one shard, whose DATABASE_SHARD_URLS names every shard's.
+   */
   readonly services: string[];
 }
 
@@ -45,6 +49,11 @@ export interface ChangeAction {
   readonly instance: string;
   /** For repoint: the old primary, whose private IP is replaced in DATABASE_URL. */
   readonly from?: string;
+  /**
+   * For repoint with more than one shard: the shard index, i.e. the entry of DATABASE_SHARD_URLS to
+   * rewrite (and DATABASE_URL too for shard 0). Absent when unsharded: DATABASE_URL only.
+   */
+  readonly shard?: number;
   /** For repoint: the Cloud Run service. */
   readonly service?: string;
   readonly what: string;
@@ -108,16 +117,28 @@ export function failoverPlan(topology: FailoverTopology, direction: FailoverDire
           },
     );
   }
-  for (const pair of topology.shards) {
+  const sharded = topology.shards.length > 1;
+  topology.shards.forEach((pair, shard) => {
     const [from, to] = direction === 'failover' ? [pair.primary, pair.drReplica] : [pair.drReplica, pair.primary];
     for (const service of topology.services) {
-      changes.push({ kind: 'repoint', instance: to, from, service, what: `set DATABASE_URL of ${service} to ${to}'s private IP` });
+      changes.push(
+        sharded
+          ? {
+              kind: 'repoint',
+              instance: to,
+              from,
+              service,
+              shard,
+              what: `set ${shard === 0 ? 'DATABASE_URL and ' : ''}DATABASE_SHARD_URLS[${shard}] of ${service} to ${to}'s private IP`,
+            }
+          : { kind: 'repoint', instance: to, from, service, what: `set DATABASE_URL of ${service} to ${to}'s private IP` },
+      );
     }
     changes.push(
       { kind: 'make-regional', instance: to, what: `make ${to} REGIONAL (a standby in a second zone; replicas are zonal)` },
       { kind: 'verify-primary', instance: to, what: `${to} is RUNNABLE and a primary` },
     );
-  }
+  });
   return { direction, mode, actions: [...checks, ...changes] };
 }
 

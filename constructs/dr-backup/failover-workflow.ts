@@ -22,6 +22,8 @@ export const FAILOVER_FAILED_EVENT = 'database.failover_failed';
  *    total; a failing change logs FAILOVER_FAILED_EVENT and stops.
  */
 export function failoverWorkflowSource(plans: Record<string, FailoverPlan>): string {
+  // A sharded database's plans name the shard of each repoint; an unsharded one's source stays as it always was.
+  const sharded = Object.values(plans).some((p) => p.actions.some((a) => a.kind === 'repoint' && a.shard !== undefined));
   const lines: string[] = [
     'main:',
     '  params: [input]',
@@ -315,7 +317,8 @@ export function failoverWorkflowSource(plans: Record<string, FailoverPlan>): str
     '        next: poll',
     '',
     // DATABASE_URL names the primary by private IP (MultiRegionDb.databaseUrl): swap the host, keep
-    // user, database and options; then wait until the new revision serves.
+    // user, database and options; with shards, the shard's entry of DATABASE_SHARD_URLS too (and
+    // DATABASE_URL only for shard 0); then wait until the new revision serves.
     'repoint:',
     '  params: [project, action]',
     '  steps:',
@@ -371,18 +374,20 @@ export function failoverWorkflowSource(plans: Record<string, FailoverPlan>): str
     '                  index: v',
     '                  in: ${container.env}',
     '                  steps:',
-    '                    - isDatabaseUrl:',
-    '                        switch:',
-    '                          - condition: ${variable.name == "DATABASE_URL" and "value" in variable}',
-    '                            steps:',
-    '                              - rewrite:',
-    '                                  assign:',
-    '                                    - service.template.containers[c].env[v].value: ${text.replace_all_regex(variable.value, "@[^:/@]+:", "@" + ip + ":")}',
-    '                                    - replaced: ${replaced + 1}',
-    '    - requireDatabaseUrl:',
-    '        switch:',
-    '          - condition: ${replaced == 0}',
-    '            raise: ${action.service + " has no literal DATABASE_URL to repoint"}',
+    ...(sharded ? shardedRewrite() : unshardedRewrite()),
+    ...(sharded
+      ? [
+          '    - requireDatabaseUrl:',
+          '        switch:',
+          '          - condition: ${replaced == 0}',
+          '            raise: ${action.service + " has no literal DATABASE_SHARD_URLS (or DATABASE_URL for shard 0) naming shard " + string(action.shard) + " to repoint"}',
+        ]
+      : [
+          '    - requireDatabaseUrl:',
+          '        switch:',
+          '          - condition: ${replaced == 0}',
+          '            raise: ${action.service + " has no literal DATABASE_URL to repoint"}',
+        ]),
     '    - update:',
     '        call: http.patch',
     '        args:',
@@ -409,4 +414,52 @@ export function failoverWorkflowSource(plans: Record<string, FailoverPlan>): str
     '        next: waitForRevision',
   ];
   return workflowSource(lines);
+}
+
+/** Unsharded: DATABASE_URL names the one primary. */
+function unshardedRewrite(): string[] {
+  return [
+    '                    - isDatabaseUrl:',
+    '                        switch:',
+    '                          - condition: ${variable.name == "DATABASE_URL" and "value" in variable}',
+    '                            steps:',
+    '                              - rewrite:',
+    '                                  assign:',
+    '                                    - service.template.containers[c].env[v].value: ${text.replace_all_regex(variable.value, "@[^:/@]+:", "@" + ip + ":")}',
+    '                                    - replaced: ${replaced + 1}',
+  ];
+}
+
+/**
+ * Sharded (`action.shard` set): the failed-over shard's entry of DATABASE_SHARD_URLS (a JSON array
+ * in shard order, MultiRegionDb.runtimeDatabaseEnv) gets the new host, the other shards' entries
+ * are kept as they are; for shard 0 DATABASE_URL too (the runtime requires it to equal the first
+ * entry). A list too short to have the shard is refused before anything is patched.
+ */
+function shardedRewrite(): string[] {
+  return [
+    '                    - isDatabaseUrl:',
+    '                        switch:',
+    '                          - condition: ${action.shard == 0 and variable.name == "DATABASE_URL" and "value" in variable}',
+    '                            steps:',
+    '                              - rewrite:',
+    '                                  assign:',
+    '                                    - service.template.containers[c].env[v].value: ${text.replace_all_regex(variable.value, "@[^:/@]+:", "@" + ip + ":")}',
+    '                                    - replaced: ${replaced + 1}',
+    '                          - condition: ${variable.name == "DATABASE_SHARD_URLS" and "value" in variable}',
+    '                            steps:',
+    '                              - decodeShards:',
+    '                                  assign:',
+    '                                    - shardUrls: ${json.decode(variable.value)}',
+    '                                    - k: ${action.shard}',
+    '                              - shardListed:',
+    '                                  switch:',
+    '                                    - condition: ${len(shardUrls) <= k}',
+    '                                      raise: ${action.service + " lists " + string(len(shardUrls)) + " shards in DATABASE_SHARD_URLS, not shard " + string(k)}',
+    '                              - rewriteShard:',
+    '                                  assign:',
+    '                                    - shardUrls[k]: ${text.replace_all_regex(shardUrls[k], "@[^:/@]+:", "@" + ip + ":")}',
+    '                                    - service.template.containers[c].env[v].value: ${json.encode_to_string(shardUrls)}',
+    '                                    - replaced: ${replaced + 1}',
+  ];
 }

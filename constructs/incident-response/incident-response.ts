@@ -289,14 +289,13 @@ export class IncidentResponse extends Construct {
     });
   }
 
-  /** IAM database user and grants on `database`; the runtime's database variables for the responder. */
+  /**
+   * IAM database user and grants on `database`; the runtime's database variables for the responder:
+   * shard 0 for its incident store and runtime flags, every shard (DATABASE_SHARD_URLS) for impact.
+   */
   private connectDatabase(database: MultiRegionDb): Array<{ name: string; value: string }> {
     database.grantConnect('responder', Grantee.fromServiceAccount(this.serviceAccount));
-    return Object.entries({
-      DATABASE_URL: database.databaseUrl(this.serviceAccount.email),
-      PG_IAM_AUTH: 'true',
-      ...database.databaseTlsEnv(),
-    }).map(([name, value]) => ({ name, value }));
+    return Object.entries(database.runtimeDatabaseEnv(this.serviceAccount.email)).map(([name, value]) => ({ name, value }));
   }
 
   /**

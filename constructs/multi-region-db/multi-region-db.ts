@@ -5,7 +5,7 @@ import { ProjectIamMember } from '@cdktf/provider-google/lib/project-iam-member'
 import { ServiceNetworkingConnection } from '@cdktf/provider-google/lib/service-networking-connection';
 import { SqlDatabase } from '@cdktf/provider-google/lib/sql-database';
 import { SqlDatabaseInstance } from '@cdktf/provider-google/lib/sql-database-instance';
-import { Fn } from 'cdktf';
+import { Annotations, Fn } from 'cdktf';
 import { Construct } from 'constructs';
 import { Duration } from '../core/duration';
 import { IEncryptionKeys } from '../core/encryption-keys';
@@ -15,7 +15,7 @@ import { Rule, validateProps } from '../core/validation';
 import type { IDatabaseBinding } from './database-binding';
 import { CloudSqlBinding, FirestoreBinding, POSTGRES_LOGGING_FLAGS, cloudSqlRules, firestoreRules } from './engine-bindings';
 import type { FirestoreEngineOptions } from './firestore-engine-options';
-import { MULTI_REGION_DB_RULES, ResolvedDbProps, continentMultiRegion } from './multi-region-db-rules';
+import { MAX_SHARDS, MULTI_REGION_DB_RULES, ResolvedDbProps, continentMultiRegion } from './multi-region-db-rules';
 import { SqlEdition } from './sql-edition';
 
 // MultiRegionDb names its DatabaseEngine, DatabaseEngine.bind takes the MultiRegionDb and the
@@ -170,6 +170,8 @@ export interface DatabaseEngineBindOptions {
 export class MultiRegionDb extends Construct {
   /** The logging flags every PostgreSQL instance gets (the module constant `POSTGRES_LOGGING_FLAGS` holds the same, for JavaScript and TypeScript only) */
   public static readonly POSTGRES_LOGGING_FLAGS: { [flag: string]: string } = { ...POSTGRES_LOGGING_FLAGS };
+  /** The most shards a MultiRegionDb takes (`shards`), and the most the runtime routes over. */
+  public static readonly MAX_SHARDS: number = MAX_SHARDS;
   /** The engine in use. */
   public readonly engine: DatabaseEngine;
   /** Base name of the resources. */
@@ -348,7 +350,57 @@ export class MultiRegionDb extends Construct {
       DATABASE_TLS_SERVER_NAME: instances.map((i) => `${this.projectId}:${i.nameInput ?? i.name}`).join(','),
     };
   }
+
+  /**
+   * The whole database env a runtime (the webhook or the incident responder) needs to reach every
+   * shard, as the IAM user of `serviceAccountEmail`.
+   *
+   * - `DATABASE_URL`: shard 0's `databaseUrl` (the incident store and runtime flags live there);
+   * - `DATABASE_SHARD_URLS`: only with more than one shard, a JSON array of every shard's
+   *   `databaseUrl` in shard order (rendered by Terraform's `jsonencode`: the URLs hold tokens); the
+   *   runtime routes each session to `shardFor(session, count)`;
+   * - `PG_IAM_AUTH=true`: the runtime sends an IAM token, no password;
+   * - `DATABASE_TLS_CA` and `DATABASE_TLS_SERVER_NAME`: `databaseTlsEnv` over every shard's primary
+   *   and replicas (the runtime verifies every connection against one CA bundle and one list of
+   *   accepted names, so the union verifies each shard; a name stays bound to its own instance's CA).
+   *
+   * With one shard this is exactly `databaseUrl`, `PG_IAM_AUTH` and `databaseTlsEnv()`. Only for
+   * Cloud SQL (Firestore has no Postgres URL).
+   * @param serviceAccountEmail the account granted with `grantConnect` (a token is fine, e.g. a Lazy one)
+   */
+  public runtimeDatabaseEnv(serviceAccountEmail: string): { [name: string]: string } {
+    if (this.primaries.length === 0) {
+      throw new Error(`${this.node.path}.runtimeDatabaseEnv: the engine has no Postgres shard to connect to (Firestore)`);
+    }
+    // Shard-major: each primary, then its replicas (the order databaseTlsEnv(shard) lists them in).
+    const perShard = this.readReplicaRegions.length;
+    const instances = this.primaries.flatMap((primary, shard) => [
+      primary,
+      ...this.replicas.slice(shard * perShard, (shard + 1) * perShard),
+    ]);
+    // Each Cloud SQL instance has its own server CA (about 1.4 KB of PEM); Cloud Run refuses a value over 32 KiB.
+    if (instances.length > MAX_TLS_CA_INSTANCES) {
+      Annotations.of(this).addWarning(
+        `runtimeDatabaseEnv: DATABASE_TLS_CA holds the server CAs of ${instances.length} instances (about 1.4 KB each), more than Cloud Run accepts in one variable (32 KiB): use fewer shards or read replica regions`,
+      );
+    }
+    return {
+      DATABASE_URL: this.databaseUrl(serviceAccountEmail, 0),
+      ...(this.primaries.length > 1 && {
+        DATABASE_SHARD_URLS: Fn.jsonencode(this.primaries.map((_, shard) => this.databaseUrl(serviceAccountEmail, shard))),
+      }),
+      PG_IAM_AUTH: 'true',
+      DATABASE_TLS_CA: Fn.join(
+        '\n',
+        instances.map((i) => i.serverCaCert.get(0).cert),
+      ),
+      DATABASE_TLS_SERVER_NAME: instances.map((i) => `${this.projectId}:${i.nameInput ?? i.name}`).join(','),
+    };
+  }
 }
+
+/** Instances whose server CAs fit in one Cloud Run variable (32 KiB) with room to spare, at ~1.4 KB of PEM each. */
+const MAX_TLS_CA_INSTANCES = 20;
 
 /**
  * Which engine MultiRegionDb runs. Enum-like class (jsii has no unions); each engine deploys

@@ -17,6 +17,7 @@ import { MultiRegionDbProps } from '../../constructs/multi-region-db/multi-regio
 import { ScalableWebhook } from '../../constructs/scalable-webhook/scalable-webhook';
 import { PlatformStackProps } from '../../constructs/core/platform-stack';
 import { FixedKeys } from '../helpers/fixed-keys';
+import { WorkflowInterpreter, WorkflowRaised } from '../helpers/workflows-interpreter';
 import { DEV_PROPS, IMAGE, Json, PROD_PROPS, platformStack, resources, synth } from '../helpers/synth';
 
 const NETWORK = 'projects/acme-convai-prod/global/networks/convai';
@@ -312,6 +313,143 @@ describe('failover workflow', () => {
     const rewrite = steps.find((s) => s.name === 'rewrite')!.step.assign[0];
     expect(Object.values(rewrite)[0]).toBe('${text.replace_all_regex(variable.value, "@[^:/@]+:", "@" + ip + ":")}');
     expect(steps.find((s) => s.name === 'update')!.step.args.body).toBe('${service}');
+  });
+});
+
+describe('repointing, run: the workflow’s own repoint subworkflow against a fake Cloud Run and SQL Admin', () => {
+  const url = (ip: string) => `postgres://webhook-run%40acme.iam@${ip}:5432/webhook?sslmode=verify-full`;
+  const OLD = ['10.20.0.3', '10.20.0.4', '10.20.0.5'];
+  /** Private IPs of the DR replicas (and the primaries, for failback). */
+  const IPS: Record<string, string> = {
+    'db-s0': OLD[0],
+    'db-s1': OLD[1],
+    'db-s2': OLD[2],
+    'db-s0-europe-west1': '10.30.0.7',
+    'db-s1-europe-west1': '10.30.0.8',
+    'db-s2-europe-west1': '10.30.0.9',
+  };
+  const SERVICE = 'projects/acme-convai-prod/locations/us-central1/services/webhook';
+  const service = (env: Array<Record<string, unknown>>) => ({
+    name: SERVICE,
+    ingress: 'INGRESS_TRAFFIC_INTERNAL_LOAD_BALANCER',
+    template: {
+      serviceAccount: 'webhook-run@acme.iam.gserviceaccount.com',
+      containers: [{ image: IMAGE, env }],
+    },
+  });
+  const shardedEnv = (urls = OLD.map(url)) => [
+    { name: 'NODE_ENV', value: 'production' },
+    { name: 'DATABASE_URL', value: urls[0] },
+    { name: 'DATABASE_SHARD_URLS', value: JSON.stringify(urls) },
+    { name: 'PG_IAM_AUTH', value: 'true' },
+    { name: 'WEBHOOK_SHARED_SECRET', valueSource: { secretKeyRef: { secret: 'webhook-shared-secret', version: 'latest' } } },
+  ];
+
+  /** The repoint subworkflow of a synthesized failover workflow, with Cloud Run and SQL Admin faked. */
+  function harness(source: Json, initial: Json) {
+    const services: Record<string, Json> = { [`https://run.googleapis.com/v2/${SERVICE}`]: initial };
+    const patches: Json[] = [];
+    const interpreter = new WorkflowInterpreter(source, {
+      read_instance: ({ name }) => ({
+        name,
+        ipAddresses: [
+          { type: 'OUTGOING', ipAddress: '34.1.1.1' },
+          { type: 'PRIVATE', ipAddress: IPS[name] },
+        ],
+      }),
+      'http.get': ({ url: u }) => ({ body: { ...structuredClone(services[u]), reconciling: false, latestReadyRevision: 'rev-2' } }),
+      'http.patch': ({ url: u, body }) => {
+        patches.push(body);
+        services[u] = body;
+        return { body: {} };
+      },
+      'sys.sleep': () => null,
+    });
+    const repoint = async (action: Json) =>
+      interpreter.run('repoint', { project: 'acme-convai-prod', action: { ...action, service: SERVICE } });
+    const env = () =>
+      Object.fromEntries(
+        services[`https://run.googleapis.com/v2/${SERVICE}`].template.containers[0].env.map((e: Json) => [
+          e.name,
+          e.value ?? e.valueSource,
+        ]),
+      );
+    return { repoint, env, patches, services };
+  }
+
+  const sharded = build({}, { network: NETWORK, encryptionKeys: KEYS, shards: 3 }, PROD_PROPS, true).json;
+  const shardedSource = workflowYaml(named(sharded, 'google_workflows_workflow', 'backups-db-failover').source_contents);
+  const shardedPlans = (shardedSource.main.steps.find((s: Json) => s.init).init.assign as Json[]).reduce(
+    (m, a) => ({ ...m, ...a }),
+    {} as Json,
+  ).plans;
+  const repoints = (key: string) => shardedPlans[key].actions.filter((a: Json) => a.kind === 'repoint');
+
+  test('a sharded plan names the shard of every repoint', () => {
+    const services = Object.keys(resources(sharded, 'google_cloud_run_v2_service')).length;
+    expect(repoints('failover/promote').map((a: Json) => [a.instance, a.shard])).toEqual(
+      [0, 1, 2].flatMap((s) => Array.from({ length: services }, () => [`db-s${s}-europe-west1`, s])),
+    );
+    expect(repoints('failover/promote')[0].what).toMatch(
+      /^set DATABASE_URL and DATABASE_SHARD_URLS\[0\] of .* to db-s0-europe-west1's private IP$/,
+    );
+    expect(repoints('failover/promote').at(-1).what).toMatch(/^set DATABASE_SHARD_URLS\[2\] of .* to db-s2-europe-west1's private IP$/);
+  });
+
+  test('failing over shard 1 rewrites only entry 1 of DATABASE_SHARD_URLS; DATABASE_URL (shard 0) and the rest are kept', async () => {
+    const h = harness(shardedSource, service(shardedEnv()));
+    await expect(h.repoint(repoints('failover/promote').find((a: Json) => a.shard === 1))).resolves.toBe('rev-2');
+    expect(JSON.parse(h.env().DATABASE_SHARD_URLS)).toEqual([url(OLD[0]), url('10.30.0.8'), url(OLD[2])]);
+    expect(h.env().DATABASE_URL).toBe(url(OLD[0]));
+    expect(h.env().PG_IAM_AUTH).toBe('true');
+    expect(h.env().WEBHOOK_SHARED_SECRET).toEqual({ secretKeyRef: { secret: 'webhook-shared-secret', version: 'latest' } });
+    // The whole service is patched: a partial PATCH would reset ingress.
+    expect(h.patches).toHaveLength(1);
+    expect(h.patches[0].ingress).toBe('INGRESS_TRAFFIC_INTERNAL_LOAD_BALANCER');
+  });
+
+  test('the whole failover plan’s repoints, in order: every shard on its DR replica, DATABASE_URL still the first entry', async () => {
+    const h = harness(shardedSource, service(shardedEnv()));
+    // One fake service stands for each of the plan's services (they are patched alike).
+    for (const action of repoints('failover/promote')) await h.repoint(action);
+    const now = ['10.30.0.7', '10.30.0.8', '10.30.0.9'].map(url);
+    expect(JSON.parse(h.env().DATABASE_SHARD_URLS)).toEqual(now);
+    expect(h.env().DATABASE_URL).toBe(now[0]);
+    // And back: failback puts every shard on its original primary.
+    for (const action of repoints('failback/switchover')) await h.repoint(action);
+    expect(JSON.parse(h.env().DATABASE_SHARD_URLS)).toEqual(OLD.map(url));
+    expect(h.env().DATABASE_URL).toBe(url(OLD[0]));
+  });
+
+  test('a service that does not name the shard is refused before it is patched', async () => {
+    const unshardedService = harness(shardedSource, service([{ name: 'DATABASE_URL', value: url(OLD[0]) }]));
+    await expect(unshardedService.repoint(repoints('failover/promote').find((a: Json) => a.shard === 1))).rejects.toThrow(
+      new WorkflowRaised(`${SERVICE} has no literal DATABASE_SHARD_URLS (or DATABASE_URL for shard 0) naming shard 1 to repoint`),
+    );
+    expect(unshardedService.patches).toEqual([]);
+    const short = harness(shardedSource, service(shardedEnv(OLD.slice(0, 2).map(url))));
+    await expect(short.repoint(repoints('failover/promote').find((a: Json) => a.shard === 2))).rejects.toThrow(
+      `${SERVICE} lists 2 shards in DATABASE_SHARD_URLS, not shard 2`,
+    );
+    expect(short.patches).toEqual([]);
+  });
+
+  test('unsharded: the source is the one it always was, and rewrites DATABASE_URL’s host', async () => {
+    const { json } = build({}, undefined, PROD_PROPS, true);
+    const source = workflowYaml(named(json, 'google_workflows_workflow', 'backups-db-failover').source_contents);
+    expect(JSON.stringify(source.repoint)).not.toContain('DATABASE_SHARD_URLS');
+    const plans = (source.main.steps.find((s: Json) => s.init).init.assign as Json[]).reduce((m, a) => ({ ...m, ...a }), {} as Json).plans;
+    const action = plans['failover/promote'].actions.find((a: Json) => a.kind === 'repoint');
+    expect(action.shard).toBeUndefined();
+    const h = harness(
+      source,
+      service([
+        { name: 'DATABASE_URL', value: url(OLD[0]) },
+        { name: 'PG_IAM_AUTH', value: 'true' },
+      ]),
+    );
+    await h.repoint(action);
+    expect(h.env()).toEqual({ DATABASE_URL: url('10.30.0.7'), PG_IAM_AUTH: 'true' });
   });
 });
 

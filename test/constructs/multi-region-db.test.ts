@@ -298,6 +298,61 @@ describe('MultiRegionDb grants and connection URL', () => {
   });
 });
 
+describe('MultiRegionDb.runtimeDatabaseEnv', () => {
+  const email = 'webhook-run@acme.iam.gserviceaccount.com';
+
+  test('one shard: exactly databaseUrl, PG_IAM_AUTH and databaseTlsEnv(), no DATABASE_SHARD_URLS', () => {
+    const stack = platformStack(PROD_PROPS);
+    const db = new MultiRegionDb(stack, 'db', PROD_BASE);
+    const env = db.runtimeDatabaseEnv(email);
+    expect(Object.keys(env)).toEqual(['DATABASE_URL', 'PG_IAM_AUTH', 'DATABASE_TLS_CA', 'DATABASE_TLS_SERVER_NAME']);
+    new TerraformOutput(stack, 'env', { value: env });
+    new TerraformOutput(stack, 'before', { value: { DATABASE_URL: db.databaseUrl(email), PG_IAM_AUTH: 'true', ...db.databaseTlsEnv() } });
+    const out = synth(stack).output;
+    expect(out.env.value).toEqual(out.before.value);
+  });
+
+  test('three shards: every shard URL in shard order, TLS names and CAs of every instance, shard-major', () => {
+    const stack = platformStack(PROD_PROPS);
+    const db = new MultiRegionDb(stack, 'db', { ...PROD_BASE, shards: 3 });
+    expect(Object.keys(db.runtimeDatabaseEnv(email))).toEqual([
+      'DATABASE_URL',
+      'DATABASE_SHARD_URLS',
+      'PG_IAM_AUTH',
+      'DATABASE_TLS_CA',
+      'DATABASE_TLS_SERVER_NAME',
+    ]);
+    new TerraformOutput(stack, 'env', { value: db.runtimeDatabaseEnv(email) });
+    const env = synth(stack).output.env.value;
+    expect(env.DATABASE_SHARD_URLS).toMatch(/^\$\{jsonencode\(\["postgres:\/\//);
+    const primaries = [...env.DATABASE_SHARD_URLS.matchAll(/db_shard(\d)-primary_\w+\.private_ip_address/g)].map((m) => m[1]);
+    expect(primaries).toEqual(['0', '1', '2']);
+    expect(env.DATABASE_URL).toMatch(/db_shard0-primary_\w+\.private_ip_address/);
+    expect(env.DATABASE_TLS_SERVER_NAME.split(',')).toEqual(
+      [0, 1, 2].flatMap((s) => [`db-s${s}`, `db-s${s}-europe-west1`, `db-s${s}-asia-northeast1`]).map((n) => `acme-convai-prod:${n}`),
+    );
+    expect(env.DATABASE_TLS_CA.match(/server_ca_cert\[0\]\.cert/g)).toHaveLength(9);
+  });
+
+  test('a warning when the CA bundle outgrows one Cloud Run variable (32 KiB): 7 shards × 3 regions, not 6', () => {
+    const warnings = (shards: number) => {
+      const db = new MultiRegionDb(platformStack(PROD_PROPS), 'db', { ...PROD_BASE, shards });
+      db.runtimeDatabaseEnv(email);
+      return db.node.metadata.filter((m) => m.type === '@cdktf/warn').map((m) => String(m.data));
+    };
+    expect(warnings(6)).toEqual([]);
+    expect(warnings(7)).toEqual([
+      'runtimeDatabaseEnv: DATABASE_TLS_CA holds the server CAs of 21 instances (about 1.4 KB each), more than Cloud Run accepts in one variable (32 KiB): use fewer shards or read replica regions',
+    ]);
+  });
+
+  test('Firestore has no Postgres shard to connect to', () => {
+    const stack = platformStack(PROD_PROPS);
+    const db = new MultiRegionDb(stack, 'db', { engine: DatabaseEngine.firestore(), encryptionKeys: new FixedKeys() });
+    expect(() => db.runtimeDatabaseEnv(email)).toThrow(/runtimeDatabaseEnv: the engine has no Postgres shard/);
+  });
+});
+
 describe('sql tier sizing', () => {
   test.each([
     ['db-f1-micro', 25],

@@ -112,5 +112,8 @@ function describeBurn(burn: BurnRates | { error: string } | undefined): string {
   const fmt = (x: number | null) => (x === null ? 'n/a' : x.toFixed(2));
   const latency = Object.entries(burn.latency).map(([w, x]) => `${label(w)} ${fmt(x)}`);
   const degraded = Object.entries(burn.degradedShare).map(([w, x]) => `${label(w)} ${x === null ? 'n/a' : `${(x * 100).toFixed(1)}%`}`);
-  return `latency ${latency.join(' ')}; degraded ${degraded.join(' ')}`;
+  const partial = burn.unreadShards?.length
+    ? `partial, ${burn.unreadShards.map((s) => `shard ${s}`).join(', ')} unreadable (rates of the other shards): `
+    : '';
+  return `${partial}latency ${latency.join(' ')}; degraded ${degraded.join(' ')}`;
 }

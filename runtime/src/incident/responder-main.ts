@@ -7,51 +7,17 @@ import { ActionExecutors } from './actions';
 import { Diagnostics } from './diagnostics';
 import { googleAccessTokenHttp, googleIdTokenHttp } from './google-http';
 import { TurnLogImpact } from './impact';
-import { DEFAULT_MAX_MIN_INSTANCES, MinInstancesExecutor } from './min-instances-action';
+import { MinInstancesExecutor } from './min-instances-action';
 import { IncidentResponder } from './responder';
 import { createResponderApp } from './responder-app';
+import { ResponderEnv, responderShardUrls } from './responder-env';
 import { parseRules } from './rules';
-import { DEFAULT_FLAG_MAX_TTL_MINUTES, RuntimeFlagExecutor } from './runtime-flag-action';
+import { RuntimeFlagExecutor } from './runtime-flag-action';
 import { PostgresIncidentStore } from './store';
 import { migrateIncidentStore } from './store-migrations';
 
 const GOOGLE_JWKS_URL = 'https://www.googleapis.com/oauth2/v3/certs';
 const GOOGLE_ISSUERS = ['https://accounts.google.com', 'accounts.google.com'];
-
-const list = z
-  .string()
-  .optional()
-  .transform((s) =>
-    (s ?? '')
-      .split(',')
-      .map((x) => x.trim())
-      .filter(Boolean),
-  );
-
-const Env = z.object({
-  PORT: z.coerce.number().int().min(1).max(65535).default(8080),
-  INCIDENT_RULES_JSON: z.string().min(1),
-  CHAT_WEBHOOK_URL: z.string().url(),
-  PUSH_AUDIENCE: z.string().min(1),
-  PUSH_SERVICE_ACCOUNT: z.string().email(),
-  /** Record mitigations without applying them. */
-  INCIDENT_DRY_RUN: z.enum(['true', 'false']).default('true'),
-  /** Who may stop automation (emails); their ID tokens' audiences. */
-  INCIDENT_OPERATORS: list,
-  OPERATOR_AUDIENCES: list,
-  /** Region → the webhook's Cloud Run service there: `{"europe-west1": {"service": "projects/…/services/…", "url": "https://…"}}`. */
-  INCIDENT_WEBHOOK_SERVICES: z.string().default('{}'),
-  /** Caps over whatever the rules say. */
-  INCIDENT_MAX_MIN_INSTANCES: z.coerce.number().int().min(1).max(1000).default(DEFAULT_MAX_MIN_INSTANCES),
-  INCIDENT_FLAG_MAX_TTL_MINUTES: z.coerce.number().int().min(1).max(240).default(DEFAULT_FLAG_MAX_TTL_MINUTES),
-  /** The Cloud Run Admin API (a test points it at a fake). */
-  CLOUD_RUN_API_ENDPOINT: z.string().url().default('https://run.googleapis.com'),
-  DATABASE_URL: z.string().optional(),
-  PG_IAM_AUTH: z.enum(['true', 'false']).default('false'),
-  DATABASE_TLS_CA: z.string().optional(),
-  DATABASE_TLS_SERVER_NAME: z.string().optional(),
-  GOOGLE_CLOUD_PROJECT: z.string().optional(),
-});
 
 const WebhookServices = z.record(
   z.object({ service: z.string().regex(/^projects\/[^/]+\/locations\/[^/]+\/services\/[^/]+$/), url: z.string().url() }),
@@ -59,7 +25,7 @@ const WebhookServices = z.record(
 
 /** The incident responder service (IncidentResponse deploys it on Cloud Run): `node dist/incident/responder-main.js`. */
 async function main(): Promise<void> {
-  const parsed = Env.safeParse(process.env);
+  const parsed = ResponderEnv.safeParse(process.env);
   const services = parsed.success ? WebhookServices.safeParse(JSON.parse(parsed.data.INCIDENT_WEBHOOK_SERVICES)) : undefined;
   if (!parsed.success || !services?.success) {
     const issues = [
@@ -72,15 +38,19 @@ async function main(): Promise<void> {
   const e = parsed.data;
   const logger = createLogger({ level: 'info', projectId: e.GOOGLE_CLOUD_PROJECT });
   const rules = parseRules(JSON.parse(e.INCIDENT_RULES_JSON), 'INCIDENT_RULES_JSON');
-  const db = e.DATABASE_URL
-    ? await openDatabase({
-        url: e.DATABASE_URL,
-        iamAuth: e.PG_IAM_AUTH === 'true',
-        tlsCa: e.DATABASE_TLS_CA,
-        tlsServerName: e.DATABASE_TLS_SERVER_NAME,
-        maxConnections: 2,
-      })
-    : undefined;
+  // Shard 0 holds the incident store and the runtime flags; every shard holds its sessions' turns.
+  // One CA bundle and one list of names verify every shard (MultiRegionDb lists all instances).
+  const shardUrls = responderShardUrls(e);
+  const connect = (url: string) =>
+    openDatabase({
+      url,
+      iamAuth: e.PG_IAM_AUTH === 'true',
+      tlsCa: e.DATABASE_TLS_CA,
+      tlsServerName: e.DATABASE_TLS_SERVER_NAME,
+      maxConnections: 2,
+    });
+  const db = shardUrls.length > 0 ? await connect(shardUrls[0]) : undefined;
+  const otherShards = await Promise.all(shardUrls.slice(1).map(connect));
   const store = db ? new PostgresIncidentStore(db) : undefined;
   if (db) {
     // The store is the memory of open incidents across restarts: no serving without it.
@@ -96,7 +66,7 @@ async function main(): Promise<void> {
     }
   }
   const now = () => Math.floor(Date.now() / 1000);
-  const turnLog = db ? new TurnLogImpact(db, rules.slo) : undefined;
+  const turnLog = db ? new TurnLogImpact([db, ...otherShards], rules.slo) : undefined;
   const webhookServices = services.data;
   const executors: ActionExecutors = {
     diagnostics: new Diagnostics({

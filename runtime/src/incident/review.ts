@@ -55,6 +55,11 @@ export function renderReview(incident: StoredIncident, options: { readonly runbo
           `| Share of traffic | ${pct(impact.shareOfTraffic)} |`,
           `| Regions with affected turns | ${impact.regions.join(', ') || 'none'} |`,
           `| Latency error budget burned | ${pct(impact.latencyBudgetBurned)} |`,
+          ...(impact.unreadShards?.length
+            ? [
+                `| Measured on | ${(impact.shards ?? 0) - impact.unreadShards.length} of ${impact.shards} shards (${impact.unreadShards.map((s) => `shard ${s}`).join(', ')} unreadable: counts are lower bounds) |`,
+              ]
+            : []),
           '',
           describeImpact(impact),
         ]
