@@ -123,7 +123,7 @@ const schema = z
     DATABASE_URL: z.string().optional(),
     DATABASE_MODE: z.enum(['postgres', 'embedded', 'pglite', 'off']).optional(),
     /**
-     * Every shard's URL in shard order, `["postgres://…s0…","postgres://…s1…"]` (MultiRegionDb.databaseShardsEnv
+     * Every shard's URL in shard order, `["postgres://…s0…","postgres://…s1…"]` (MultiRegionDb.runtimeDatabaseEnv
      * writes it): each session's turn log, conversation, feedback and exposures live on the shard
      * `shardFor(session id, count)` picks (storage/shard-router.ts).
      */
