@@ -6,7 +6,7 @@ import { Database, Queryable } from './database-interface';
  * (`node:sqlite`, no install, no native build). Chosen over an in-process Postgres (PGlite) for the
  * embedded default because it starts in milliseconds and costs a few megabytes, where PGlite took
  * 3–13 s of initdb and 300–450 MB (docs/performance/startup-and-memory.md,
- * docs/decisions/0011-sqlite-embedded-default.md). It is still a real, transactional database: the
+ * docs/decisions/0017-sqlite-embedded-default.md). It is still a real, transactional database: the
  * same numbered migrations (storage/migrations.ts, SQLite dialect), the same tables and columns,
  * the same idempotent writers.
  *
