@@ -1,17 +1,16 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { status as grpcStatus } from '@grpc/grpc-js';
-import { ALERT_DEPENDENCIES, incidentRules } from '../../constructs/incident-response/alert-dependencies';
 import { Diagnostics } from '../../runtime/src/incident/diagnostics';
 import { TurnLogImpact } from '../../runtime/src/incident/impact';
 import { Alert } from '../../runtime/src/incident/notification';
-import { parseRules } from '../../runtime/src/incident/rules';
 import { RuntimeFlagExecutor } from '../../runtime/src/incident/runtime-flag-action';
 import { migrateIncidentStore } from '../../runtime/src/incident/store-migrations';
 import { Database, openDatabase } from '../../runtime/src/storage/database';
 import { FakeLanguageServer } from '../runtime/support/fake-language-server';
 import { PostgresServer, freePort, waitFor } from '../runtime/support/local-servers';
 import { cxRequest } from '../runtime/support/runtime-harness';
+import { testRules } from './support/test-rules';
 
 /**
  * First response against the webhook as it runs: the real process (runtime/dist, built before
@@ -19,17 +18,7 @@ import { cxRequest } from '../runtime/support/runtime-harness';
  * the process's own /readyz; the nlp-mode flag is written where the process polls it.
  */
 const MAIN = join(__dirname, '../../runtime/dist/main.js');
-const RULES = parseRules(
-  incidentRules({
-    kinds: Object.keys(ALERT_DEPENDENCIES),
-    project: 'acme-convai-test',
-    runbookBaseUrl: 'https://example.invalid/runbooks',
-    latencyObjective: 95,
-    latencyThresholdMs: 800,
-    windowDays: 30,
-  }),
-  'rules',
-);
+const RULES = testRules('acme-convai-test', 'rules');
 const nowSeconds = () => Math.floor(Date.now() / 1000);
 const breaker = (region = 'europe-west1'): Alert => ({
   id: `brk-${region}`,

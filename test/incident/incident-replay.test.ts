@@ -1,27 +1,16 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { ALERT_DEPENDENCIES, incidentRules } from '../../constructs/incident-response/alert-dependencies';
 import { TurnLogImpact } from '../../runtime/src/incident/impact';
 import { Alert, parseNotification } from '../../runtime/src/incident/notification';
 import { replayAlerts } from '../../runtime/src/incident/replay';
 import { IncidentMessage, IncidentResponder } from '../../runtime/src/incident/responder';
-import { parseRules } from '../../runtime/src/incident/rules';
 import { migrate } from '../../runtime/src/storage/migrations';
 import { openDatabase, Database } from '../../runtime/src/storage/database';
 import { PostgresServer } from '../runtime/support/local-servers';
 import { runReplay } from '../../tools/incident-replay/replay-run';
+import { testRules } from './support/test-rules';
 
-const RULES = parseRules(
-  incidentRules({
-    kinds: Object.keys(ALERT_DEPENDENCIES),
-    project: 'acme-convai-prod',
-    runbookBaseUrl: 'https://example.invalid/runbooks',
-    latencyObjective: 95,
-    latencyThresholdMs: 800,
-    windowDays: 30,
-  }),
-  'test rules',
-);
+const RULES = testRules('acme-convai-prod', 'test rules');
 
 function scenario(name: string): Alert[] {
   return readFileSync(join(__dirname, 'scenarios', `${name}.jsonl`), 'utf8')

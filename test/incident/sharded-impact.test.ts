@@ -5,29 +5,18 @@
  * counts, never averages of per-shard ratios); a shard that is down gives a result marked partial
  * (lower bounds, named shards), and no shard at all rejects (impact unknown).
  */
-import { ALERT_DEPENDENCIES, incidentRules } from '../../constructs/incident-response/alert-dependencies';
 import { Diagnostics } from '../../runtime/src/incident/diagnostics';
 import { TurnLogImpact, describeImpact } from '../../runtime/src/incident/impact';
 import { renderReview } from '../../runtime/src/incident/review';
 import { ResponderEnv, responderShardUrls } from '../../runtime/src/incident/responder-env';
-import { parseRules } from '../../runtime/src/incident/rules';
 import { Database, openDatabase } from '../../runtime/src/storage/database';
 import { migrate } from '../../runtime/src/storage/migrations';
 import { shardFor } from '../../runtime/src/storage/shard-router';
 import { NoShardReadable } from '../../runtime/src/storage/shard-reads';
 import { PostgresServer } from '../runtime/support/local-servers';
+import { testRules } from './support/test-rules';
 
-const RULES = parseRules(
-  incidentRules({
-    kinds: Object.keys(ALERT_DEPENDENCIES),
-    project: 'acme-convai-test',
-    runbookBaseUrl: 'https://example.invalid/runbooks',
-    latencyObjective: 95,
-    latencyThresholdMs: 800,
-    windowDays: 30,
-  }),
-  'rules',
-);
+const RULES = testRules('acme-convai-test', 'rules');
 
 /** The incident: 10 minutes ending at END; burn rates are read at END. */
 const END = new Date('2026-12-04T16:30:00Z');
