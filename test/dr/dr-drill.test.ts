@@ -11,7 +11,7 @@ import { DEFAULT_CONFIG } from '../../stacks/config';
 import { buildReport } from '../../tools/dr-drill/drill-report';
 import { ExportRestoreOptions, ExportRestoreResult, runExportRestoreDrill } from '../../tools/dr-drill/export-restore-drill';
 import { referenceObjectives } from '../../tools/dr-drill/objectives';
-import { PitrResult, runPitrDrill } from '../../tools/dr-drill/pitr-drill';
+import { PitrResult, runPitrDrill, targetBetweenCommits } from '../../tools/dr-drill/pitr-drill';
 import { sharedDir } from '../../tools/dr-drill/postgres-cluster';
 import { MIGRATIONS } from '../../runtime/src/storage/migrations';
 
@@ -116,6 +116,17 @@ describe('point-in-time drill', () => {
     expect(r.rpoSeconds).toBeLessThanOrEqual(4);
     expect(r.archivedSegments).toBeGreaterThan(0);
     expect(r.writesCommitted).toBeGreaterThan(50);
+  });
+
+  // CI failure at 373ea5b: the target sat exactly on a row's millisecond-rounded stamp, so whether
+  // that row's commit (microseconds later) was before the target was chance.
+  test('the target falls between one acknowledged commit and the next stamp, never on a stamp', () => {
+    const stamped = [1000, 1100, 1200, 1300].map((t) => new Date(t));
+    const acknowledged = [1004, 1104, 1204, 1304];
+    expect(targetBetweenCommits(stamped, acknowledged, 1100)).toEqual({ target: new Date(1052), expectedAtTarget: new Date(1000) });
+    expect(targetBetweenCommits(stamped, acknowledged, 1150)).toEqual({ target: new Date(1152), expectedAtTarget: new Date(1100) });
+    // Nothing acknowledged by then: no expectation, and the drill's check fails rather than guesses.
+    expect(targetBetweenCommits(stamped, acknowledged, 900)).toEqual({ target: new Date(900) });
   });
 });
 

@@ -87,15 +87,18 @@ export async function runPitrDrill(options: PitrOptions): Promise<PitrResult> {
     );
     primary.tool('pg_basebackup', ['-d', primary.url, '-D', baseBackup, '--checkpoint=fast', '--wal-method=stream', '--no-sync']);
 
-    // Continuous writes: the time of each acknowledged commit, as the server stamped it.
+    // Continuous writes: each row's server stamp (taken before its commit) and the client's clock
+    // when the commit was acknowledged (after it). Server and client share this host's clock.
     writer = new Client({ connectionString: primary.urlFor('webhook') });
     await writer.connect();
     writer.on('error', () => undefined);
     const committed: Date[] = [];
+    const acknowledged: number[] = [];
     const until = Date.now() + options.writeSeconds * 1000;
     while (Date.now() < until) {
       const { rows } = await writer.query<{ written_at: Date }>(`INSERT INTO ${WRITES} DEFAULT VALUES RETURNING written_at`);
       committed.push(rows[0].written_at);
+      acknowledged.push(Date.now());
       await new Promise((r) => setTimeout(r, options.writeIntervalMs));
     }
     const lastCommitted = committed[committed.length - 1];
@@ -108,8 +111,11 @@ export async function runPitrDrill(options: PitrOptions): Promise<PitrResult> {
     const archived = primary.tool('sh', ['-c', `ls '${archive}' | grep -c -v '\\.'  || true`]).trim();
 
     // A target that the archive certainly covers: a full archive_timeout (plus margin) before the loss.
-    const target = new Date(lastCommitted.getTime() - (options.archiveTimeoutSeconds + 2) * 1000);
-    const expectedAtTarget = [...committed].reverse().find((c) => c.getTime() <= target.getTime());
+    const { target, expectedAtTarget } = targetBetweenCommits(
+      committed,
+      acknowledged,
+      lastCommitted.getTime() - (options.archiveTimeoutSeconds + 2) * 1000,
+    );
     const toTarget = await recover(options.workDir, 'pitr-target', baseBackup, archive, {
       // Postgres reads timestamptz literals, not ISO 8601's "T…Z" form.
       recovery_target_time: target.toISOString().replace('T', ' ').replace('Z', '+00'),
@@ -192,6 +198,25 @@ async function recover(
   cluster.tool('sh', ['-c', `cp '${join(cluster.root, 'recovery.signal.tmp')}' '${join(cluster.dataDir, 'recovery.signal')}'`]);
   await cluster.start();
   return { cluster, seconds: secondsSince(started) };
+}
+
+/**
+ * recovery_target_time compares *commit* times, which the client never sees: a row's stamp is
+ * taken before its commit, the acknowledgement arrives after it. A target placed on a row's stamp
+ * (the first version did that) is a coin toss for that row, and a millisecond-rounded stamp loses
+ * the toss by microseconds. So the target goes in a quiet gap, halfway between one write's
+ * acknowledgement and the next write's stamp: every commit is then certainly on one side of it.
+ */
+export function targetBetweenCommits(
+  stamped: readonly Date[],
+  acknowledged: readonly number[],
+  nominal: number,
+): { target: Date; expectedAtTarget?: Date } {
+  let k = -1;
+  for (let i = 0; i < acknowledged.length - 1; i++) if (acknowledged[i] <= nominal) k = i;
+  if (k < 0) return { target: new Date(nominal) };
+  const gapEnd = stamped[k + 1].getTime();
+  return { target: new Date(Math.floor((acknowledged[k] + gapEnd) / 2)), expectedAtTarget: stamped[k] };
 }
 
 async function newestWrite(cluster: PostgresCluster): Promise<Date | undefined> {
