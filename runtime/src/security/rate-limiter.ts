@@ -1,7 +1,7 @@
 import { LRUCache } from 'lru-cache';
-import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import type { RedisClientType } from 'redis';
 import { DependencyGuard } from '../resilience/dependency-guard';
+import { SharedWindowCounter } from './shared-window-counter';
 
 /** Redis and the guard every Redis call of the runtime goes through. */
 export interface SharedRateStore {
@@ -18,31 +18,24 @@ export interface SharedRateStore {
  */
 export class SessionRateLimiter {
   private readonly memory: LocalWindowCounter;
-  private readonly shared?: { readonly limiter: RateLimiterRedis; readonly guard: DependencyGuard };
+  private readonly shared?: SharedWindowCounter;
 
-  constructor(perMinute: number, store?: SharedRateStore, options: { readonly maxSessions?: number } = {}) {
-    this.memory = new LocalWindowCounter(perMinute, 60_000, options.maxSessions ?? DEFAULT_MAX_LOCAL_SESSIONS);
-    if (store) {
-      const limiter = new RateLimiterRedis({
-        storeClient: store.client,
-        useRedisPackage: true,
-        points: perMinute,
-        duration: 60,
-        keyPrefix: 'rl',
-        rejectIfRedisNotReady: true,
-      });
-      this.shared = { limiter, guard: store.guard };
-    }
+  constructor(
+    private readonly perMinute: number,
+    store?: SharedRateStore,
+    options: { readonly maxSessions?: number } = {},
+  ) {
+    this.memory = new LocalWindowCounter(perMinute, WINDOW_MS, options.maxSessions ?? DEFAULT_MAX_LOCAL_SESSIONS);
+    if (store) this.shared = new SharedWindowCounter(store.client, store.guard, WINDOW_MS);
   }
 
   /** Undefined when allowed, else seconds until the caller may retry. */
   async consume(key: string): Promise<number | undefined> {
     if (this.shared) {
       try {
-        // A caller over its limit is an answer from Redis, not a Redis failure: resolved, so the breaker does not count it.
-        const { limiter, guard } = this.shared;
-        const limited = await guard.execute(() => limiter.consume(key).then(() => undefined, overLimit));
-        return limited && retryAfter(limited);
+        // A caller over its limit is an answer from Redis, not a Redis failure (the breaker does not count it).
+        const { count, resetInMs } = await this.shared.count(key);
+        return count > this.perMinute ? Math.max(1, Math.ceil(resetInMs / 1000)) : undefined;
       } catch {
         // Redis failed, hung past its deadline or its breaker is open: count on this instance meanwhile.
       }
@@ -64,8 +57,11 @@ export class SessionRateLimiter {
  */
 const DEFAULT_MAX_LOCAL_SESSIONS = 100_000;
 
+/** The limit is per minute: one fixed window of 60 s per session, opened by its first request. */
+const WINDOW_MS = 60_000;
+
 /**
- * Fixed-window counts per key, as rate-limiter-flexible's memory limiter keeps them (a window
+ * Fixed-window counts per key, as the shared counter keeps them in Redis (a window
  * opens at a key's first request and lasts `windowMs`), in an LRU bounded in entries. Closed
  * windows are purged once per window length by one timer (no timer per key), so an idle instance
  * soon holds nothing.
@@ -98,14 +94,4 @@ class LocalWindowCounter {
     window.count += 1;
     return window.count > this.points ? Math.max(1, Math.ceil((window.resetAt - now) / 1000)) : undefined;
   }
-}
-
-/** rate-limiter-flexible rejects with a RateLimiterRes when over the limit, with an Error when the store failed. */
-function overLimit(rejection: unknown): RateLimiterRes {
-  if (rejection instanceof RateLimiterRes) return rejection;
-  throw rejection;
-}
-
-function retryAfter(res: RateLimiterRes): number {
-  return Math.max(1, Math.ceil(res.msBeforeNext / 1000));
 }
