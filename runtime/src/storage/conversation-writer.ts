@@ -2,7 +2,7 @@ import { QualityWeights } from '../quality/quality-score';
 import { ConversationSnapshot } from '../quality/conversation-tracker';
 import { rescoreConversations } from './conversation-rescore';
 import { Database, inTransaction } from './database';
-import { insertChunks, valuesList } from './multi-row-insert';
+import { columnArrays, insertChunks, unnestRows, valuesList } from './multi-row-insert';
 
 const COLUMNS = [
   'session_id',
@@ -30,6 +30,33 @@ const COLUMNS = [
   'experiments',
 ] as const;
 
+/** Each column's Postgres type, for `unnest`'s typed arrays. */
+const POSTGRES_TYPES: Record<(typeof COLUMNS)[number], string> = {
+  session_id: 'text',
+  started_at: 'timestamptz',
+  updated_at: 'timestamptz',
+  language_code: 'text',
+  first_tag: 'text',
+  last_tag: 'text',
+  last_intent: 'text',
+  last_page: 'text',
+  flow: 'text',
+  environment: 'text',
+  turns: 'integer',
+  no_match_turns: 'integer',
+  low_confidence_turns: 'integer',
+  repeated_turns: 'integer',
+  escalated: 'boolean',
+  ended: 'boolean',
+  sentiment_first: 'real',
+  sentiment_last: 'real',
+  sentiment_mean: 'real',
+  expected_turns: 'integer',
+  quality_components: 'jsonb',
+  quality_score: 'real',
+  experiments: 'jsonb',
+};
+
 /** Columns a later snapshot of the same conversation replaces (everything but the key and the start). */
 const UPDATED = COLUMNS.filter((c) => c !== 'session_id' && c !== 'started_at' && c !== 'first_tag');
 
@@ -51,16 +78,18 @@ export async function writeConversations(db: Database, batch: ConversationSnapsh
     if (!seen || s.turns > seen.turns || (s.turns === seen.turns && s.updatedAt >= seen.updatedAt)) latest.set(s.sessionId, s);
   }
   const rows = [...latest.values()];
+  if (rows.length === 0) return;
+  const upsert = (rowsSql: string) =>
+    `INSERT INTO conversations AS c (${COLUMNS.join(', ')}) ${rowsSql}
+     ON CONFLICT (session_id) DO UPDATE SET
+       ${UPDATED.map((c) => (c === 'experiments' ? `experiments = ${mergeJson(db)}` : `${c} = EXCLUDED.${c}`)).join(',\n       ')}
+     WHERE c.turns < EXCLUDED.turns OR (c.turns = EXCLUDED.turns AND c.updated_at <= EXCLUDED.updated_at)`;
   await inTransaction(db, async (tx) => {
-    for (const chunk of insertChunks(db, rows)) {
-      await tx.query(
-        `INSERT INTO conversations AS c (${COLUMNS.join(', ')}) VALUES ${valuesList(chunk.length, COLUMNS.length)}
-         ON CONFLICT (session_id) DO UPDATE SET
-           ${UPDATED.map((c) => (c === 'experiments' ? `experiments = ${mergeJson(db)}` : `${c} = EXCLUDED.${c}`)).join(',\n           ')}
-         WHERE c.turns < EXCLUDED.turns OR (c.turns = EXCLUDED.turns AND c.updated_at <= EXCLUDED.updated_at)`,
-        chunk.flatMap(snapshotParams),
-      );
-    }
+    // One statement per batch on Postgres (multi-row-insert.ts says why), fixed-size chunks on SQLite.
+    if (db.dialect === 'postgres') await tx.query(upsert(unnestRows(COLUMNS, POSTGRES_TYPES)), columnArrays(rows, snapshotParams));
+    else
+      for (const chunk of insertChunks(db, rows))
+        await tx.query(upsert(`VALUES ${valuesList(chunk.length, COLUMNS.length)}`), chunk.flatMap(snapshotParams));
     await rescoreConversations(
       tx,
       rows.map((r) => r.sessionId),

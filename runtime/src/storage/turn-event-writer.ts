@@ -1,6 +1,6 @@
 import type { Protocol } from '../protocol/turn';
 import { Database, inTransaction } from './database';
-import { insertChunks, valuesList } from './multi-row-insert';
+import { columnArrays, insertChunks, unnestRows, valuesList } from './multi-row-insert';
 
 /** One row of `turn_events` (see storage/migrations.ts); text is redacted before it gets here. */
 export interface TurnEvent {
@@ -56,6 +56,8 @@ const COLUMNS = [
   'experiments',
 ] as const;
 
+const DEGRADED_REASONS = COLUMNS.indexOf('degraded_reasons');
+
 /** Each column's Postgres type, for `unnest`'s typed arrays (COLUMNS order). */
 const POSTGRES_TYPES: Record<(typeof COLUMNS)[number], string> = {
   id: 'text',
@@ -85,15 +87,9 @@ const POSTGRES_TYPES: Record<(typeof COLUMNS)[number], string> = {
   experiments: 'jsonb',
 };
 
-/**
- * One statement for any batch size on Postgres: one array parameter per column, spread back into
- * rows by `unnest`. The previous multi-row VALUES list had 23 parameters per row (11,500 for a
- * batch of 500) that the server parsed and planned anew for every batch, on the same cores as
- * the webhook in a small deployment; this text is the same for every batch.
- */
+/** Postgres reads each row's `degraded_reasons` back from JSON (see POSTGRES_TYPES). */
 const POSTGRES_INSERT = `INSERT INTO turn_events (${COLUMNS.join(', ')})
-  SELECT ${COLUMNS.map((c) => (c === 'degraded_reasons' ? 'ARRAY(SELECT jsonb_array_elements_text(r.degraded_reasons))' : `r.${c}`)).join(', ')}
-    FROM unnest(${COLUMNS.map((c, i) => `$${i + 1}::${POSTGRES_TYPES[c]}[]`).join(', ')}) AS r(${COLUMNS.join(', ')})
+  ${unnestRows(COLUMNS, POSTGRES_TYPES, { degraded_reasons: 'ARRAY(SELECT jsonb_array_elements_text(r.degraded_reasons))' })}
   ON CONFLICT DO NOTHING`;
 
 /**
@@ -103,7 +99,14 @@ const POSTGRES_INSERT = `INSERT INTO turn_events (${COLUMNS.join(', ')})
  */
 export async function writeTurnEvents(db: Database, batch: TurnEvent[]): Promise<void> {
   if (batch.length === 0) return;
-  if (db.dialect === 'postgres') return void (await db.query(POSTGRES_INSERT, columnArrays(batch)));
+  if (db.dialect === 'postgres') {
+    const params = (e: TurnEvent) => {
+      const values = turnEventParams(e);
+      values[DEGRADED_REASONS] = JSON.stringify(values[DEGRADED_REASONS]);
+      return values;
+    };
+    return void (await db.query(POSTGRES_INSERT, columnArrays(batch, params)));
+  }
   const chunks = insertChunks(db, batch);
   const insert = (q: Pick<Database, 'query'>, rows: TurnEvent[]) =>
     q.query(
@@ -114,22 +117,6 @@ export async function writeTurnEvents(db: Database, batch: TurnEvent[]): Promise
   await inTransaction(db, async (tx) => {
     for (const rows of chunks) await insert(tx, rows);
   });
-}
-
-/** The batch as one array per column (COLUMNS order), for POSTGRES_INSERT. */
-function columnArrays(batch: TurnEvent[]): unknown[][] {
-  const columns: unknown[][] = COLUMNS.map(() => new Array<unknown>(batch.length));
-  for (let row = 0; row < batch.length; row++) {
-    const values = turnEventParams(batch[row]);
-    for (let c = 0; c < values.length; c++) columns[c][row] = values[c];
-  }
-  const reasons = COLUMNS.indexOf('degraded_reasons');
-  columns[reasons] = columns[reasons].map((list) => JSON.stringify(list));
-  // ISO 8601 in UTC, which timestamptz reads; pg's own Date formatting costs more per element.
-  // Anything else (an invalid Date included) goes as it is, for Postgres to refuse as data.
-  const createdAt = COLUMNS.indexOf('created_at');
-  columns[createdAt] = columns[createdAt].map((at) => (at instanceof Date && !Number.isNaN(at.getTime()) ? at.toISOString() : at));
-  return columns;
 }
 
 /** One row's values, in COLUMNS order. */
