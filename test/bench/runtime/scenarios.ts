@@ -178,6 +178,8 @@ export function runtimeEnv(ctx: BenchContext, port: number, l1Only = false): Rec
     OTEL_TRACES_SAMPLER_ARG: '0.05',
     RATE_LIMIT_PER_MINUTE: '1000000',
     SHUTDOWN_DEADLINE_MS: '3000',
+    // As the container image runs it (runtime/Dockerfile).
+    NODE_OPTIONS: '--enable-source-maps --max-semi-space-size=16',
     ...(redis ? { REDIS_URL: ctx.stores.redis!.url } : {}),
     ...(postgres ? { DATABASE_URL: ctx.stores.postgres!.url } : { DATABASE_MODE: 'off' }),
   };
