@@ -22,7 +22,10 @@ const guard = () => new DependencyGuard({ name: 'redis', maxConcurrent: 64, time
 async function scriptCalls(): Promise<number> {
   const info = await admin.info('commandstats');
   const stat = (name: string, field: string) => Number(new RegExp(`cmdstat_${name}:[^\\r\\n]*\\b${field}=(\\d+)`).exec(info)?.[1] ?? 0);
-  expect({ eval: stat('eval', 'calls'), refused: stat('evalsha', 'rejected_calls') + stat('evalsha', 'failed_calls') }).toEqual({ eval: 0, refused: 0 });
+  expect({ eval: stat('eval', 'calls'), refused: stat('evalsha', 'rejected_calls') + stat('evalsha', 'failed_calls') }).toEqual({
+    eval: 0,
+    refused: 0,
+  });
   return stat('evalsha', 'calls');
 }
 
@@ -98,12 +101,23 @@ test('over the limit across "instances": two limiters on one Redis count one ses
   expect(verdicts[3]).toBeLessThanOrEqual(60);
 });
 
-test('a failing Redis rejects every request of the batch, and the limiter counts on the instance instead', async () => {
+/** A redis-server of its own for a fault test, and a client to it that never reconnects. */
+async function withThrowawayRedis(fn: (server: RedisServer, client: RedisClientType) => Promise<void>): Promise<void> {
   const server = await RedisServer.start();
-  const doomed = createClient({ url: server.url, disableOfflineQueue: true, socket: { reconnectStrategy: false } }) as RedisClientType;
-  doomed.on('error', () => undefined);
-  await doomed.connect();
+  const client = createClient({ url: server.url, disableOfflineQueue: true, socket: { reconnectStrategy: false } }) as RedisClientType;
+  client.on('error', () => undefined);
+  await client.connect();
   try {
+    await fn(server, client);
+  } finally {
+    server.thaw();
+    await client.disconnect().catch(() => undefined);
+    await server.stop();
+  }
+}
+
+test('a failing Redis rejects every request of the batch, and the limiter counts on the instance instead', () =>
+  withThrowawayRedis(async (server, doomed) => {
     const counter = new SharedWindowCounter(doomed, guard(), 60_000);
     await server.stop();
     const settled = await Promise.allSettled(Array.from({ length: 10 }, () => counter.count('s')));
@@ -112,27 +126,14 @@ test('a failing Redis rejects every request of the batch, and the limiter counts
     const limiter = new SessionRateLimiter(2, { client: doomed, guard: guard() });
     expect([await limiter.consume('s'), await limiter.consume('s')]).toEqual([undefined, undefined]);
     expect(await limiter.consume('s')).toBeGreaterThan(0);
-  } finally {
-    await doomed.disconnect().catch(() => undefined);
-    await server.stop();
-  }
-});
+  }));
 
-test('a hung Redis fails the batch at the guard deadline, not never', async () => {
-  const server = await RedisServer.start();
-  const hung = createClient({ url: server.url, disableOfflineQueue: true, socket: { reconnectStrategy: false } }) as RedisClientType;
-  hung.on('error', () => undefined);
-  await hung.connect();
-  try {
+test('a hung Redis fails the batch at the guard deadline, not never', () =>
+  withThrowawayRedis(async (server, hung) => {
     const counter = new SharedWindowCounter(hung, new DependencyGuard({ name: 'redis', maxConcurrent: 8, timeoutMs: 100 }), 60_000);
     server.freeze();
     const started = Date.now();
     const settled = await Promise.allSettled([counter.count('a'), counter.count('b')]);
     expect(settled.map((s) => s.status)).toEqual(['rejected', 'rejected']);
     expect(Date.now() - started).toBeLessThan(1_000);
-  } finally {
-    server.thaw();
-    await hung.disconnect().catch(() => undefined);
-    await server.stop();
-  }
-});
+  }));

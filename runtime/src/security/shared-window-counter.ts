@@ -84,19 +84,21 @@ export class SharedWindowCounter {
     while (this.pending.length > 0) {
       const batch = this.pending.splice(0, MAX_KEYS_PER_CALL);
       const keys = batch.map((b) => this.keyPrefix + b.key);
-      this.guard.execute(() => this.run(keys)).then(
-        (reply) => {
-          for (let i = 0; i < batch.length; i++) {
-            const count = Number(reply[2 * i]);
-            const resetInMs = Number(reply[2 * i + 1]);
-            if (Number.isFinite(count) && Number.isFinite(resetInMs)) batch[i].resolve({ count, resetInMs });
-            else batch[i].reject(new Error(`rate-limit script replied ${JSON.stringify(reply)} for ${batch.length} keys`));
-          }
-        },
-        (error: unknown) => {
-          for (const b of batch) b.reject(error);
-        },
-      );
+      this.guard
+        .execute(() => this.run(keys))
+        .then(
+          (reply) => {
+            for (let i = 0; i < batch.length; i++) {
+              const count = Number(reply[2 * i]);
+              const resetInMs = Number(reply[2 * i + 1]);
+              if (Number.isFinite(count) && Number.isFinite(resetInMs)) batch[i].resolve({ count, resetInMs });
+              else batch[i].reject(new Error(`rate-limit script replied ${JSON.stringify(reply)} for ${batch.length} keys`));
+            }
+          },
+          (error: unknown) => {
+            for (const b of batch) b.reject(error);
+          },
+        );
     }
   }
 

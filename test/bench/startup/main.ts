@@ -60,13 +60,16 @@ async function once(idleMs: number, extraEnv: Record<string, string>, settle: bo
     const cpuMs = cpuSeconds(child.pid!) * 1000;
     const rssAtReady = treeRssBytes(child.pid!);
     let settledMs: number | undefined;
-    for (let degraded = ready.degradations.length > 0; settle && performance.now() - started < 30_000; ) {
+    for (let degraded = ready.degradations.length > 0; settle && performance.now() - started < 30_000;) {
       if (!degraded) {
         settledMs = performance.now() - started;
         break;
       }
       await new Promise((r) => setTimeout(r, 10));
-      const now = await fetch(`${url}/readyz`).then((r) => r.json() as Promise<{ degradations?: string[] }>, (): { degradations?: string[] } => ({}));
+      const now = await fetch(`${url}/readyz`).then(
+        (r) => r.json() as Promise<{ degradations?: string[] }>,
+        (): { degradations?: string[] } => ({}),
+      );
       degraded = (now.degradations?.length ?? 1) > 0;
     }
     await new Promise((r) => setTimeout(r, idleMs));
