@@ -74,7 +74,7 @@ export class SharedWindowCounter {
     });
   }
 
-  /** Requests waiting for the next call (a gauge: it empties every turn of the loop). */
+  /** Requests waiting for the next call (it empties every turn of the loop; tests read it). */
   get waiting(): number {
     return this.pending.length;
   }
