@@ -89,16 +89,25 @@ describe('writers store exactly what they are given (real Postgres, property-bas
   });
   afterAll(async () => {
     await db?.close();
-    await postgres?.stop();
+    await postgres?.destroy();
   });
+
+  /** The stored rows of `table` whose `key` column is one of `keys`, by key. */
+  async function storedRows(table: string, key: string, keys: string[]): Promise<Map<string, Record<string, unknown>>> {
+    const { rows } = await db.query(`SELECT * FROM ${table} WHERE ${key} = ANY($1::text[])`, [keys]);
+    return new Map(rows.map((r) => [r[key] as string, r]));
+  }
 
   test('turn events: every field of every row of a batch', async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(turnEvent, { minLength: 1, maxLength: 40 }), async (generated) => {
         const batch = generated.map((e) => ({ ...e, id: fresh('rt-turn') }));
         await writeTurnEvents(db, batch);
-        const { rows } = await db.query(`SELECT * FROM turn_events WHERE id = ANY($1::text[])`, [batch.map((e) => e.id)]);
-        const byId = new Map(rows.map((r) => [r.id as string, r]));
+        const byId = await storedRows(
+          'turn_events',
+          'id',
+          batch.map((e) => e.id),
+        );
         expect(byId.size).toBe(batch.length);
         for (const e of batch) {
           expect(byId.get(e.id)).toEqual({
@@ -137,8 +146,11 @@ describe('writers store exactly what they are given (real Postgres, property-bas
       fc.asyncProperty(fc.array(conversation, { minLength: 1, maxLength: 40 }), async (generated) => {
         const batch = generated.map((s) => ({ ...s, sessionId: fresh('rt-conversation') }));
         await writeConversations(db, batch, DEFAULT_QUALITY_WEIGHTS);
-        const { rows } = await db.query(`SELECT * FROM conversations WHERE session_id = ANY($1::text[])`, [batch.map((s) => s.sessionId)]);
-        const bySession = new Map(rows.map((r) => [r.session_id as string, r]));
+        const bySession = await storedRows(
+          'conversations',
+          'session_id',
+          batch.map((s) => s.sessionId),
+        );
         expect(bySession.size).toBe(batch.length);
         for (const s of batch) {
           expect(bySession.get(s.sessionId)).toMatchObject({

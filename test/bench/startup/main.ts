@@ -35,6 +35,18 @@ interface Run {
   readonly settledMs?: number;
 }
 
+interface Readiness {
+  readonly degradations: string[];
+}
+
+/** /readyz's body once it answers 200; undefined before (not listening yet, or not ready). */
+function readiness(url: string): Promise<Readiness | undefined> {
+  return fetch(`${url}/readyz`).then(
+    async (r) => (r.status === 200 ? ((await r.json()) as Readiness) : undefined),
+    () => undefined,
+  );
+}
+
 /** `settle`: also wait for /readyz to report no degradation (the production-like run; embedded defaults always report some). */
 async function once(idleMs: number, extraEnv: Record<string, string>, settle: boolean): Promise<Run> {
   const port = await freePort();
@@ -46,32 +58,22 @@ async function once(idleMs: number, extraEnv: Record<string, string>, settle: bo
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   try {
-    let ready: { degradations: string[] } | undefined;
+    let ready = await readiness(url);
     while (!ready) {
       if (child.exitCode !== null) throw new Error(`the runtime exited with ${child.exitCode} before it was ready`);
       if (performance.now() - started > 60_000) throw new Error('the runtime was not ready within 60 s');
-      ready = await fetch(`${url}/readyz`).then(
-        async (r) => (r.status === 200 ? ((await r.json()) as { degradations: string[] }) : undefined),
-        () => undefined,
-      );
-      if (!ready) await new Promise((r) => setTimeout(r, 10));
+      await new Promise((r) => setTimeout(r, 10));
+      ready = await readiness(url);
     }
     const readyMs = performance.now() - started;
     const cpuMs = cpuSeconds(child.pid!) * 1000;
     const rssAtReady = treeRssBytes(child.pid!);
-    let settledMs: number | undefined;
-    for (let degraded = ready.degradations.length > 0; settle && performance.now() - started < 30_000;) {
-      if (!degraded) {
-        settledMs = performance.now() - started;
-        break;
-      }
+    let latest: Readiness | undefined = ready;
+    while (settle && latest?.degradations.length !== 0 && performance.now() - started < 30_000) {
       await new Promise((r) => setTimeout(r, 10));
-      const now = await fetch(`${url}/readyz`).then(
-        (r) => r.json() as Promise<{ degradations?: string[] }>,
-        (): { degradations?: string[] } => ({}),
-      );
-      degraded = (now.degradations?.length ?? 1) > 0;
+      latest = await readiness(url);
     }
+    const settledMs = settle && latest?.degradations.length === 0 ? performance.now() - started : undefined;
     await new Promise((r) => setTimeout(r, idleMs));
     return {
       settledMs,
